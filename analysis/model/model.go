@@ -13,22 +13,22 @@ import (
 type RefKind uint8
 
 const (
-	KindDependency RefKind = iota // task file `dependencies` / `depends_on`
-	KindBlockedBy                 // task file `blocked_by`
-	KindBlocks                    // task file `blocks`
-	KindMention                   // task ID in Markdown body prose
-	KindEntryID                   // manifest tasks[].id
-	KindManifestDependsOn         // manifest tasks[].depends_on / dependencies
-	KindManifestBlocks            // manifest tasks[].blocks
-	KindManifestBlockedBy         // manifest tasks[].blocked_by
-	KindGraphKey                  // manifest dependency_graph key
-	KindGraphDependsOn            // manifest dependency_graph.*.depends_on
-	KindGraphBlocks               // manifest dependency_graph.*.blocks
-	KindCriticalPath              // manifest critical_path*
-	KindPhase                     // manifest phase / category `tasks` list
-	KindDeferred                  // manifest deferred_tasks.*.tasks
-	KindUpdate                    // updates/*.json task id
-	KindMetrics                   // metrics.json task id
+	KindDependency        RefKind = iota // task file `dependencies` / `depends_on`
+	KindBlockedBy                        // task file `blocked_by`
+	KindBlocks                           // task file `blocks`
+	KindMention                          // task ID in Markdown body prose
+	KindEntryID                          // manifest tasks[].id
+	KindManifestDependsOn                // manifest tasks[].depends_on / dependencies
+	KindManifestBlocks                   // manifest tasks[].blocks
+	KindManifestBlockedBy                // manifest tasks[].blocked_by
+	KindGraphKey                         // manifest dependency_graph key
+	KindGraphDependsOn                   // manifest dependency_graph.*.depends_on
+	KindGraphBlocks                      // manifest dependency_graph.*.blocks
+	KindCriticalPath                     // manifest critical_path*
+	KindPhase                            // manifest phase / category `tasks` list
+	KindDeferred                         // manifest deferred_tasks.*.tasks
+	KindUpdate                           // updates/*.json task id
+	KindMetrics                          // metrics.json task id
 )
 
 var kindNames = [...]string{
