@@ -1,0 +1,167 @@
+package taskfile
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+
+	"github.com/taskls/taskls/analysis/text"
+)
+
+var (
+	// `# Task T001: Title`, `# T045: Title`, `# T045 - Title`
+	titleHeadRe = regexp.MustCompile(`^#[ \t]+(?:[Tt]ask[ \t]+)?([A-Z]{1,4}-?[0-9]+)[ \t]*(?:[:\-–—|][ \t]*)?(.*?)[ \t]*$`)
+	// `## Status: Pending`
+	fieldHeadRe = regexp.MustCompile(`^#{2,3}[ \t]+([A-Za-z][A-Za-z ]*?)[ \t]*:[ \t]*(.*?)[ \t]*$`)
+	// `- [x] text`, `* [ ] text`, `1. [X] text`
+	checkRe = regexp.MustCompile(`^[ \t]*(?:[-*+]|[0-9]+[.)])[ \t]+\[([ xX])\][ \t]*(.*)$`)
+	// `1. text`
+	numberedRe = regexp.MustCompile(`^(?:[0-9]+[.)])[ \t]+(.+)$`)
+	bulletRe   = regexp.MustCompile(`^(?:[-*+]|[0-9]+[.)])[ \t]+(.+)$`)
+	boldCaseRe = regexp.MustCompile(`^\*\*((?:Test Case|Scenario|TC)[ \t]*[0-9A-Za-z.-]*[:.]?.*?)\*\*`)
+	gwtRe      = regexp.MustCompile(`^[ \t]*(?:[-*+][ \t]+)?(?:\*\*)?(Given|When|Then)\b`)
+)
+
+// scanBody reads headings, sections, criteria, scenarios, risks and ID
+// mentions. For files without YAML metadata, heading fields are read too.
+func (t *Task) scanBody(f *text.File, from int) {
+	c := f.Content
+	if from >= len(c) {
+		return
+	}
+	fence := fenceState{}
+	headingStyle := t.Style == StyleNone || t.Style == StyleMetadataBlock
+	var scen *Scenario
+	riskHeads := false
+	curKind := ""
+	tableRows := 0
+	first := f.LineOf(from)
+	if f.LineStart(first) < from {
+		first++
+	}
+	var skip []text.Span // spans that are metadata, not body text
+	if t.Style == StyleMetadataBlock {
+		skip = append(skip, t.MetaSpan)
+	}
+	for l := first; l < f.LineCount(); l++ {
+		ls := f.LineStart(l)
+		line := f.Line(l)
+		inFence := fence.step(line)
+		if inFence {
+			if scen != nil {
+				t.markGWT(line, scen)
+			}
+			continue
+		}
+		if lvl, title := heading(line); lvl > 0 {
+			hs := lineSpan(f, l)
+			if headingStyle && t.headingField(f, l, lvl, line) {
+				skip = append(skip, hs)
+				continue
+			}
+			t.Sections = append(t.Sections, Section{Level: lvl, Title: title, Span: hs, Extent: text.Span{Start: ls, End: len(c)}})
+			if lvl <= 2 {
+				curKind = sectionKind(title)
+				scen = nil
+				tableRows = 0
+				riskHeads = false
+				continue
+			}
+			// level 3+: a scenario or a risk inside its section
+			switch curKind {
+			case "scenarios":
+				t.Scenarios = append(t.Scenarios, Scenario{Name: title, Span: hs})
+				scen = &t.Scenarios[len(t.Scenarios)-1]
+			case "risks":
+				t.Risks = append(t.Risks, Item{Name: title, Span: hs})
+				riskHeads = true
+			}
+			continue
+		}
+		switch curKind {
+		case "criteria":
+			if m := checkRe.FindSubmatch(line); m != nil {
+				st := Unchecked
+				if m[1][0] != ' ' {
+					st = Checked
+				}
+				t.Criteria = append(t.Criteria, Criterion{Text: strings.TrimSpace(string(m[2])), State: st, Span: lineSpan(f, l)})
+			} else if m := numberedRe.FindSubmatch(line); m != nil {
+				t.Criteria = append(t.Criteria, Criterion{Text: strings.TrimSpace(string(m[1])), State: NoBox, Span: lineSpan(f, l)})
+			}
+		case "scenarios":
+			if m := boldCaseRe.FindSubmatch(bytes.TrimSpace(line)); m != nil {
+				t.Scenarios = append(t.Scenarios, Scenario{Name: strings.TrimSpace(string(m[1])), Span: lineSpan(f, l)})
+				scen = &t.Scenarios[len(t.Scenarios)-1]
+			} else if scen != nil {
+				t.markGWT(line, scen)
+			}
+		case "risks":
+			tr := bytes.TrimSpace(line)
+			if len(tr) > 0 && tr[0] == '|' {
+				tableRows++
+				sep := len(bytes.Trim(tr, "|-: \t")) == 0
+				if tableRows > 1 && !sep {
+					t.Risks = append(t.Risks, Item{Name: firstCell(tr), Span: lineSpan(f, l)})
+				}
+			} else if bytes.HasPrefix(tr, []byte("**Risk")) && !riskHeads {
+				t.Risks = append(t.Risks, Item{Name: strings.Trim(string(tr), "* "), Span: lineSpan(f, l)})
+			} else if m := bulletRe.FindSubmatch(line); m != nil && !riskHeads {
+				t.Risks = append(t.Risks, Item{Name: strings.TrimSpace(string(m[1])), Span: lineSpan(f, l)})
+			}
+		}
+	}
+	t.closeSections(len(c))
+	t.scanMentions(f, from, skip)
+}
+
+// closeSections sets every section's extent: up to the next heading of the
+// same or a higher level.
+func (t *Task) closeSections(end int) {
+	for i := range t.Sections {
+		t.Sections[i].Extent.End = end
+		for j := i + 1; j < len(t.Sections); j++ {
+			if t.Sections[j].Level <= t.Sections[i].Level {
+				t.Sections[i].Extent.End = t.Sections[j].Extent.Start
+				break
+			}
+		}
+	}
+}
+
+func firstCell(row []byte) string {
+	cells := bytes.Split(bytes.Trim(row, "|"), []byte("|"))
+	if len(cells) == 0 {
+		return ""
+	}
+	return strings.TrimSpace(string(cells[0]))
+}
+
+func (t *Task) markGWT(line []byte, s *Scenario) {
+	m := gwtRe.FindSubmatch(line)
+	if m == nil {
+		return
+	}
+	switch string(m[1]) {
+	case "Given":
+		s.Given = true
+	case "When":
+		s.When = true
+	case "Then":
+		s.Then = true
+	}
+}
+
+// sectionKind classifies a level-2 section by its title.
+func sectionKind(title string) string {
+	t := strings.ToLower(title)
+	switch {
+	case strings.Contains(t, "acceptance"):
+		return "criteria"
+	case strings.Contains(t, "scenario") || strings.Contains(t, "test case"):
+		return "scenarios"
+	case strings.Contains(t, "risk"):
+		return "risks"
+	}
+	return ""
+}

@@ -1,0 +1,508 @@
+package taskfile
+
+import (
+	"bytes"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/taskls/taskls/analysis/text"
+	"gopkg.in/yaml.v3"
+)
+
+// MaxYAML is the largest metadata block given to the YAML parser; larger
+// blocks are reported instead of parsed (yaml.v3 is slow and memory-hungry on
+// huge documents).
+const MaxYAML = 1 << 20
+
+// Parse reads one task file. name is its path (only the base name and the
+// extension are used). Parse never fails: what cannot be read becomes a Problem.
+func Parse(name string, f *text.File) *Task {
+	t := &Task{}
+	t.NameID = NameID(filepath.Base(name))
+	ext := strings.ToLower(filepath.Ext(name))
+	isYAML := ext == ".yaml" || ext == ".yml"
+	c := f.Content
+	start := 0
+	if bytes.HasPrefix(c, []byte("\xef\xbb\xbf")) {
+		start = 3
+	}
+	body := start
+	if isDelim(f, 0, start, "---") {
+		closeLine := -1
+		for l := 1; l < f.LineCount(); l++ {
+			if isDelim(f, l, f.LineStart(l), "---") || isDelim(f, l, f.LineStart(l), "...") {
+				closeLine = l
+				break
+			}
+		}
+		switch {
+		case closeLine > 0:
+			t.Style = StyleFrontMatter
+			t.MetaSpan = text.Span{Start: f.LineStart(1), End: f.LineStart(closeLine)}
+			body = f.LineStart(closeLine + 1)
+			if closeLine+1 >= f.LineCount() {
+				body = len(c)
+			}
+			t.parseYAML(f, t.MetaSpan, "front matter")
+		case isYAML && t.tryPureYAML(f, start):
+			body = len(c)
+		default:
+			// An unclosed front matter: read up to the first Markdown heading.
+			end := len(c)
+			for l := 1; l < f.LineCount(); l++ {
+				if bytes.HasPrefix(f.Line(l), []byte("#")) {
+					end = f.LineStart(l)
+					break
+				}
+			}
+			t.Style = StyleFrontMatter
+			t.MetaSpan = text.Span{Start: f.LineStart(1), End: end}
+			body = end
+			t.Problems = append(t.Problems, Problem{
+				Span:    text.Span{Start: start, End: f.LineEnd(0)},
+				Message: "front matter is not closed: add a line `---` after the metadata",
+				Kind:    "yaml-syntax",
+			})
+			t.parseYAML(f, t.MetaSpan, "front matter")
+		}
+	} else if blk, ok := findMetadataBlock(f, start); ok {
+		t.Style = StyleMetadataBlock
+		t.MetaSpan = blk
+		t.parseYAML(f, blk, "metadata block")
+	} else if isYAML && t.tryPureYAML(f, start) {
+		body = len(c)
+	}
+	t.BodyStart = body
+	t.scanBody(f, body)
+	t.finish(f)
+	return t
+}
+
+var nameIDRe = regexp.MustCompile(`^([A-Z]{1,4}-?[0-9]+)(?:[-_ .]|$)`)
+
+// NameID returns the task-ID prefix of a file name ("T055" for
+// "T055-add-lr-warmup.md"), or "".
+func NameID(base string) string {
+	m := nameIDRe.FindStringSubmatch(base)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
+func isDelim(f *text.File, line, from int, delim string) bool {
+	if line >= f.LineCount() {
+		return false
+	}
+	s := f.Content[from:f.LineEnd(line)]
+	return string(bytes.TrimRight(s, " \t")) == delim
+}
+
+// tryPureYAML parses the whole file as YAML; it succeeds when the document is
+// a mapping that has an id or a title.
+func (t *Task) tryPureYAML(f *text.File, start int) bool {
+	if len(f.Content)-start > MaxYAML {
+		return false
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(f.Content[start:], &doc); err != nil {
+		return false
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return false
+	}
+	m := doc.Content[0]
+	found := false
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		switch normKey(m.Content[i].Value) {
+		case "id", "task_id", "title":
+			found = true
+		}
+	}
+	if !found {
+		return false
+	}
+	t.Style = StylePureYAML
+	t.MetaSpan = text.Span{Start: start, End: len(f.Content)}
+	t.readMapping(f, start, m)
+	t.readYAMLSections(f, start, m)
+	return true
+}
+
+var yamlErrRe = regexp.MustCompile(`^yaml: line ([0-9]+): (.*)$`)
+
+// parseYAML parses a metadata block at span (which starts at a line start).
+func (t *Task) parseYAML(f *text.File, span text.Span, what string) {
+	src := f.Content[span.Start:span.End]
+	if len(src) > MaxYAML {
+		t.Problems = append(t.Problems, Problem{
+			Span:    lineSpan(f, f.LineOf(span.Start)),
+			Message: "the " + what + " is larger than 1 MiB and was not read",
+			Kind:    "yaml-syntax",
+		})
+		t.salvage(f, span)
+		return
+	}
+	var doc yaml.Node
+	err := yaml.Unmarshal(src, &doc)
+	if err != nil {
+		msg := err.Error()
+		line := 1
+		if m := yamlErrRe.FindStringSubmatch(msg); m != nil {
+			line, _ = strconv.Atoi(m[1])
+			msg = m[2]
+		} else {
+			msg = strings.TrimPrefix(msg, "yaml: ")
+		}
+		l := f.LineOf(span.Start) + line - 1
+		if end := f.LineOf(span.End); l > end {
+			l = end
+		}
+		t.Problems = append(t.Problems, Problem{
+			Span:    lineSpan(f, l),
+			Message: "invalid YAML in " + what + ": " + msg,
+			Kind:    "yaml-syntax",
+		})
+		t.salvage(f, span)
+		return
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return // empty metadata
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		t.Problems = append(t.Problems, Problem{
+			Span:    lineSpan(f, f.LineOf(span.Start)),
+			Message: "the " + what + " is not a YAML mapping of fields",
+			Kind:    "yaml-syntax",
+		})
+		return
+	}
+	t.readMapping(f, span.Start, root)
+}
+
+func lineSpan(f *text.File, l int) text.Span {
+	s, e := f.LineStart(l), f.LineEnd(l)
+	line := f.Content[s:e]
+	trimmed := bytes.TrimLeft(line, " \t")
+	s += len(line) - len(trimmed)
+	for e > s && (f.Content[e-1] == ' ' || f.Content[e-1] == '\t') {
+		e--
+	}
+	return text.Span{Start: s, End: e}
+}
+
+// readMapping records the top-level fields of a YAML mapping.
+func (t *Task) readMapping(f *text.File, base int, m *yaml.Node) {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			continue
+		}
+		ks := scalarSpan(f, base, k)
+		fd := Field{Key: k.Value, KeySpan: ks.inner}
+		switch v.Kind {
+		case yaml.ScalarNode:
+			vs := scalarSpan(f, base, v)
+			fd.Value, fd.ValueSpan, fd.Quoted = v.Value, vs.inner, vs.quoted
+			fd.Null = v.Tag == "!!null"
+			if fd.Null {
+				fd.Value = ""
+			}
+		case yaml.SequenceNode:
+			fd.Seq = true
+			fd.ValueSpan = seqSpan(f, base, v)
+			for _, it := range v.Content {
+				if it.Kind != yaml.ScalarNode {
+					continue
+				}
+				is := scalarSpan(f, base, it)
+				fd.Items = append(fd.Items, Field{Value: it.Value, ValueSpan: is.inner, Quoted: is.quoted, Null: it.Tag == "!!null"})
+			}
+		case yaml.AliasNode, yaml.MappingNode:
+			p := f.YAMLOffset(base, v.Line, v.Column)
+			fd.ValueSpan = text.Span{Start: p, End: p}
+		default:
+			fd.Null = true
+			fd.ValueSpan = text.Span{Start: ks.outer.End + 1, End: ks.outer.End + 1}
+		}
+		if v.Kind == 0 || (v.Kind == yaml.ScalarNode && v.Tag == "!!null" && v.Value == "") {
+			// `key:` with nothing after: the value position is right after the colon.
+			p := ks.outer.End
+			for p < len(f.Content) && f.Content[p] != ':' && f.Content[p] != '\n' {
+				p++
+			}
+			if p < len(f.Content) && f.Content[p] == ':' {
+				p++
+			}
+			fd.ValueSpan = text.Span{Start: p, End: p}
+		}
+		t.Fields = append(t.Fields, fd)
+	}
+}
+
+type scalarPos struct {
+	outer, inner text.Span
+	quoted       bool
+}
+
+// scalarSpan finds a scalar node's text in the file.
+func scalarSpan(f *text.File, base int, n *yaml.Node) scalarPos {
+	start := f.YAMLOffset(base, n.Line, n.Column)
+	c := f.Content
+	if start >= len(c) {
+		return scalarPos{outer: text.Span{Start: len(c), End: len(c)}, inner: text.Span{Start: len(c), End: len(c)}}
+	}
+	switch n.Style {
+	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
+		q := c[start]
+		if q != '"' && q != '\'' {
+			break
+		}
+		i := start + 1
+		for i < len(c) {
+			if q == '"' && c[i] == '\\' {
+				i += 2
+				continue
+			}
+			if c[i] == q {
+				if q == '\'' && i+1 < len(c) && c[i+1] == '\'' {
+					i += 2
+					continue
+				}
+				break
+			}
+			i++
+		}
+		if i > len(c) {
+			i = len(c)
+		}
+		end := i + 1
+		if end > len(c) {
+			end = len(c)
+		}
+		return scalarPos{outer: text.Span{Start: start, End: end}, inner: text.Span{Start: start + 1, End: i}, quoted: true}
+	case yaml.LiteralStyle, yaml.FoldedStyle:
+		e := f.LineEnd(f.LineOf(start))
+		return scalarPos{outer: text.Span{Start: start, End: e}, inner: text.Span{Start: start, End: e}}
+	}
+	if end := start + len(n.Value); end <= len(c) && string(c[start:end]) == n.Value {
+		return scalarPos{outer: text.Span{Start: start, End: end}, inner: text.Span{Start: start, End: end}}
+	}
+	// A plain scalar written differently from its value (folded over lines,
+	// `~` for null): take the rest of the line up to a comment or a flow
+	// separator.
+	e := start
+	le := f.LineEnd(f.LineOf(start))
+	for e < le && c[e] != ',' && c[e] != ']' && c[e] != '}' && !(c[e] == '#' && e > start && c[e-1] == ' ') {
+		e++
+	}
+	for e > start && (c[e-1] == ' ' || c[e-1] == '\t') {
+		e--
+	}
+	return scalarPos{outer: text.Span{Start: start, End: e}, inner: text.Span{Start: start, End: e}}
+}
+
+// seqSpan is a sequence's extent: `[` to past `]` for flow style, the first
+// `-` to the end of the last item for block style.
+func seqSpan(f *text.File, base int, n *yaml.Node) text.Span {
+	start := f.YAMLOffset(base, n.Line, n.Column)
+	c := f.Content
+	if n.Style&yaml.FlowStyle != 0 && start < len(c) && c[start] == '[' {
+		depth := 0
+		var q byte
+		for i := start; i < len(c); i++ {
+			switch {
+			case q != 0:
+				if c[i] == '\\' && q == '"' {
+					i++
+				} else if c[i] == q {
+					q = 0
+				}
+			case c[i] == '"' || c[i] == '\'':
+				q = c[i]
+			case c[i] == '[':
+				depth++
+			case c[i] == ']':
+				depth--
+				if depth == 0 {
+					return text.Span{Start: start, End: i + 1}
+				}
+			}
+		}
+		return text.Span{Start: start, End: len(c)}
+	}
+	end := start
+	for _, it := range n.Content {
+		var e int
+		if it.Kind == yaml.ScalarNode {
+			e = scalarSpan(f, base, it).outer.End
+		} else {
+			e = f.LineEnd(f.LineOf(f.YAMLOffset(base, it.Line, it.Column)))
+		}
+		if e > end {
+			end = e
+		}
+	}
+	// the node position of a block sequence is normally its first dash;
+	// otherwise step back to it
+	s := start
+	if s < len(c) && c[s] != '-' {
+		for s > 0 && c[s-1] != '\n' && c[s-1] != '-' {
+			s--
+		}
+		if s > 0 && c[s-1] == '-' {
+			s--
+		}
+	}
+	return text.Span{Start: s, End: end}
+}
+
+var salvageRe = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_ -]*):[ \t]*(.*?)[ \t]*$`)
+
+// salvage reads `key: value` lines of metadata that did not parse, so that
+// the task keeps its ID, title and dependencies while the user fixes it.
+func (t *Task) salvage(f *text.File, span text.Span) {
+	for l := f.LineOf(span.Start); l < f.LineCount() && f.LineStart(l) < span.End; l++ {
+		ls := f.LineStart(l)
+		line := f.Line(l)
+		m := salvageRe.FindSubmatchIndex(line)
+		if m == nil {
+			continue
+		}
+		key := string(line[m[2]:m[3]])
+		vs, ve := ls+m[4], ls+m[5]
+		fd := Field{Key: key, KeySpan: text.Span{Start: ls + m[2], End: ls + m[3]}}
+		val := f.Content[vs:ve]
+		if len(val) >= 2 && val[0] == '[' && val[len(val)-1] == ']' {
+			fd.Seq = true
+			fd.ValueSpan = text.Span{Start: vs, End: ve}
+			fd.Items = splitItems(f, vs+1, ve-1)
+		} else {
+			if len(val) >= 2 && (val[0] == '"' || val[0] == '\'') && val[len(val)-1] == val[0] {
+				vs, ve = vs+1, ve-1
+				fd.Quoted = true
+			}
+			fd.Value = string(f.Content[vs:ve])
+			fd.ValueSpan = text.Span{Start: vs, End: ve}
+			fd.Null = fd.Value == "" || fd.Value == "~" || fd.Value == "null"
+		}
+		t.Fields = append(t.Fields, fd)
+	}
+}
+
+// splitItems splits a comma-separated list between from and to into items,
+// quotes removed.
+func splitItems(f *text.File, from, to int) []Field {
+	var out []Field
+	c := f.Content
+	i := from
+	for i < to {
+		j := i
+		for j < to && c[j] != ',' {
+			j++
+		}
+		s, e := i, j
+		for s < e && (c[s] == ' ' || c[s] == '\t') {
+			s++
+		}
+		for e > s && (c[e-1] == ' ' || c[e-1] == '\t') {
+			e--
+		}
+		q := false
+		if e-s >= 2 && (c[s] == '"' || c[s] == '\'') && c[e-1] == c[s] {
+			s, e, q = s+1, e-1, true
+		}
+		if e > s {
+			out = append(out, Field{Value: string(c[s:e]), ValueSpan: text.Span{Start: s, End: e}, Quoted: q})
+		}
+		i = j + 1
+	}
+	return out
+}
+
+func normKey(k string) string {
+	k = strings.ToLower(strings.TrimSpace(k))
+	return strings.NewReplacer(" ", "_", "-", "_").Replace(k)
+}
+
+// findMetadataBlock finds a `## Metadata` heading followed by a fenced block
+// and returns the span of the fence's content.
+func findMetadataBlock(f *text.File, start int) (text.Span, bool) {
+	fence := fenceState{}
+	for l := f.LineOf(start); l < f.LineCount(); l++ {
+		line := f.Line(l)
+		if fence.step(line) {
+			continue
+		}
+		lvl, title := heading(line)
+		if lvl < 2 || lvl > 3 || !strings.EqualFold(strings.TrimRight(title, ":"), "metadata") {
+			continue
+		}
+		for k := l + 1; k < f.LineCount() && k <= l+3; k++ {
+			s := bytes.TrimSpace(f.Line(k))
+			if len(s) == 0 {
+				continue
+			}
+			if !bytes.HasPrefix(s, []byte("```")) && !bytes.HasPrefix(s, []byte("~~~")) {
+				break
+			}
+			lang := strings.ToLower(string(bytes.TrimLeft(s, "`~")))
+			if lang != "" && lang != "yaml" && lang != "yml" {
+				break
+			}
+			mark := s[:3]
+			for e := k + 1; e < f.LineCount(); e++ {
+				if bytes.HasPrefix(bytes.TrimSpace(f.Line(e)), mark) {
+					return text.Span{Start: f.LineStart(k + 1), End: f.LineStart(e)}, true
+				}
+			}
+			return text.Span{Start: f.LineStart(k + 1), End: len(f.Content)}, true
+		}
+	}
+	return text.Span{}, false
+}
+
+// heading returns the level and text of an ATX heading line, or 0.
+func heading(line []byte) (int, string) {
+	n := 0
+	for n < len(line) && n < 7 && line[n] == '#' {
+		n++
+	}
+	if n == 0 || n > 6 || (n < len(line) && line[n] != ' ' && line[n] != '\t') {
+		return 0, ""
+	}
+	return n, strings.TrimSpace(strings.TrimRight(strings.TrimSpace(string(line[n:])), "#"))
+}
+
+// fenceState tracks Markdown code fences line by line.
+type fenceState struct {
+	ch  byte
+	len int
+}
+
+// step consumes one line and reports whether it is inside a fence or is a
+// fence line itself.
+func (s *fenceState) step(line []byte) bool {
+	trim := bytes.TrimLeft(line, " ")
+	if len(line)-len(trim) > 3 {
+		return s.ch != 0
+	}
+	n := 0
+	for n < len(trim) && (trim[n] == '`' || trim[n] == '~') && trim[n] == trim[0] {
+		n++
+	}
+	if s.ch == 0 {
+		if n >= 3 {
+			s.ch, s.len = trim[0], n
+			return true
+		}
+		return false
+	}
+	if n >= s.len && trim[0] == s.ch && len(bytes.TrimSpace(trim[n:])) == 0 {
+		s.ch = 0
+	}
+	return true
+}

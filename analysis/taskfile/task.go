@@ -1,0 +1,185 @@
+// Package taskfile parses one task file in any of the styles real workspaces
+// use: Markdown with YAML front matter (whatever the extension), a `## Metadata`
+// section holding a fenced YAML block, headings as fields (`# T045: Title`,
+// `## Status: Pending`), and pure YAML task documents. Everything found keeps
+// its exact byte span.
+package taskfile
+
+import (
+	"github.com/taskls/taskls/analysis/model"
+	"github.com/taskls/taskls/analysis/text"
+)
+
+// Style is how a file writes its metadata.
+type Style uint8
+
+const (
+	StyleNone          Style = iota // no metadata found
+	StyleFrontMatter                // --- YAML --- then Markdown
+	StyleMetadataBlock              // ## Metadata + ```yaml fence
+	StyleHeadings                   // # T045: Title, ## Status: ..., ## Depends On: ...
+	StylePureYAML                   // the whole file is a YAML mapping
+)
+
+func (s Style) String() string {
+	return [...]string{"none", "front matter", "metadata block", "heading fields", "YAML document"}[s]
+}
+
+// Field is one metadata key with its value. For a sequence, Items holds the
+// scalar elements and ValueSpan the whole sequence.
+type Field struct {
+	Key       string
+	KeySpan   text.Span
+	Value     string    // the scalar's value ("" for sequences, mappings and null)
+	ValueSpan text.Span // the value as written; for a quoted scalar, inside the quotes
+	Quoted    bool
+	Seq       bool    // the value is a sequence (Items holds its scalars)
+	Null      bool    // no value, or an explicit null
+	Items     []Field // scalar items of a sequence (Key empty)
+
+	fromHeading bool // written as a heading field (`## Status: Pending`)
+}
+
+// CheckState is the state of one acceptance criterion.
+type CheckState uint8
+
+const (
+	NoBox CheckState = iota // a plain numbered item: a criterion with no done/undone state
+	Unchecked
+	Checked
+)
+
+// Criterion is one acceptance criterion.
+type Criterion struct {
+	Text  string
+	State CheckState
+	Span  text.Span // the whole item line (or YAML item)
+}
+
+// Scenario is one test scenario with the Given/When/Then parts it has.
+type Scenario struct {
+	Name              string
+	Span              text.Span // its heading or opening line
+	Given, When, Then bool
+}
+
+// Item is a named block inside a section (a risk).
+type Item struct {
+	Name string
+	Span text.Span
+}
+
+// Section is a Markdown heading and its extent.
+type Section struct {
+	Level   int
+	Title   string    // heading text, trimmed
+	Span    text.Span // the heading line
+	Extent  text.Span // heading line to the next heading of the same or a higher level
+	InFence bool      // never true: headings inside code fences are not sections (kept for clarity)
+}
+
+// Problem is a syntax problem found while parsing.
+type Problem struct {
+	Span    text.Span
+	Message string
+	Kind    string // "yaml-syntax" or "front-matter"
+}
+
+// Task is everything a task file says.
+type Task struct {
+	Style Style
+
+	ID         string
+	IDSpan     text.Span // the ID text (inside quotes); empty span when IDFromName
+	IDFromName bool      // no id in the metadata: the ID came from the file name
+	NameID     string    // the ID prefix of the file name, if any ("T055" for T055-x.md)
+
+	Title     string
+	TitleSpan text.Span
+	HasTitle  bool
+
+	Status        string // as written
+	StatusSpan    text.Span
+	HasStatus     bool
+	StatusNorm    string // normalised (model.Status*), "" when unknown
+	Priority      string // as written
+	PrioritySpan  text.Span
+	HasPriority   bool
+	PriorityNorm  int // 0..4 when PriorityKnown
+	PriorityKnown bool
+
+	Fields []Field // every top-level metadata field, in order
+
+	// Lists of task IDs: dependencies/depends_on, blocked_by, blocks.
+	Lists []*model.List
+
+	// MetaSpan is the extent of the metadata (front matter text, fenced YAML
+	// block content, or the whole file for pure YAML); for heading fields, the
+	// span from the title heading to the last field heading.
+	MetaSpan text.Span
+	// BodyStart is where the Markdown body begins.
+	BodyStart int
+
+	Sections  []Section
+	Criteria  []Criterion
+	Scenarios []Scenario
+	Risks     []Item
+	Mentions  []model.Ref // ID-shaped words in the body (the workspace decides which are task IDs)
+
+	Problems []Problem
+}
+
+// Field returns the first top-level field with one of the given keys.
+func (t *Task) Field(keys ...string) *Field {
+	for i := range t.Fields {
+		for _, k := range keys {
+			if t.Fields[i].Key == k {
+				return &t.Fields[i]
+			}
+		}
+	}
+	return nil
+}
+
+// Deps returns the task's dependency refs (dependencies/depends_on lists).
+func (t *Task) Deps() []model.Ref {
+	var out []model.Ref
+	for _, l := range t.Lists {
+		if l.Kind == model.KindDependency {
+			out = append(out, l.Items...)
+		}
+	}
+	return out
+}
+
+// Refs returns every ref the task file holds: list items, then body mentions.
+func (t *Task) Refs() []model.Ref {
+	var out []model.Ref
+	for _, l := range t.Lists {
+		out = append(out, l.Items...)
+	}
+	return append(out, t.Mentions...)
+}
+
+// CriteriaDone counts checked criteria and criteria in all.
+func (t *Task) CriteriaDone() (done, total int) {
+	for _, c := range t.Criteria {
+		if c.State == Checked {
+			done++
+		}
+	}
+	return done, len(t.Criteria)
+}
+
+// listKind maps a metadata key to the kind of ID list it holds.
+func listKind(key string) (model.RefKind, bool) {
+	switch normKey(key) {
+	case "dependencies", "depends_on", "dependson", "depends", "deps", "prerequisites":
+		return model.KindDependency, true
+	case "blocked_by", "blockedby":
+		return model.KindBlockedBy, true
+	case "blocks":
+		return model.KindBlocks, true
+	}
+	return 0, false
+}
