@@ -98,9 +98,9 @@ type Test struct {
 	Dir     string            // the temporary folder holding the files
 	Comment string            // the archive's comment
 	Files   map[string][]byte // archive name -> content as written (annotations stripped)
+	Golden  map[string]string // files named "@name": expected outputs, not written to disk
 	Notes   []Note
 }
-
 
 // Load reads an archive, strips its annotations and writes its files under
 // a temporary folder.
@@ -111,8 +111,12 @@ func Load(t testing.TB, path string) *Test {
 		t.Fatal(err)
 	}
 	comment, files := ParseTxtar(data)
-	ts := &Test{Name: filepath.Base(path), Dir: t.TempDir(), Comment: string(comment), Files: map[string][]byte{}}
+	ts := &Test{Name: filepath.Base(path), Dir: t.TempDir(), Comment: string(comment), Files: map[string][]byte{}, Golden: map[string]string{}}
 	for _, f := range files {
+		if strings.HasPrefix(f.Name, "@") {
+			ts.Golden[f.Name[1:]] = string(f.Data)
+			continue
+		}
 		var out [][]byte
 		for i, line := range bytes.SplitAfter(f.Data, []byte("\n")) {
 			body := line
@@ -241,14 +245,7 @@ func (ts *Test) Path(name string) string {
 // span is the part between the guillemets.
 func (ts *Test) Find(t testing.TB, file string, line int, needle string) (int, int) {
 	t.Helper()
-	pre, post := 0, 0
-	if i := strings.Index(needle, "«"); i >= 0 {
-		if j := strings.Index(needle, "»"); j > i {
-			pre = i
-			post = len(needle) - j - len("»")
-			needle = needle[:i] + needle[i+len("«"):j] + needle[j+len("»"):]
-		}
-	}
+	needle, pre, post := splitNeedle(needle)
 	content := ts.Files[file]
 	start := 0
 	for i := 0; i < line; i++ {
@@ -272,11 +269,23 @@ func (ts *Test) Find(t testing.TB, file string, line int, needle string) (int, i
 // FindAnywhere returns the span of the first occurrence of needle in file.
 func (ts *Test) FindAnywhere(t testing.TB, file, needle string) (int, int) {
 	t.Helper()
+	needle, pre, post := splitNeedle(needle)
 	k := strings.Index(string(ts.Files[file]), needle)
 	if k < 0 {
 		t.Fatalf("%s: %q not found", file, needle)
 	}
-	return k, k + len(needle)
+	return k + pre, k + len(needle) - post
+}
+
+// splitNeedle removes the guillemets of a needle and says how many bytes
+// of context stand before and after the marked part.
+func splitNeedle(needle string) (plain string, pre, post int) {
+	i := strings.Index(needle, "«")
+	j := strings.Index(needle, "»")
+	if i < 0 || j < i {
+		return needle, 0, 0
+	}
+	return needle[:i] + needle[i+len("«"):j] + needle[j+len("»"):], i, len(needle) - j - len("»")
 }
 
 // NameOf maps an absolute path back to its archive name.

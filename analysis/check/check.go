@@ -1,0 +1,163 @@
+// Package check holds taskls's checks: small named units, each with a stable
+// code, a one-line title, a default severity and its documentation, run over
+// one snapshot of the workspace.
+package check
+
+import (
+	"sort"
+
+	"github.com/taskls/taskls/analysis/text"
+	"github.com/taskls/taskls/analysis/workspace"
+)
+
+// Severity of a diagnostic. The numbering matches common editor protocols.
+type Severity uint8
+
+const (
+	Error   Severity = 1
+	Warning Severity = 2
+	Info    Severity = 3
+	Hint    Severity = 4
+)
+
+func (s Severity) String() string {
+	switch s {
+	case Error:
+		return "error"
+	case Warning:
+		return "warning"
+	case Info:
+		return "info"
+	case Hint:
+		return "hint"
+	}
+	return "off"
+}
+
+// Related points at another place that explains a diagnostic.
+type Related struct {
+	Path    string
+	Span    text.Span
+	Message string
+}
+
+// Edit replaces Span of the file at Path with NewText.
+type Edit struct {
+	Path    string
+	Span    text.Span
+	NewText string
+}
+
+// Fix is a named set of edits that resolves a diagnostic.
+type Fix struct {
+	Title     string
+	Edits     []Edit
+	Preferred bool
+}
+
+// Diagnostic is one problem found in one file.
+type Diagnostic struct {
+	Path     string
+	Span     text.Span
+	Severity Severity
+	Check    string
+	Message  string
+	Related  []Related
+	Fixes    []Fix
+}
+
+// Check is one kind of problem.
+type Check struct {
+	Name     string   // stable code, e.g. "unknown-id"
+	Title    string   // one line
+	Doc      string   // what it reports and why
+	Severity Severity // default
+	Run      func(p *Pass)
+}
+
+// Pass is one check's run over one root.
+type Pass struct {
+	Snap  *workspace.Snapshot
+	Root  *workspace.Root
+	Check *Check
+	sev   Severity
+	out   *[]Diagnostic
+}
+
+// Report records a diagnostic at span of doc with the check's severity.
+func (p *Pass) Report(doc *workspace.Doc, span text.Span, msg string, related ...Related) *Diagnostic {
+	return p.ReportSev(p.sev, doc, span, msg, related...)
+}
+
+// ReportSev records a diagnostic with an explicit severity (checks whose
+// findings differ in weight, like unknown IDs in lists and in prose).
+func (p *Pass) ReportSev(sev Severity, doc *workspace.Doc, span text.Span, msg string, related ...Related) *Diagnostic {
+	if sev == 0 {
+		return &Diagnostic{}
+	}
+	*p.out = append(*p.out, Diagnostic{Path: doc.Path, Span: span, Severity: sev, Check: p.Check.Name, Message: msg, Related: related})
+	return &(*p.out)[len(*p.out)-1]
+}
+
+var registry []*Check
+
+func register(c *Check) *Check {
+	registry = append(registry, c)
+	return c
+}
+
+// All returns every check, sorted by name.
+func All() []*Check {
+	out := append([]*Check(nil), registry...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Config adjusts checks: a severity per check name (0 turns a check off).
+type Config struct {
+	Severity map[string]Severity
+}
+
+// Run runs every check over every root of the snapshot and returns the
+// diagnostics of each file, sorted by position.
+func Run(s *workspace.Snapshot, cfg *Config) map[string][]Diagnostic {
+	var all []Diagnostic
+	for _, r := range s.Roots {
+		for _, c := range All() {
+			sev := c.Severity
+			if cfg != nil {
+				if v, ok := cfg.Severity[c.Name]; ok {
+					sev = v
+				}
+			}
+			if sev == 0 {
+				continue
+			}
+			p := &Pass{Snap: s, Root: r, Check: c, sev: sev, out: &all}
+			c.Run(p)
+		}
+	}
+	out := map[string][]Diagnostic{}
+	for _, d := range all {
+		out[d.Path] = append(out[d.Path], d)
+	}
+	for _, ds := range out {
+		sort.SliceStable(ds, func(i, j int) bool {
+			if ds[i].Span.Start != ds[j].Span.Start {
+				return ds[i].Span.Start < ds[j].Span.Start
+			}
+			return ds[i].Check < ds[j].Check
+		})
+	}
+	return out
+}
+
+// docsOf returns the root's docs in path order (deterministic output).
+func docsOf(r *workspace.Root) []*workspace.Doc {
+	out := make([]*workspace.Doc, 0, len(r.Docs))
+	for _, d := range r.Docs {
+		out = append(out, d)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}

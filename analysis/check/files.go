@@ -1,0 +1,127 @@
+package check
+
+import (
+	"strings"
+
+	"github.com/taskls/taskls/analysis/workspace"
+)
+
+// DuplicateID reports a task ID defined by two task files, unless one is in
+// tasks/ and the other in completed/ (a task moved when done; the drift
+// checks compare such copies), and a task ID listed by two manifest entries.
+// Related information links the other definitions.
+var DuplicateID = register(&Check{
+	Name:     "duplicate-id",
+	Title:    "two tasks with the same ID",
+	Severity: Error,
+	Run: func(p *Pass) {
+		r := p.Root
+		for _, id := range r.IDs {
+			defs := r.Defs[id]
+			if len(defs) < 2 {
+				continue
+			}
+			byArea := map[string][]workspace.Def{}
+			for _, d := range defs {
+				area := d.Doc.Area()
+				if area != "tasks" && area != "completed" {
+					area = "" // anywhere else clashes with everything
+				}
+				byArea[area] = append(byArea[area], d)
+			}
+			for _, d := range defs {
+				area := d.Doc.Area()
+				if area != "tasks" && area != "completed" {
+					area = ""
+				}
+				var clash []workspace.Def
+				for _, o := range defs {
+					if o.Doc == d.Doc {
+						continue
+					}
+					oa := o.Doc.Area()
+					if oa != "tasks" && oa != "completed" {
+						oa = ""
+					}
+					if area == "" || oa == "" || oa == area {
+						clash = append(clash, o)
+					}
+				}
+				if len(clash) == 0 {
+					continue
+				}
+				var rel []Related
+				names := make([]string, 0, len(clash))
+				for _, o := range clash {
+					rel = append(rel, Related{Path: o.Doc.Path, Span: o.Span, Message: "also defines " + id})
+					names = append(names, o.Doc.Rel)
+				}
+				p.Report(d.Doc, d.Span, "task ID "+id+" is also defined in "+strings.Join(names, ", "), rel...)
+			}
+		}
+		if m := r.Manifest; m != nil && m.Manifest != nil {
+			for _, id := range r.IDs {
+				es := r.Entries[id]
+				for i, e := range es {
+					if len(es) < 2 {
+						break
+					}
+					var rel []Related
+					for j, o := range es {
+						if j != i {
+							rel = append(rel, Related{Path: m.Path, Span: o.Entry.IDSpan, Message: "other entry for " + id})
+						}
+					}
+					p.Report(m, e.Entry.IDSpan, "task ID "+id+" has more than one manifest entry", rel...)
+				}
+			}
+		}
+	},
+})
+
+// MissingFile reports a manifest entry whose `file` names no file of the
+// `.tasks/` folder. When a file of the same task exists elsewhere (moved to
+// completed/, renamed), the message says where.
+var MissingFile = register(&Check{
+	Name:     "missing-file",
+	Title:    "a manifest entry whose file does not exist",
+	Severity: Warning,
+	Run: func(p *Pass) {
+		r := p.Root
+		m := r.Manifest
+		if m == nil || m.Manifest == nil {
+			return
+		}
+		for _, e := range m.Manifest.Entries {
+			if !e.File.Present || strings.TrimSpace(e.File.Value) == "" {
+				continue
+			}
+			if r.Exists(workspace.CleanRel(e.File.Value)) {
+				continue
+			}
+			msg := "file " + e.File.Value + " does not exist"
+			var rel []Related
+			if d := r.Task(e.ID); d != nil {
+				msg += " (task " + e.ID + " is in " + d.Rel + ")"
+				rel = append(rel, Related{Path: d.Path, Span: r.Defs[e.ID][0].Span, Message: "task " + e.ID + " is defined here"})
+			}
+			p.Report(m, e.FileInner, msg, rel...)
+		}
+	},
+})
+
+// FilenameID reports a task file whose name starts with another ID than the
+// one its metadata declares (T012-x.md saying `id: T021`).
+var FilenameID = register(&Check{
+	Name:     "filename-id",
+	Title:    "a file name whose ID differs from the task's id",
+	Severity: Warning,
+	Run: func(p *Pass) {
+		for _, d := range docsOf(p.Root) {
+			if !d.IsTask() || d.Task.IDFromName || d.Task.NameID == "" || d.Task.NameID == d.Task.ID {
+				continue
+			}
+			p.Report(d, d.Task.IDSpan, "file name starts with "+d.Task.NameID+" but the task's id is "+d.Task.ID)
+		}
+	},
+})

@@ -1,0 +1,120 @@
+// Package workspace is the index of every `.tasks/` folder under the
+// workspace folders: immutable snapshots of parsed files, tasks by ID and
+// references by ID. Apply returns a new snapshot that shares every unchanged
+// file with the old one.
+package workspace
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/taskls/taskls/analysis/manifest"
+	"github.com/taskls/taskls/analysis/model"
+	"github.com/taskls/taskls/analysis/taskfile"
+	"github.com/taskls/taskls/analysis/text"
+)
+
+// MaxFileSize is the largest file taskls reads; larger files are reported
+// and skipped.
+const MaxFileSize = 16 << 20
+
+// Kind is what a file of a `.tasks/` folder is.
+type Kind uint8
+
+const (
+	KindOther    Kind = iota // read for nothing (context/, reports/, ...)
+	KindTask                 // a task file (tasks/, completed/)
+	KindManifest             // manifest.json
+	KindUpdate               // updates/*.json
+	KindMetrics              // metrics.json
+)
+
+// Doc is one parsed file. It is never modified after creation.
+type Doc struct {
+	Path    string // absolute, clean
+	Rel     string // relative to its root, with forward slashes ("tasks/T001-x.md")
+	Kind    Kind
+	Version int32 // the editor's version when the content came from an open buffer, else -1
+	Text    *text.File
+
+	Task     *taskfile.Task     // KindTask: the parsed file (Task.Style == StyleNone: not a task spec)
+	Manifest *manifest.Manifest // KindManifest
+
+	// Refs holds the task IDs named by an updates/ or metrics.json file.
+	Refs []model.Ref
+	// Skipped says why the file was not read (too large, binary), or "".
+	Skipped string
+}
+
+// IsTask reports whether the doc defines a task.
+func (d *Doc) IsTask() bool {
+	return d != nil && d.Kind == KindTask && d.Task != nil && d.Task.Style != taskfile.StyleNone && d.Task.ID != ""
+}
+
+// Area is the top folder of the doc inside its root: "tasks", "completed",
+// or "" for files at the root.
+func (d *Doc) Area() string {
+	if i := strings.IndexByte(d.Rel, '/'); i > 0 {
+		return d.Rel[:i]
+	}
+	return ""
+}
+
+// classify says what a file is from its path relative to the root.
+func classify(rel string) Kind {
+	ext := strings.ToLower(filepath.Ext(rel))
+	dir, base := "", rel
+	if i := strings.IndexByte(rel, '/'); i >= 0 {
+		dir, base = rel[:i], rel[strings.LastIndexByte(rel, '/')+1:]
+	}
+	switch {
+	case rel == "manifest.json":
+		return KindManifest
+	case rel == "metrics.json":
+		return KindMetrics
+	case dir == "updates" && ext == ".json":
+		return KindUpdate
+	case (dir == "tasks" || dir == "completed") && (ext == ".md" || ext == ".yaml" || ext == ".yml" || ext == ".markdown"):
+		_ = base
+		return KindTask
+	}
+	return KindOther
+}
+
+// parseDoc builds a Doc from content.
+func parseDoc(path, rel string, content []byte, version int32) *Doc {
+	d := &Doc{Path: path, Rel: rel, Kind: classify(rel), Version: version}
+	if d.Kind == KindOther {
+		d.Text = text.New(nil)
+		return d
+	}
+	if len(content) > MaxFileSize {
+		d.Skipped = fmt.Sprintf("file is %d MiB, larger than the %d MiB taskls reads; it was skipped", len(content)>>20, MaxFileSize>>20)
+		d.Text = text.New(content[:0])
+		return d
+	}
+	if isBinary(content) {
+		d.Skipped = "file holds binary data (NUL bytes); it was skipped"
+		d.Text = text.New(content[:0])
+		return d
+	}
+	d.Text = text.New(content)
+	switch d.Kind {
+	case KindTask:
+		d.Task = taskfile.Parse(rel, d.Text)
+	case KindManifest:
+		d.Manifest = manifest.Parse(content)
+	case KindUpdate, KindMetrics:
+		d.Refs = jsonTaskRefs(content, d.Kind)
+	}
+	return d
+}
+
+func isBinary(b []byte) bool {
+	if len(b) > 8000 {
+		b = b[:8000]
+	}
+	return bytes.IndexByte(b, 0) >= 0
+}

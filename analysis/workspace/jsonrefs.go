@@ -1,0 +1,53 @@
+package workspace
+
+import (
+	"strings"
+
+	"github.com/taskls/taskls/analysis/jsonpos"
+	"github.com/taskls/taskls/analysis/model"
+)
+
+// jsonTaskRefs finds the task IDs an updates/ or metrics.json file names:
+// string values of keys such as task_id, task, id, and string items of
+// arrays under task_ids or tasks.
+func jsonTaskRefs(content []byte, kind Kind) []model.Ref {
+	v, err := jsonpos.Parse(content)
+	if err != nil {
+		return nil
+	}
+	rk := model.KindUpdate
+	if kind == KindMetrics {
+		rk = model.KindMetrics
+	}
+	var out []model.Ref
+	var walk func(v *jsonpos.Value, key string, depth int)
+	walk = func(v *jsonpos.Value, key string, depth int) {
+		if v == nil || depth > 64 {
+			return
+		}
+		switch v.Kind {
+		case jsonpos.String:
+			if isIDKey(key) && model.IsTaskID(v.Str) {
+				out = append(out, model.Ref{ID: v.Str, Span: v.Inner(), Kind: rk})
+			}
+		case jsonpos.Array:
+			for _, e := range v.Elems {
+				walk(e, key, depth+1)
+			}
+		case jsonpos.Object:
+			for _, m := range v.Members {
+				walk(m.Value, m.Key, depth+1)
+			}
+		}
+	}
+	walk(v, "", 0)
+	return out
+}
+
+func isIDKey(k string) bool {
+	switch strings.ToLower(k) {
+	case "task_id", "taskid", "task", "id", "task_ids", "taskids", "tasks", "completed_tasks", "blocked_tasks", "unblocked", "unblocked_tasks":
+		return true
+	}
+	return false
+}

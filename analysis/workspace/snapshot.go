@@ -1,0 +1,558 @@
+package workspace
+
+import (
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/taskls/taskls/analysis/manifest"
+	"github.com/taskls/taskls/analysis/model"
+	"github.com/taskls/taskls/analysis/text"
+)
+
+// Snapshot is an immutable view of every `.tasks/` folder of the workspace.
+type Snapshot struct {
+	Seq     uint64
+	Folders []string // workspace folders, absolute
+	Roots   []*Root
+}
+
+// Root is one `.tasks/` folder and its indexes.
+type Root struct {
+	Dir  string          // absolute path of the `.tasks` folder
+	Docs map[string]*Doc // every file under Dir by absolute path (KindOther ones unparsed)
+
+	Manifest *Doc // manifest.json, nil when absent
+
+	// Indexes, built by index().
+	Defs     map[string][]Def     // task ID -> task files defining it (manifest-preferred first)
+	Entries  map[string][]Entry   // task ID -> manifest entries
+	Deferred map[string]model.Ref // deferred task ID -> its first mention in a deferred list
+	RefsTo   map[string][]Loc     // task ID -> every reference (not definitions)
+	IDs      []string             // every known ID, sorted
+	prefixes map[string]bool
+	minDig   int
+}
+
+// Def is a task file's definition of a task.
+type Def struct {
+	Doc  *Doc
+	Span text.Span // the id value, or the file's first line when the ID came from the file name
+}
+
+// Entry is a manifest entry.
+type Entry struct {
+	Doc   *Doc
+	Entry *manifest.Entry
+}
+
+// Loc is one reference in one doc.
+type Loc struct {
+	Doc *Doc
+	Ref model.Ref
+}
+
+// Change is a new content for a file, or its deletion.
+type Change struct {
+	Path    string
+	Content []byte
+	Deleted bool
+	Version int32 // -1 for content read from disk
+}
+
+// RootOf returns the root holding path, or nil.
+func (s *Snapshot) RootOf(path string) *Root {
+	var best *Root
+	for _, r := range s.Roots {
+		if within(r.Dir, path) && (best == nil || len(r.Dir) > len(best.Dir)) {
+			best = r
+		}
+	}
+	return best
+}
+
+// Doc returns the doc at path, or nil.
+func (s *Snapshot) Doc(path string) *Doc {
+	if r := s.RootOf(path); r != nil {
+		return r.Docs[path]
+	}
+	return nil
+}
+
+func within(dir, path string) bool {
+	return strings.HasPrefix(path, dir+string(filepath.Separator))
+}
+
+// Known reports whether id is a task of this root: defined by a file, listed
+// by the manifest, or declared in a deferred list.
+func (r *Root) Known(id string) bool {
+	if _, ok := r.Defs[id]; ok {
+		return true
+	}
+	if _, ok := r.Entries[id]; ok {
+		return true
+	}
+	_, ok := r.Deferred[id]
+	return ok
+}
+
+// IsIDForm reports whether a word found in prose has this root's ID form:
+// one of the prefixes its tasks use and at least as many digits as the
+// shortest of their numbers.
+func (r *Root) IsIDForm(id string) bool {
+	p, d := model.SplitID(id)
+	return r.prefixes[p] && len(d) >= r.minDig
+}
+
+// Rel returns path relative to the root, with forward slashes.
+func (r *Root) Rel(path string) string {
+	rel, err := filepath.Rel(r.Dir, path)
+	if err != nil {
+		return path
+	}
+	return filepath.ToSlash(rel)
+}
+
+// Abs returns the absolute path of a root-relative path.
+func (r *Root) Abs(rel string) string {
+	return filepath.Join(r.Dir, filepath.FromSlash(rel))
+}
+
+// Exists reports whether a root-relative path names a file of the root.
+func (r *Root) Exists(rel string) bool {
+	_, ok := r.Docs[r.Abs(rel)]
+	return ok
+}
+
+// CleanRel turns a manifest `file` value into a path relative to `.tasks/`
+// ("./tasks/x.md" and ".tasks/tasks/x.md" both name "tasks/x.md").
+func CleanRel(v string) string {
+	v = path.Clean(strings.ReplaceAll(strings.TrimSpace(v), "\\", "/"))
+	v = strings.TrimPrefix(v, "./")
+	v = strings.TrimPrefix(v, ".tasks/")
+	return v
+}
+
+// Task returns the preferred definition of id (the file the manifest points
+// at, else tasks/ before completed/), or nil.
+func (r *Root) Task(id string) *Doc {
+	if defs := r.Defs[id]; len(defs) > 0 {
+		return defs[0].Doc
+	}
+	return nil
+}
+
+// Entry returns the first manifest entry of id, or nil.
+func (r *Root) Entry(id string) *manifest.Entry {
+	if es := r.Entries[id]; len(es) > 0 {
+		return es[0].Entry
+	}
+	return nil
+}
+
+// Docs returns every doc of every root, sorted by path.
+func (s *Snapshot) AllDocs() []*Doc {
+	var out []*Doc
+	for _, r := range s.Roots {
+		for _, d := range r.Docs {
+			out = append(out, d)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+// index rebuilds a root's indexes from its docs.
+func (r *Root) index() {
+	r.Defs = map[string][]Def{}
+	r.Entries = map[string][]Entry{}
+	r.Deferred = map[string]model.Ref{}
+	r.RefsTo = map[string][]Loc{}
+	r.prefixes = map[string]bool{}
+	r.minDig = 0
+	r.Manifest = r.Docs[filepath.Join(r.Dir, "manifest.json")]
+	addForm := func(id string) {
+		p, d := model.SplitID(id)
+		if p == "" {
+			return
+		}
+		r.prefixes[p] = true
+		if r.minDig == 0 || len(d) < r.minDig {
+			r.minDig = len(d)
+		}
+	}
+	paths := make([]string, 0, len(r.Docs))
+	for p, d := range r.Docs {
+		if d.Kind != KindOther {
+			paths = append(paths, p)
+		}
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		d := r.Docs[p]
+		if d.IsTask() {
+			t := d.Task
+			span := t.IDSpan
+			if t.IDFromName {
+				span = text.Span{Start: 0, End: d.Text.LineEnd(0)}
+			}
+			r.Defs[t.ID] = append(r.Defs[t.ID], Def{Doc: d, Span: span})
+			addForm(t.ID)
+		}
+	}
+	if m := r.Manifest; m != nil && m.Manifest != nil {
+		for _, e := range m.Manifest.Entries {
+			r.Entries[e.ID] = append(r.Entries[e.ID], Entry{Doc: m, Entry: e})
+			addForm(e.ID)
+		}
+		for _, ref := range m.Manifest.Refs {
+			if ref.Kind == model.KindDeferred {
+				if _, ok := r.Deferred[ref.ID]; !ok {
+					r.Deferred[ref.ID] = ref
+				}
+			}
+		}
+	}
+	// Order definitions: the file the manifest points at first, then tasks/
+	// before completed/, then by path.
+	for id, defs := range r.Defs {
+		if len(defs) < 2 {
+			continue
+		}
+		want := ""
+		if e := r.Entry(id); e != nil {
+			want = e.File.Value
+		}
+		sort.SliceStable(defs, func(i, j int) bool {
+			a, b := defs[i].Doc, defs[j].Doc
+			if (a.Rel == want) != (b.Rel == want) {
+				return a.Rel == want
+			}
+			if a.Area() != b.Area() {
+				return areaRank(a.Area()) < areaRank(b.Area())
+			}
+			return a.Path < b.Path
+		})
+	}
+	for _, p := range paths {
+		d := r.Docs[p]
+		for _, ref := range r.docRefs(d) {
+			r.RefsTo[ref.ID] = append(r.RefsTo[ref.ID], Loc{Doc: d, Ref: ref})
+		}
+	}
+	r.IDs = r.IDs[:0]
+	seen := map[string]bool{}
+	for id := range r.Defs {
+		seen[id] = true
+	}
+	for id := range r.Entries {
+		seen[id] = true
+	}
+	for id := range r.Deferred {
+		seen[id] = true
+	}
+	r.IDs = make([]string, 0, len(seen))
+	for id := range seen {
+		r.IDs = append(r.IDs, id)
+	}
+	sort.Strings(r.IDs)
+}
+
+func areaRank(a string) int {
+	switch a {
+	case "tasks":
+		return 0
+	case "completed":
+		return 1
+	}
+	return 2
+}
+
+// DocRefs returns the references a doc makes: list items, manifest refs
+// (entry ids excluded), mentions of the root's ID form, update/metrics refs.
+func (r *Root) DocRefs(d *Doc) []model.Ref { return r.docRefs(d) }
+
+func (r *Root) docRefs(d *Doc) []model.Ref {
+	var out []model.Ref
+	switch d.Kind {
+	case KindTask:
+		if d.Task == nil {
+			return nil
+		}
+		for _, l := range d.Task.Lists {
+			out = append(out, l.Items...)
+		}
+		for _, m := range d.Task.Mentions {
+			if r.IsIDForm(m.ID) {
+				out = append(out, m)
+			}
+		}
+	case KindManifest:
+		if d.Manifest != nil {
+			for _, ref := range d.Manifest.Refs {
+				if ref.Kind != model.KindEntryID {
+					out = append(out, ref)
+				}
+			}
+		}
+	case KindUpdate, KindMetrics:
+		out = append(out, d.Refs...)
+	}
+	return out
+}
+
+// Load reads every `.tasks/` folder found under the given folders.
+func Load(folders []string) *Snapshot {
+	s := &Snapshot{Seq: 1}
+	seen := map[string]bool{}
+	for _, f := range folders {
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			continue
+		}
+		abs = filepath.Clean(abs)
+		s.Folders = append(s.Folders, abs)
+		for _, dir := range FindRoots(abs) {
+			if seen[dir] {
+				continue
+			}
+			seen[dir] = true
+			s.Roots = append(s.Roots, loadRoot(dir))
+		}
+	}
+	sort.Slice(s.Roots, func(i, j int) bool { return s.Roots[i].Dir < s.Roots[j].Dir })
+	return s
+}
+
+// skipDirs are never searched for `.tasks/` folders.
+var skipDirs = map[string]bool{".git": true, "node_modules": true, "vendor": true, ".hg": true, ".svn": true,
+	"__pycache__": true, ".venv": true, "venv": true, "target": true, "dist": true, "build": true, ".cache": true}
+
+// FindRoots returns the `.tasks/` folders of a workspace folder: the folder
+// itself or an ancestor when it is (inside) one, else every `.tasks` folder
+// below it.
+func FindRoots(folder string) []string {
+	for p := folder; ; {
+		if filepath.Base(p) == ".tasks" {
+			return []string{p}
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			break
+		}
+		p = parent
+	}
+	var out []string
+	var walk func(dir string, depth int)
+	walk = func(dir string, depth int) {
+		if depth > 8 {
+			return
+		}
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			return
+		}
+		for _, e := range ents {
+			if !e.IsDir() { // symlinks are not followed
+				continue
+			}
+			name := e.Name()
+			if name == ".tasks" {
+				out = append(out, filepath.Join(dir, name))
+				continue
+			}
+			if skipDirs[name] || (strings.HasPrefix(name, ".") && name != ".github") {
+				continue
+			}
+			walk(filepath.Join(dir, name), depth+1)
+		}
+	}
+	walk(folder, 0)
+	return out
+}
+
+// loadRoot reads every file of a `.tasks/` folder.
+func loadRoot(dir string) *Root {
+	r := &Root{Dir: dir, Docs: map[string]*Doc{}}
+	type job struct{ path, rel string }
+	var jobs []job
+	var walk func(d string, depth int)
+	walk = func(d string, depth int) {
+		if depth > 16 {
+			return
+		}
+		ents, err := os.ReadDir(d)
+		if err != nil {
+			return
+		}
+		for _, e := range ents {
+			p := filepath.Join(d, e.Name())
+			if e.IsDir() {
+				if e.Name() == ".git" || e.Name() == "node_modules" {
+					continue
+				}
+				walk(p, depth+1)
+				continue
+			}
+			if !e.Type().IsRegular() {
+				continue // symlinks, sockets: not followed
+			}
+			rel, _ := filepath.Rel(dir, p)
+			jobs = append(jobs, job{p, filepath.ToSlash(rel)})
+		}
+	}
+	walk(dir, 0)
+	docs := make([]*Doc, len(jobs))
+	parallel(len(jobs), func(i int) {
+		j := jobs[i]
+		if classify(j.rel) == KindOther {
+			docs[i] = &Doc{Path: j.path, Rel: j.rel, Kind: KindOther, Version: -1, Text: text.New(nil)}
+			return
+		}
+		b, err := readFile(j.path)
+		if err != nil {
+			docs[i] = &Doc{Path: j.path, Rel: j.rel, Kind: classify(j.rel), Version: -1, Text: text.New(nil), Skipped: "cannot read file: " + err.Error()}
+			return
+		}
+		docs[i] = parseDoc(j.path, j.rel, b, -1)
+	})
+	for _, d := range docs {
+		r.Docs[d.Path] = d
+	}
+	r.index()
+	return r
+}
+
+// readFile reads a file, refusing more than MaxFileSize+1 bytes.
+func readFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() > MaxFileSize {
+		return make([]byte, MaxFileSize+1), nil // reported as too large, content unused
+	}
+	b := make([]byte, 0, st.Size()+1)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			break
+		}
+		if len(b) > MaxFileSize {
+			break
+		}
+	}
+	return b, nil
+}
+
+// Apply returns a new snapshot with the changes applied; unchanged files and
+// roots are shared with s. A changed path under a new `.tasks` folder adds a
+// root.
+func (s *Snapshot) Apply(changes []Change) *Snapshot {
+	next := &Snapshot{Seq: s.Seq + 1, Folders: s.Folders, Roots: append([]*Root(nil), s.Roots...)}
+	touched := map[*Root]*Root{} // old root -> its copy
+	for _, ch := range changes {
+		path := filepath.Clean(ch.Path)
+		if ch.Deleted {
+			// a deleted `.tasks` folder, or a folder holding one
+			kept := next.Roots[:0]
+			for _, r := range next.Roots {
+				if r.Dir != path && !within(path, r.Dir) {
+					kept = append(kept, r)
+				}
+			}
+			next.Roots = kept
+		}
+		r := next.RootOf(path)
+		if r == nil {
+			dir := tasksDirOf(path)
+			if dir == "" || ch.Deleted || !next.inFolders(dir) {
+				continue
+			}
+			r = &Root{Dir: dir, Docs: map[string]*Doc{}}
+			next.Roots = append(next.Roots, r)
+			touched[r] = r
+		}
+		nr, ok := touched[r]
+		if !ok {
+			nr = &Root{Dir: r.Dir, Docs: make(map[string]*Doc, len(r.Docs)+1)}
+			for k, v := range r.Docs {
+				nr.Docs[k] = v
+			}
+			touched[r] = nr
+			touched[nr] = nr
+			for i := range next.Roots {
+				if next.Roots[i] == r {
+					next.Roots[i] = nr
+				}
+			}
+		}
+		rel := nr.Rel(path)
+		if ch.Deleted {
+			delete(nr.Docs, path)
+			// a deleted folder: drop everything under it
+			prefix := path + string(filepath.Separator)
+			for p := range nr.Docs {
+				if strings.HasPrefix(p, prefix) {
+					delete(nr.Docs, p)
+				}
+			}
+			continue
+		}
+		nr.Docs[path] = parseDoc(path, rel, ch.Content, ch.Version)
+	}
+	for old, nr := range touched {
+		if old == nr {
+			nr.index()
+		}
+	}
+	// drop roots whose folder is gone
+	out := next.Roots[:0]
+	for _, r := range next.Roots {
+		if len(r.Docs) > 0 || dirExists(r.Dir) {
+			out = append(out, r)
+		}
+	}
+	next.Roots = out
+	sort.Slice(next.Roots, func(i, j int) bool { return next.Roots[i].Dir < next.Roots[j].Dir })
+	return next
+}
+
+func dirExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
+}
+
+// tasksDirOf returns the nearest ancestor of path named `.tasks`, or "".
+func tasksDirOf(path string) string {
+	for p := filepath.Dir(path); ; {
+		if filepath.Base(p) == ".tasks" {
+			return p
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			return ""
+		}
+		p = parent
+	}
+}
+
+func (s *Snapshot) inFolders(dir string) bool {
+	for _, f := range s.Folders {
+		if dir == f || within(f, dir) || within(dir, f) {
+			return true
+		}
+	}
+	return len(s.Folders) == 0
+}

@@ -1,0 +1,535 @@
+// Package lsp is the taskls language server. This file is its connection
+// layer: LSP base-protocol framing, the initialize/shutdown/exit lifecycle,
+// panic recovery and error codes. The server proper is a Dispatcher.
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sourcegraph/jsonrpc2"
+	"github.com/tliron/glsp"
+)
+
+// Dispatcher is what the server implements. Dispatch is called on the read
+// loop, one message at a time, in the order the client sent them, so
+// notifications such as textDocument/didChange are applied in order and a
+// request sees the effect of every notification sent before it.
+//
+// ctx.Method is the method, ctx.Params the raw JSON params (the JSON literal
+// null when the message has none). ctx.Notify and ctx.Call send to the client;
+// they are bound to the connection, not to the message, so they may be kept
+// and used from any goroutine for as long as the connection lives. Errors from
+// them are logged (glsp's function types have no error result); use
+// (*Conn).Notify and (*Conn).Call to see them.
+//
+// ctx.Call must never be invoked on the read loop itself, that is from inside
+// Dispatch: the answer can only be read by the loop that is waiting for it. Run
+// server->client requests (workspace/configuration,
+// client/registerCapability, ...) in their own goroutine, for instance with
+// (*Conn).Go. A Call made on the read loop fails at once with
+// ErrCallOnReadLoop (and is logged) instead of hanging.
+//
+// For a request, the result is sent to the client (nil is sent as the JSON
+// result null). For a notification it is ignored. Errors: ErrUnhandled (or an
+// error wrapping it) means "not mine" and becomes -32601 "method not found:
+// <method>" for a request; it is ignored silently for a notification whose
+// method starts with "$/" and logged for any other notification. An error
+// that is or wraps a *jsonrpc2.Error is sent unchanged (code, message and
+// data). Any other error becomes -32603 with err.Error() as message.
+// Notification errors are logged.
+//
+// initialize, shutdown and exit reach Dispatch; the lifecycle rules (see
+// Serve) are enforced before it is called.
+type Dispatcher interface {
+	Dispatch(ctx *glsp.Context) (result any, err error)
+}
+
+// ErrUnhandled is returned by a Dispatcher for a method it does not implement.
+var ErrUnhandled = errors.New("lsp: method not handled")
+
+// ErrCallOnReadLoop is returned by (*Conn).Call, and logged by glsp.Context's
+// Call, when a server->client request is made from inside Dispatch, where
+// waiting for the answer would deadlock the connection.
+var ErrCallOnReadLoop = errors.New("lsp: server->client request made on the read loop (it would deadlock); make it from another goroutine")
+
+// Error codes of JSON-RPC and LSP.
+const (
+	CodeParseError           = -32700
+	CodeInvalidRequest       = -32600
+	CodeMethodNotFound       = -32601
+	CodeInvalidParams        = -32602
+	CodeInternalError        = -32603
+	CodeServerNotInitialized = -32002
+	CodeRequestFailed        = -32803 // LSP 3.17
+	CodeContentModified      = -32801
+	CodeRequestCancelled     = -32800
+)
+
+// Errorf builds a *jsonrpc2.Error with the given code; it is sent to the
+// client unchanged when a Dispatcher returns it.
+func Errorf(code int64, format string, args ...any) *jsonrpc2.Error {
+	return &jsonrpc2.Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrMethodNotFound is -32601 "method not found: <method>".
+func ErrMethodNotFound(method string) *jsonrpc2.Error {
+	return Errorf(CodeMethodNotFound, "method not found: %s", method)
+}
+
+// ErrNotInitialized is -32002 "server not initialized: <method>".
+func ErrNotInitialized(method string) *jsonrpc2.Error {
+	return Errorf(CodeServerNotInitialized, "server not initialized: %s", method)
+}
+
+// ErrInvalidParams is -32602 with a formatted message.
+func ErrInvalidParams(format string, args ...any) *jsonrpc2.Error {
+	return Errorf(CodeInvalidParams, format, args...)
+}
+
+// ErrInvalidRequest is -32600 with a formatted message.
+func ErrInvalidRequest(format string, args ...any) *jsonrpc2.Error {
+	return Errorf(CodeInvalidRequest, format, args...)
+}
+
+// ErrInternal is -32603 with a formatted message.
+func ErrInternal(format string, args ...any) *jsonrpc2.Error {
+	return Errorf(CodeInternalError, format, args...)
+}
+
+// ErrRequestCancelled is -32800 with a formatted message.
+func ErrRequestCancelled(format string, args ...any) *jsonrpc2.Error {
+	return Errorf(CodeRequestCancelled, format, args...)
+}
+
+// ErrRequestFailed is -32803 (a valid request that could not be carried out)
+// with a formatted message.
+func ErrRequestFailed(format string, args ...any) *jsonrpc2.Error {
+	return Errorf(CodeRequestFailed, format, args...)
+}
+
+// Lifecycle states.
+const (
+	connWaiting  = iota // waiting for initialize
+	connRunning         // initialize answered successfully
+	connShutdown        // shutdown received
+)
+
+// goroutineWait bounds how long Run waits for goroutines started with Go.
+var goroutineWait = time.Second
+
+// Conn is one client connection. Create it with NewConn and start it with
+// Run, or use Serve for both.
+type Conn struct {
+	stream io.ReadWriteCloser
+	d      Dispatcher
+	log    *log.Logger
+
+	ctx    context.Context // cancelled when the connection ends
+	cancel context.CancelFunc
+
+	ready   chan struct{} // closed once rpc is set
+	rpc     *jsonrpc2.Conn
+	started atomic.Bool
+	loopID  atomic.Uint64 // goroutine running the read loop
+
+	notify glsp.NotifyFunc
+	call   glsp.CallFunc
+
+	// mu is held while a message is handled; the fields below it are only
+	// touched with mu held.
+	mu       sync.Mutex
+	state    int
+	exited   bool // exit received
+	stopped  bool // no more messages are dispatched
+	exitCode int
+
+	goMu     sync.Mutex
+	goClosed bool
+	goWG     sync.WaitGroup
+}
+
+// NewConn prepares a connection serving d over stream (LSP base protocol:
+// Content-Length framed JSON-RPC). Diagnostics go to logw (nil discards
+// them); nothing but protocol messages is written to stream.
+func NewConn(stream io.ReadWriteCloser, d Dispatcher, logw io.Writer) *Conn {
+	if logw == nil {
+		logw = io.Discard
+	}
+	c := &Conn{
+		stream: stream,
+		d:      d,
+		log:    log.New(logw, "", log.LstdFlags),
+		ready:  make(chan struct{}),
+	}
+	c.ctx, c.cancel = context.WithCancel(context.Background())
+	c.notify = func(method string, params any) {
+		if err := c.Notify(method, params); err != nil && !errors.Is(err, jsonrpc2.ErrClosed) {
+			c.log.Printf("lsp: notify %s: %v", method, err)
+		}
+	}
+	c.call = func(method string, params, result any) {
+		if err := c.Call(c.ctx, method, params, result); err != nil && !errors.Is(err, jsonrpc2.ErrClosed) {
+			c.log.Printf("lsp: call %s: %v", method, err)
+		}
+	}
+	return c
+}
+
+// Serve serves d over stream until the client sends exit, the stream ends
+// or ctx is cancelled, and returns the process exit code: 0 if shutdown was
+// received, 1 otherwise. It is NewConn(stream, d, logw).Run(ctx).
+//
+// Lifecycle: before initialize, every request but initialize gets -32002 and
+// every notification but exit is dropped; a second initialize gets -32600; a
+// failed initialize (error or panic) can be retried. After shutdown every
+// request gets -32600 and notifications other than exit are dropped. exit
+// ends Serve after Dispatch has seen it. $/cancelRequest is consumed here:
+// requests are answered on the read loop, so by the time a cancellation is
+// read its request has been answered and there is nothing left to cancel.
+//
+// A panic in Dispatch is recovered: a request gets -32603 "panic in <method>:
+// <value>", a notification's panic is logged, and serving goes on.
+//
+// Garbage on the stream (a bad header, a body that is not a JSON-RPC message)
+// makes the connection unusable: it is logged and Serve returns 1.
+func Serve(ctx context.Context, stream io.ReadWriteCloser, d Dispatcher, logw io.Writer) (exitCode int) {
+	return NewConn(stream, d, logw).Run(ctx)
+}
+
+// Run serves the connection; see Serve. It may be called once. When it
+// returns, Dispatch is no longer called, Context is done and goroutines
+// started with Go have returned (Run waits for them for a short while only).
+func (c *Conn) Run(ctx context.Context) (exitCode int) {
+	if !c.started.CompareAndSwap(false, true) {
+		panic("lsp: Conn.Run called twice")
+	}
+	stop := context.AfterFunc(ctx, c.cancel)
+	defer stop()
+
+	stream := &readStream{ObjectStream: jsonrpc2.NewBufferedStream(c.stream, jsonrpc2.VSCodeObjectCodec{})}
+	c.rpc = jsonrpc2.NewConn(c.ctx, stream, rpcHandler{c}, jsonrpc2.SetLogger(rpcLogger{c.log}))
+	close(c.ready)
+
+	<-c.rpc.DisconnectNotify()
+	readErr := stream.err() // set before the disconnect, if it caused it
+
+	// Wait for a message being handled, and dispatch nothing after it (the
+	// buffered reader may still hold messages read before the close).
+	c.mu.Lock()
+	c.stopped = true
+	switch {
+	case c.exited:
+		exitCode = c.exitCode
+	case c.state == connShutdown:
+		exitCode = 0
+	default:
+		exitCode = 1
+	}
+	switch {
+	case c.exited || ctx.Err() != nil:
+	case readErr != nil && readErr != io.EOF:
+		c.log.Printf("lsp: cannot read from the client: %v", readErr)
+	case c.state != connShutdown:
+		c.log.Printf("lsp: connection closed without shutdown")
+	}
+	c.mu.Unlock()
+
+	c.cancel()
+	c.waitGoroutines()
+	return exitCode
+}
+
+// Context is done when the connection has ended (or the context given to Run
+// is cancelled). Long-lived goroutines of the server should stop then.
+func (c *Conn) Context() context.Context { return c.ctx }
+
+// Notify sends a notification to the client. It may be called from any
+// goroutine, including the read loop. After the connection has ended it
+// returns jsonrpc2.ErrClosed.
+func (c *Conn) Notify(method string, params any) error {
+	select {
+	case <-c.ready:
+	default:
+		return errors.New("lsp: connection not running")
+	}
+	return c.rpc.Notify(c.ctx, method, params)
+}
+
+// Call sends a request to the client and waits for its answer, which is
+// decoded into result (if not nil). It must not be called on the read loop
+// (from inside Dispatch): it then returns ErrCallOnReadLoop at once. An error
+// answer from the client is returned as a *jsonrpc2.Error; when the
+// connection ends, jsonrpc2.ErrClosed.
+func (c *Conn) Call(ctx context.Context, method string, params, result any) error {
+	select {
+	case <-c.ready:
+	default:
+		return errors.New("lsp: connection not running")
+	}
+	if id := c.loopID.Load(); id != 0 && id == goroutineID() {
+		c.log.Printf("lsp: call %s: %v", method, ErrCallOnReadLoop)
+		return ErrCallOnReadLoop
+	}
+	return c.rpc.Call(ctx, method, params, result)
+}
+
+// Go runs fn in a new goroutine. A panic in fn is logged instead of killing
+// the process. Run waits (briefly) for these goroutines before it returns, so
+// fn should return once Context is done. After the connection has ended Go
+// does nothing.
+func (c *Conn) Go(fn func()) {
+	c.goMu.Lock()
+	if c.goClosed {
+		c.goMu.Unlock()
+		return
+	}
+	c.goWG.Add(1)
+	c.goMu.Unlock()
+	go func() {
+		defer c.goWG.Done()
+		defer func() {
+			if r := recover(); r != nil {
+				c.log.Printf("lsp: panic in goroutine: %v\n%s", r, debug.Stack())
+			}
+		}()
+		fn()
+	}()
+}
+
+func (c *Conn) waitGoroutines() {
+	c.goMu.Lock()
+	c.goClosed = true
+	c.goMu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		c.goWG.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(goroutineWait):
+		c.log.Printf("lsp: goroutines still running %v after the connection ended", goroutineWait)
+	}
+}
+
+// rpcHandler adapts Conn to jsonrpc2.Handler. jsonrpc2 calls it on its read loop
+// and reads nothing else until it returns.
+type rpcHandler struct{ c *Conn }
+
+func (h rpcHandler) Handle(_ context.Context, rpc *jsonrpc2.Conn, req *jsonrpc2.Request) {
+	c := h.c
+	<-c.ready
+	if c.loopID.Load() == 0 { // jsonrpc2 reads on one goroutine throughout
+		c.loopID.Store(goroutineID())
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.stopped {
+		return
+	}
+	if req.Notif {
+		c.handleNotification(rpc, req)
+	} else {
+		c.handleRequest(rpc, req)
+	}
+}
+
+func (c *Conn) handleRequest(rpc *jsonrpc2.Conn, req *jsonrpc2.Request) {
+	method := req.Method
+	var (
+		result any
+		err    error
+	)
+	switch {
+	case c.state == connWaiting && method != "initialize":
+		err = ErrNotInitialized(method)
+	case c.state == connWaiting:
+		result, err, _ = c.dispatch(req)
+		if err == nil {
+			c.state = connRunning
+		}
+	case method == "initialize":
+		err = ErrInvalidRequest("server already initialized")
+	case c.state == connShutdown:
+		err = ErrInvalidRequest("server is shutting down: %s", method)
+	case method == "shutdown":
+		c.state = connShutdown
+		result, err, _ = c.dispatch(req)
+		if errors.Is(err, ErrUnhandled) {
+			result, err = nil, nil
+		}
+	default:
+		result, err, _ = c.dispatch(req)
+	}
+	c.reply(rpc, req, result, err)
+}
+
+func (c *Conn) handleNotification(rpc *jsonrpc2.Conn, req *jsonrpc2.Request) {
+	method := req.Method
+	switch {
+	case method == "exit":
+		if _, err, panicked := c.dispatch(req); err != nil && !panicked && !errors.Is(err, ErrUnhandled) {
+			c.log.Printf("lsp: notification exit: %v", err)
+		}
+		c.exited = true
+		c.stopped = true
+		c.exitCode = 1
+		if c.state == connShutdown {
+			c.exitCode = 0
+		}
+		rpc.Close()
+	case method == "$/cancelRequest":
+		// Every request has been answered before this is read.
+	case c.state == connWaiting:
+		c.log.Printf("lsp: dropped notification %s received before initialize", method)
+	case c.state == connShutdown:
+		c.log.Printf("lsp: dropped notification %s received after shutdown", method)
+	default:
+		_, err, panicked := c.dispatch(req)
+		var rpcErr *jsonrpc2.Error
+		switch {
+		case err == nil || panicked:
+		case errors.Is(err, ErrUnhandled) || errors.As(err, &rpcErr) && rpcErr != nil && rpcErr.Code == CodeMethodNotFound:
+			if !strings.HasPrefix(method, "$/") {
+				c.log.Printf("lsp: unhandled notification %s", method)
+			}
+		default:
+			c.log.Printf("lsp: notification %s: %v", method, err)
+		}
+	}
+}
+
+// dispatch calls the Dispatcher, turning a panic into an error (and logging
+// it with its stack).
+func (c *Conn) dispatch(req *jsonrpc2.Request) (result any, err error, panicked bool) {
+	ctx := &glsp.Context{
+		Method: req.Method,
+		Params: json.RawMessage("null"),
+		Notify: c.notify,
+		Call:   c.call,
+	}
+	if req.Params != nil {
+		ctx.Params = *req.Params
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			c.log.Printf("lsp: panic in %s: %v\n%s", req.Method, r, debug.Stack())
+			result, err, panicked = nil, ErrInternal("panic in %s: %v", req.Method, r), true
+		}
+	}()
+	result, err = c.d.Dispatch(ctx)
+	return result, err, false
+}
+
+// reply answers req with result or err (see Dispatcher for the mapping).
+func (c *Conn) reply(rpc *jsonrpc2.Conn, req *jsonrpc2.Request, result any, err error) {
+	resp := &jsonrpc2.Response{ID: req.ID}
+	var rpcErr *jsonrpc2.Error
+	switch {
+	case err == nil:
+	case errors.Is(err, ErrUnhandled):
+		resp.Error = ErrMethodNotFound(req.Method)
+	case errors.As(err, &rpcErr):
+		resp.Error = rpcErr // a nil *jsonrpc2.Error counts as success
+	default:
+		resp.Error = ErrInternal("%s", err.Error())
+	}
+	if resp.Error == nil {
+		// Encode here rather than in jsonrpc2, which sends nothing at all
+		// when encoding fails and leaves the client waiting.
+		b, merr := json.Marshal(result) // nil gives null
+		if merr != nil {
+			c.log.Printf("lsp: cannot encode result of %s: %v", req.Method, merr)
+			resp.Error = ErrInternal("cannot encode result of %s: %v", req.Method, merr)
+		} else {
+			raw := json.RawMessage(b)
+			resp.Result = &raw
+		}
+	}
+	if err := rpc.SendResponse(c.ctx, resp); err != nil && !errors.Is(err, jsonrpc2.ErrClosed) {
+		c.log.Printf("lsp: reply to %s: %v", req.Method, err)
+	}
+}
+
+// readStream remembers the error that ended reading. jsonrpc2 logs it only
+// after signalling the disconnect, that is possibly after Run has returned;
+// Run logs it instead (see rpcLogger).
+type readStream struct {
+	jsonrpc2.ObjectStream
+	mu      sync.Mutex
+	readErr error
+}
+
+func (s *readStream) ReadObject(v any) error {
+	err := s.ObjectStream.ReadObject(v)
+	if err != nil {
+		s.mu.Lock()
+		if s.readErr == nil {
+			s.readErr = err
+		}
+		s.mu.Unlock()
+	}
+	return err
+}
+
+func (s *readStream) err() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.readErr
+}
+
+// rpcLogger is jsonrpc2's logger: everything but the protocol error that
+// closed the connection, which Run logs itself.
+type rpcLogger struct{ l *log.Logger }
+
+func (r rpcLogger) Printf(format string, args ...any) {
+	if strings.HasPrefix(format, "jsonrpc2: protocol error") {
+		return
+	}
+	r.l.Printf(format, args...)
+}
+
+// goroutineID returns the current goroutine's id, parsed from the first line
+// of its stack trace ("goroutine 42 [running]:"). It is used only to refuse
+// server->client requests made on the read loop.
+func goroutineID() uint64 {
+	var buf [64]byte
+	s := string(buf[:runtime.Stack(buf[:], false)])
+	s = strings.TrimPrefix(s, "goroutine ")
+	if i := strings.IndexByte(s, ' '); i > 0 {
+		if id, err := strconv.ParseUint(s[:i], 10, 64); err == nil {
+			return id
+		}
+	}
+	return 0
+}
+
+// StdioStream returns the process's stdin and stdout as one stream for
+// Serve. It takes stdout over: afterwards os.Stdout is os.Stderr, so a stray
+// fmt.Print cannot corrupt the protocol. Call it once, early in main, after
+// anything meant for stdout (--version, ...) has been printed. Closing the
+// stream closes stdin and the original stdout.
+func StdioStream() io.ReadWriteCloser {
+	s := stdio{in: os.Stdin, out: os.Stdout}
+	os.Stdout = os.Stderr
+	return s
+}
+
+type stdio struct{ in, out *os.File }
+
+func (s stdio) Read(p []byte) (int, error)  { return s.in.Read(p) }
+func (s stdio) Write(p []byte) (int, error) { return s.out.Write(p) }
+func (s stdio) Close() error                { return errors.Join(s.in.Close(), s.out.Close()) }

@@ -1,0 +1,381 @@
+// Package lsp is taskls's protocol layer: it serves the analysis of the
+// workspace to an editor over the Language Server Protocol.
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+
+	"github.com/sourcegraph/jsonrpc2"
+	"github.com/taskls/taskls/analysis/workspace"
+	"github.com/tliron/glsp"
+	protocol "github.com/tliron/glsp/protocol_3_16"
+)
+
+// Run serves one client over stream until it exits, and returns the exit code.
+func Run(ctx context.Context, stream io.ReadWriteCloser, log io.Writer, version string) int {
+	s := NewServer(log, version)
+	defer s.Close()
+	return Serve(ctx, stream, s, log)
+}
+
+// Server holds the state of one session: the current snapshot, the open
+// buffers, and the client's capabilities.
+type Server struct {
+	log     io.Writer
+	version string
+
+	mu       sync.Mutex
+	snap     *workspace.Snapshot
+	overlays map[string]*overlay // open buffers by path
+	folders  []string
+
+	notify glsp.NotifyFunc
+	call   glsp.CallFunc
+
+	watchedByClient bool // the client sends workspace/didChangeWatchedFiles for us
+	watcher         *watcher
+	pub             *publisher
+	closeOnce       sync.Once
+}
+
+// overlay is an open buffer: its content wins over the file on disk.
+type overlay struct {
+	uri     string
+	version int32
+	content []byte
+}
+
+// NewServer returns a server with an empty snapshot.
+func NewServer(log io.Writer, version string) *Server {
+	if log == nil {
+		log = io.Discard
+	}
+	s := &Server{log: log, version: version, snap: &workspace.Snapshot{}, overlays: map[string]*overlay{}}
+	s.pub = newPublisher(s)
+	return s
+}
+
+// Close stops the server's background work.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() {
+		s.pub.stop()
+		s.mu.Lock()
+		w := s.watcher
+		s.watcher = nil
+		s.mu.Unlock()
+		if w != nil {
+			w.close()
+		}
+	})
+}
+
+// current returns the newest snapshot.
+func (s *Server) current() *workspace.Snapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.snap
+}
+
+// apply swaps in the snapshot with changes applied and schedules diagnostics.
+func (s *Server) apply(changes []workspace.Change) {
+	if len(changes) == 0 {
+		return
+	}
+	s.mu.Lock()
+	s.snap = s.snap.Apply(changes)
+	s.mu.Unlock()
+	s.pub.kick()
+}
+
+func (s *Server) logf(format string, args ...any) {
+	fmt.Fprintf(s.log, "taskls: "+format+"\n", args...)
+}
+
+// handlers maps each method to its handler.
+var handlers = map[string]func(s *Server, ctx *glsp.Context) (any, error){
+	"initialize":                          params((*Server).initialize),
+	"initialized":                         params((*Server).initialized),
+	"shutdown":                            func(s *Server, _ *glsp.Context) (any, error) { return nil, s.shutdown() },
+	"exit":                                func(s *Server, _ *glsp.Context) (any, error) { s.Close(); return nil, nil },
+	"textDocument/didOpen":                params((*Server).didOpen),
+	"textDocument/didChange":              params((*Server).didChange),
+	"textDocument/didClose":               params((*Server).didClose),
+	"textDocument/didSave":                func(*Server, *glsp.Context) (any, error) { return nil, nil },
+	"textDocument/willSave":               func(*Server, *glsp.Context) (any, error) { return nil, nil },
+	"workspace/didChangeWatchedFiles":     params((*Server).didChangeWatchedFiles),
+	"workspace/didChangeWorkspaceFolders": params((*Server).didChangeWorkspaceFolders),
+	"workspace/didChangeConfiguration":    func(*Server, *glsp.Context) (any, error) { return nil, nil },
+	"textDocument/hover":                  params((*Server).hover),
+	"textDocument/definition":             params((*Server).definition),
+	"textDocument/completion":             params((*Server).completion),
+	"$/cancelRequest":                     func(*Server, *glsp.Context) (any, error) { return nil, nil },
+	"$/setTrace":                          func(*Server, *glsp.Context) (any, error) { return nil, nil },
+}
+
+// params adapts a handler taking decoded parameters; parameters that do not
+// decode are answered with InvalidParams.
+func params[P any, R any](fn func(s *Server, ctx *glsp.Context, p *P) (R, error)) func(*Server, *glsp.Context) (any, error) {
+	return func(s *Server, ctx *glsp.Context) (any, error) {
+		var p P
+		if len(ctx.Params) > 0 && string(ctx.Params) != "null" {
+			if err := json.Unmarshal(ctx.Params, &p); err != nil {
+				return nil, &jsonrpc2.Error{Code: jsonrpc2.CodeInvalidParams, Message: "invalid params for " + ctx.Method + ": " + err.Error()}
+			}
+		}
+		return fn(s, ctx, &p)
+	}
+}
+
+// Dispatch handles one message; it runs on the connection's read loop.
+func (s *Server) Dispatch(ctx *glsp.Context) (any, error) {
+	h, ok := handlers[ctx.Method]
+	if !ok {
+		return nil, ErrUnhandled
+	}
+	if s.notify == nil && ctx.Notify != nil {
+		s.notify, s.call = ctx.Notify, ctx.Call
+	}
+	return h(s, ctx)
+}
+
+func (s *Server) shutdown() error {
+	s.pub.stop()
+	s.mu.Lock()
+	w := s.watcher
+	s.watcher = nil
+	s.mu.Unlock()
+	if w != nil {
+		w.close()
+	}
+	return nil
+}
+
+func (s *Server) initialize(ctx *glsp.Context, p *protocol.InitializeParams) (any, error) {
+	var folders []string
+	for _, f := range p.WorkspaceFolders {
+		if path := uriToPath(f.URI); path != "" {
+			folders = append(folders, path)
+		}
+	}
+	if len(folders) == 0 && p.RootURI != nil {
+		if path := uriToPath(*p.RootURI); path != "" {
+			folders = append(folders, path)
+		}
+	}
+	if len(folders) == 0 && p.RootPath != nil && *p.RootPath != "" {
+		folders = append(folders, *p.RootPath)
+	}
+	s.folders = folders
+	if ws := p.Capabilities.Workspace; ws != nil && ws.DidChangeWatchedFiles != nil &&
+		ws.DidChangeWatchedFiles.DynamicRegistration != nil && *ws.DidChangeWatchedFiles.DynamicRegistration {
+		s.watchedByClient = true
+	}
+	return initializeResult(s.version), nil
+}
+
+// initializeResult states the server's capabilities. It is written out in
+// full rather than through glsp's 3.16 structs so that what the client reads
+// is exactly what is here.
+func initializeResult(version string) map[string]any {
+	return map[string]any{
+		"capabilities": map[string]any{
+			"textDocumentSync": map[string]any{
+				"openClose": true,
+				"change":    2, // incremental
+				"save":      map[string]any{"includeText": false},
+			},
+			"hoverProvider":      true,
+			"definitionProvider": true,
+			"completionProvider": map[string]any{
+				"triggerCharacters": []string{"[", ",", "\"", " ", "-"},
+				"resolveProvider":   false,
+			},
+			"workspace": map[string]any{
+				"workspaceFolders": map[string]any{"supported": true, "changeNotifications": true},
+			},
+		},
+		"serverInfo": map[string]any{"name": "taskls", "version": version},
+	}
+}
+
+func (s *Server) initialized(ctx *glsp.Context, _ *protocol.InitializedParams) (any, error) {
+	snap := workspace.Load(s.folders)
+	s.mu.Lock()
+	// open buffers that arrived before the index win over the disk
+	var changes []workspace.Change
+	for path, o := range s.overlays {
+		changes = append(changes, workspace.Change{Path: path, Content: o.content, Version: o.version})
+	}
+	s.snap = snap.Apply(changes)
+	s.mu.Unlock()
+	s.logf("indexed %d .tasks folder(s) under %v", len(snap.Roots), s.folders)
+	s.pub.start()
+	s.pub.kick()
+	if s.watchedByClient {
+		call := ctx.Call
+		go func() {
+			// a server->client request: never on the read loop
+			var res any
+			call("client/registerCapability", map[string]any{
+				"registrations": []map[string]any{{
+					"id":     "taskls-watch",
+					"method": "workspace/didChangeWatchedFiles",
+					"registerOptions": map[string]any{
+						"watchers": []map[string]any{
+							{"globPattern": "**/.tasks/**"},
+							{"globPattern": "**/.tasks"},
+						},
+					},
+				}},
+			}, &res)
+		}()
+	} else {
+		w, err := newWatcher(s, s.folders)
+		if err != nil {
+			s.logf("cannot watch the workspace for changes on disk: %v", err)
+		} else {
+			s.mu.Lock()
+			s.watcher = w
+			s.mu.Unlock()
+		}
+	}
+	return nil, nil
+}
+
+func (s *Server) didOpen(_ *glsp.Context, p *protocol.DidOpenTextDocumentParams) (any, error) {
+	path := uriToPath(p.TextDocument.URI)
+	if path == "" {
+		return nil, nil
+	}
+	content := []byte(p.TextDocument.Text)
+	s.mu.Lock()
+	s.overlays[path] = &overlay{uri: p.TextDocument.URI, version: p.TextDocument.Version, content: content}
+	s.mu.Unlock()
+	s.apply([]workspace.Change{{Path: path, Content: content, Version: p.TextDocument.Version}})
+	return nil, nil
+}
+
+func (s *Server) didChange(_ *glsp.Context, p *protocol.DidChangeTextDocumentParams) (any, error) {
+	path := uriToPath(p.TextDocument.URI)
+	s.mu.Lock()
+	o := s.overlays[path]
+	s.mu.Unlock()
+	if o == nil {
+		s.logf("didChange for %s, which is not open: ignored", p.TextDocument.URI)
+		return nil, nil
+	}
+	content := o.content
+	for _, ch := range p.ContentChanges {
+		switch ch := ch.(type) {
+		case protocol.TextDocumentContentChangeEventWhole:
+			content = []byte(ch.Text)
+		case protocol.TextDocumentContentChangeEvent:
+			content = applyEdit(content, ch)
+		}
+	}
+	if p.TextDocument.Version < o.version {
+		s.logf("didChange for %s goes back from version %d to %d", p.TextDocument.URI, o.version, p.TextDocument.Version)
+	}
+	s.mu.Lock()
+	s.overlays[path] = &overlay{uri: o.uri, version: p.TextDocument.Version, content: content}
+	s.mu.Unlock()
+	s.apply([]workspace.Change{{Path: path, Content: content, Version: p.TextDocument.Version}})
+	return nil, nil
+}
+
+func (s *Server) didClose(_ *glsp.Context, p *protocol.DidCloseTextDocumentParams) (any, error) {
+	path := uriToPath(p.TextDocument.URI)
+	s.mu.Lock()
+	delete(s.overlays, path)
+	s.mu.Unlock()
+	// the file on disk takes over again
+	s.apply([]workspace.Change{diskChange(path)})
+	return nil, nil
+}
+
+// diskChange reads path from disk: its content, or its deletion when it is
+// gone or unreadable.
+func diskChange(path string) workspace.Change {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return workspace.Change{Path: path, Deleted: true}
+	}
+	return workspace.Change{Path: path, Content: b, Version: -1}
+}
+
+func (s *Server) didChangeWatchedFiles(_ *glsp.Context, p *protocol.DidChangeWatchedFilesParams) (any, error) {
+	var paths []string
+	for _, ev := range p.Changes {
+		if path := uriToPath(ev.URI); path != "" {
+			paths = append(paths, path)
+		}
+	}
+	s.diskChanged(paths)
+	return nil, nil
+}
+
+// diskChanged re-reads paths (files or folders) from disk, leaving open
+// buffers alone.
+func (s *Server) diskChanged(paths []string) {
+	var changes []workspace.Change
+	s.mu.Lock()
+	open := make(map[string]bool, len(s.overlays))
+	for p := range s.overlays {
+		open[p] = true
+	}
+	s.mu.Unlock()
+	for _, path := range paths {
+		if open[path] {
+			continue
+		}
+		st, err := os.Stat(path)
+		switch {
+		case err != nil:
+			changes = append(changes, workspace.Change{Path: path, Deleted: true})
+		case st.IsDir():
+			changes = append(changes, walkFiles(path, open)...)
+		case st.Mode().IsRegular():
+			changes = append(changes, diskChange(path))
+		}
+	}
+	s.apply(changes)
+}
+
+func (s *Server) didChangeWorkspaceFolders(_ *glsp.Context, p *protocol.DidChangeWorkspaceFoldersParams) (any, error) {
+	removed := map[string]bool{}
+	for _, f := range p.Event.Removed {
+		removed[uriToPath(f.URI)] = true
+	}
+	var folders []string
+	for _, f := range s.folders {
+		if !removed[f] {
+			folders = append(folders, f)
+		}
+	}
+	for _, f := range p.Event.Added {
+		if path := uriToPath(f.URI); path != "" {
+			folders = append(folders, path)
+		}
+	}
+	s.folders = folders
+	snap := workspace.Load(folders)
+	s.mu.Lock()
+	var changes []workspace.Change
+	for path, o := range s.overlays {
+		changes = append(changes, workspace.Change{Path: path, Content: o.content, Version: o.version})
+	}
+	snap.Seq = s.snap.Seq + 1
+	s.snap = snap.Apply(changes)
+	w := s.watcher
+	s.mu.Unlock()
+	if w != nil {
+		w.reset(folders)
+	}
+	s.pub.kick()
+	return nil, nil
+}

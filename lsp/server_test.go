@@ -1,0 +1,217 @@
+package lsp_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/taskls/taskls/analysis/text"
+	"github.com/taskls/taskls/internal/marker"
+	"github.com/taskls/taskls/lsp"
+	"github.com/taskls/taskls/lsp/lsptest"
+	protocol "github.com/tliron/glsp/protocol_3_16"
+)
+
+// session starts a server over net.Pipe on dir and initializes it.
+func session(t *testing.T, dir string, caps map[string]any, opts ...lsptest.Option) *lsptest.Client {
+	t.Helper()
+	srv := lsp.NewServer(nil, "test")
+	t.Cleanup(srv.Close)
+	c, _ := lsptest.Pipe(t, srv, opts...)
+	if caps == nil {
+		caps = map[string]any{}
+	}
+	var res map[string]any
+	if err := c.Call("initialize", map[string]any{
+		"processId":        nil,
+		"rootUri":          uri(dir),
+		"capabilities":     caps,
+		"workspaceFolders": []map[string]any{{"uri": uri(dir), "name": filepath.Base(dir)}},
+	}, &res); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Notify("initialized", map[string]any{}); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func uri(path string) string { return "file://" + filepath.ToSlash(path) }
+
+// pos converts a byte offset of content to an LSP position.
+func pos(content []byte, off int) protocol.Position {
+	p := text.New(content).Position(off)
+	return protocol.Position{Line: uint32(p.Line), Character: uint32(p.Col)}
+}
+
+func rng(content []byte, start, end int) protocol.Range {
+	return protocol.Range{Start: pos(content, start), End: pos(content, end)}
+}
+
+// TestMarkers runs the archives of testdata/ through the whole server:
+//
+//	//@diag(needle, code, "message")             a published diagnostic
+//	//@hover(needle, golden)                     hover text == the archive's @golden file
+//	//@def(needle, "file", "target needle")      definition locations, in order (repeat the pair)
+//	//@complete(needle, "ID: title", ...)        exact completion labels and details, in order
+//
+// A needle may mark the exact place with guillemets: "T001, «»]" is the
+// position between ", " and "]".
+func TestMarkers(t *testing.T) {
+	for _, path := range marker.Archives(t, "testdata") {
+		t.Run(strings.TrimSuffix(filepath.Base(path), ".txtar"), func(t *testing.T) {
+			ts := marker.Load(t, path)
+			c := session(t, ts.Dir, nil)
+			checkDiagnostics(t, ts, c)
+			for _, n := range ts.Notes {
+				switch n.Name {
+				case "hover":
+					testHover(t, ts, c, n)
+				case "def":
+					testDef(t, ts, c, n)
+				case "complete":
+					testComplete(t, ts, c, n)
+				case "diag":
+				default:
+					t.Fatalf("%v: unknown annotation", n)
+				}
+			}
+		})
+	}
+}
+
+func checkDiagnostics(t *testing.T, ts *marker.Test, c *lsptest.Client) {
+	t.Helper()
+	want := map[string][]marker.Note{}
+	for _, n := range ts.Notes {
+		if n.Name == "diag" {
+			want[n.File] = append(want[n.File], n)
+		}
+	}
+	names := make([]string, 0, len(ts.Files))
+	for name := range ts.Files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	// files with expected diagnostics first: once they have arrived, the
+	// worker has published its first complete round
+	sort.SliceStable(names, func(i, j int) bool { return len(want[names[i]]) > len(want[names[j]]) })
+	for _, name := range names {
+		notes := want[name]
+		u := uri(ts.Path(name))
+		var got []protocol.Diagnostic
+		if len(notes) > 0 {
+			var err error
+			got, err = c.WaitDiagnostics(u, func(ds []protocol.Diagnostic) bool { return len(ds) == len(notes) })
+			if err != nil {
+				t.Errorf("%s: %v; last published: %s", name, err, dump(c.Diagnostics(u)))
+				continue
+			}
+		} else {
+			got = c.Diagnostics(u)
+		}
+		claimed := make([]bool, len(got))
+		for _, n := range notes {
+			start, end := ts.Find(t, n.File, n.Line, n.Args[0].Str)
+			r := rng(ts.Files[name], start, end)
+			ok := false
+			for i, d := range got {
+				code := ""
+				if d.Code != nil {
+					code = fmt.Sprint(d.Code.Value)
+				}
+				if !claimed[i] && d.Range == r && n.Args[1].Matches(code) && n.Args[2].Matches(d.Message) &&
+					d.Source != nil && *d.Source == "taskls" {
+					claimed[i], ok = true, true
+					break
+				}
+			}
+			if !ok {
+				t.Errorf("%v: not published; got %s", n, dump(got))
+			}
+		}
+		for i, d := range got {
+			if !claimed[i] {
+				t.Errorf("%s: unexpected diagnostic %s", name, dump([]protocol.Diagnostic{d}))
+			}
+		}
+	}
+}
+
+func dump(ds []protocol.Diagnostic) string {
+	b, _ := json.Marshal(ds)
+	return string(b)
+}
+
+func position(t *testing.T, ts *marker.Test, n marker.Note) (string, protocol.Position) {
+	start, _ := ts.Find(t, n.File, n.Line, n.Args[0].Str)
+	return uri(ts.Path(n.File)), pos(ts.Files[n.File], start)
+}
+
+func testHover(t *testing.T, ts *marker.Test, c *lsptest.Client, n marker.Note) {
+	u, p := position(t, ts, n)
+	var h *protocol.Hover
+	if err := c.Call("textDocument/hover", map[string]any{"textDocument": map[string]any{"uri": u}, "position": p}, &h); err != nil {
+		t.Fatalf("%v: %v", n, err)
+	}
+	want, ok := ts.Golden[n.Args[1].Ident]
+	if !ok {
+		t.Fatalf("%v: no golden file @%s", n, n.Args[1].Ident)
+	}
+	if h == nil {
+		t.Errorf("%v: no hover", n)
+		return
+	}
+	mc, _ := json.Marshal(h.Contents)
+	var content protocol.MarkupContent
+	json.Unmarshal(mc, &content)
+	if content.Kind != protocol.MarkupKindMarkdown || content.Value != want {
+		t.Errorf("%v: hover (%s):\n%s\nwant:\n%s", n, content.Kind, content.Value, want)
+	}
+	start, end := ts.Find(t, n.File, n.Line, n.Args[0].Str)
+	if h.Range == nil || *h.Range != rng(ts.Files[n.File], start, end) {
+		t.Errorf("%v: hover range %v, want the needle's", n, h.Range)
+	}
+}
+
+func testDef(t *testing.T, ts *marker.Test, c *lsptest.Client, n marker.Note) {
+	u, p := position(t, ts, n)
+	var locs []protocol.Location
+	if err := c.Call("textDocument/definition", map[string]any{"textDocument": map[string]any{"uri": u}, "position": p}, &locs); err != nil {
+		t.Fatalf("%v: %v", n, err)
+	}
+	var want []protocol.Location
+	for i := 1; i+1 < len(n.Args); i += 2 {
+		file := n.Args[i].Str
+		start, end := ts.FindAnywhere(t, file, n.Args[i+1].Str)
+		want = append(want, protocol.Location{URI: uri(ts.Path(file)), Range: rng(ts.Files[file], start, end)})
+	}
+	if fmt.Sprint(locs) != fmt.Sprint(want) {
+		t.Errorf("%v: definition\n got %v\nwant %v", n, locs, want)
+	}
+}
+
+func testComplete(t *testing.T, ts *marker.Test, c *lsptest.Client, n marker.Note) {
+	u, p := position(t, ts, n)
+	var list protocol.CompletionList
+	if err := c.Call("textDocument/completion", map[string]any{"textDocument": map[string]any{"uri": u}, "position": p}, &list); err != nil {
+		t.Fatalf("%v: %v", n, err)
+	}
+	var got, want []string
+	for _, it := range list.Items {
+		s := it.Label
+		if it.Detail != nil {
+			s += ": " + *it.Detail
+		}
+		got = append(got, s)
+	}
+	for _, a := range n.Args[1:] {
+		want = append(want, a.Str)
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("%v: completion\n got %q\nwant %q", n, got, want)
+	}
+}

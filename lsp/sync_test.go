@@ -1,0 +1,242 @@
+package lsp_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/taskls/taskls/internal/marker"
+	protocol "github.com/tliron/glsp/protocol_3_16"
+)
+
+// write creates files under dir from "name": "content" pairs.
+func write(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+const syncManifest = `{"tasks": [
+  {"id": "T001", "file": "tasks/T001-a.md"},
+  {"id": "T002", "file": "tasks/T002-b.md", "depends_on": ["T001"]}
+]}
+`
+
+func messages(ds []protocol.Diagnostic) []string {
+	var out []string
+	for _, d := range ds {
+		out = append(out, d.Message)
+	}
+	return out
+}
+
+// An edit that renames a task's ID makes its dependents' references unknown,
+// and the edit back clears them: diagnostics follow the buffer, not the disk,
+// and reach files that are not open.
+func TestEditFixesDependents(t *testing.T) {
+	dir := t.TempDir()
+	a := "---\nid: T001\ntitle: A\nstatus: pending\n---\n"
+	write(t, dir, map[string]string{
+		".tasks/manifest.json":   syncManifest,
+		".tasks/tasks/T001-a.md": a,
+		".tasks/tasks/T002-b.md": "---\nid: T002\ntitle: B\nstatus: pending\ndependencies: [T001]\n---\n",
+	})
+	c := session(t, dir, nil)
+	aURI := uri(filepath.Join(dir, ".tasks/tasks/T001-a.md"))
+	bURI := uri(filepath.Join(dir, ".tasks/tasks/T002-b.md"))
+	mURI := uri(filepath.Join(dir, ".tasks/manifest.json"))
+	c.Notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": aURI, "languageId": "markdown", "version": 1, "text": a}})
+	// rename the id in the buffer: T001 -> T011 (incremental change)
+	c.Notify("textDocument/didChange", map[string]any{
+		"textDocument":   map[string]any{"uri": aURI, "version": 2},
+		"contentChanges": []map[string]any{{"range": map[string]any{"start": map[string]any{"line": 1, "character": 6}, "end": map[string]any{"line": 1, "character": 7}}, "text": "1"}},
+	})
+	got, err := c.WaitDiagnostics(bURI, func(ds []protocol.Diagnostic) bool { return len(ds) == 1 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := protocol.Range{Start: protocol.Position{Line: 4, Character: 15}, End: protocol.Position{Line: 4, Character: 19}}
+	if got[0].Message != "unknown task ID T001 (did you mean T011?)" || got[0].Range != want {
+		t.Errorf("dependent file: got %s", dump(got))
+	}
+	// the buffer's diagnostics carry its version; the file name disagrees now
+	ga, err := c.WaitDiagnostics(aURI, func(ds []protocol.Diagnostic) bool { return len(ds) == 1 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ga[0].Message != "file name starts with T001 but the task's id is T011" {
+		t.Errorf("edited file: got %s", dump(ga))
+	}
+	if _, err := c.WaitDiagnostics(mURI, func(ds []protocol.Diagnostic) bool { return len(ds) == 1 }); err != nil {
+		t.Fatal(err)
+	}
+	// undo with a full-content change
+	c.Notify("textDocument/didChange", map[string]any{
+		"textDocument":   map[string]any{"uri": aURI, "version": 3},
+		"contentChanges": []map[string]any{{"text": a}},
+	})
+	for _, u := range []string{aURI, bURI, mURI} {
+		if _, err := c.WaitDiagnostics(u, func(ds []protocol.Diagnostic) bool { return len(ds) == 0 }); err != nil {
+			t.Errorf("%s: %v", u, err)
+		}
+	}
+	// the version of the buffer is published with its diagnostics
+	raw := c.Notifications("textDocument/publishDiagnostics")
+	var sawVersion bool
+	for _, r := range raw {
+		var p struct {
+			URI     string `json:"uri"`
+			Version *int   `json:"version"`
+		}
+		json.Unmarshal(r, &p)
+		if p.URI == aURI && p.Version != nil && *p.Version == 3 {
+			sawVersion = true
+		}
+	}
+	if !sawVersion {
+		t.Errorf("no publishDiagnostics for %s with version 3", aURI)
+	}
+}
+
+// Files created, changed and deleted on disk reach the index through
+// workspace/didChangeWatchedFiles when the client offers it, and the
+// server registers its watchers dynamically.
+func TestWatchedFiles(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		".tasks/manifest.json":   syncManifest,
+		".tasks/tasks/T002-b.md": "---\nid: T002\ntitle: B\nstatus: pending\ndependencies: [T001]\n---\n",
+	})
+	caps := map[string]any{"workspace": map[string]any{"didChangeWatchedFiles": map[string]any{"dynamicRegistration": true}}}
+	c := session(t, dir, caps)
+	bURI := uri(filepath.Join(dir, ".tasks/tasks/T002-b.md"))
+	mURI := uri(filepath.Join(dir, ".tasks/manifest.json"))
+	if _, err := c.WaitDiagnostics(mURI, func(ds []protocol.Diagnostic) bool { return len(ds) == 1 }); err != nil {
+		t.Fatal(err)
+	}
+	var regs []json.RawMessage
+	for deadline := time.Now().Add(5 * time.Second); len(regs) == 0 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+		regs = c.ServerRequests("client/registerCapability")
+	}
+	if len(regs) != 1 || !strings.Contains(string(regs[0]), `"workspace/didChangeWatchedFiles"`) || !strings.Contains(string(regs[0]), `"**/.tasks/**"`) {
+		t.Errorf("registerCapability requests: %s", regs)
+	}
+	// T001's file appears: the manifest's missing file is found
+	aPath := filepath.Join(dir, ".tasks/tasks/T001-a.md")
+	write(t, dir, map[string]string{".tasks/tasks/T001-a.md": "---\nid: T001\ntitle: A\nstatus: pending\n---\n"})
+	c.Notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []map[string]any{{"uri": uri(aPath), "type": 1}}})
+	if _, err := c.WaitDiagnostics(mURI, func(ds []protocol.Diagnostic) bool { return len(ds) == 0 }); err != nil {
+		t.Fatal(err)
+	}
+	// both files are deleted: the manifest reports them missing
+	os.Remove(filepath.Join(dir, ".tasks/tasks/T002-b.md"))
+	os.Remove(aPath)
+	c.Notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []map[string]any{
+		{"uri": uri(aPath), "type": 3}, {"uri": bURI, "type": 3},
+	}})
+	got, err := c.WaitDiagnostics(mURI, func(ds []protocol.Diagnostic) bool { return len(ds) == 2 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(messages(got), "|") != "file tasks/T001-a.md does not exist|file tasks/T002-b.md does not exist" {
+		t.Errorf("manifest after deletions: %s", dump(got))
+	}
+}
+
+// Without client-side watching the server watches the disk itself.
+func TestServerWatchesDisk(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{".tasks/manifest.json": syncManifest})
+	c := session(t, dir, nil)
+	mURI := uri(filepath.Join(dir, ".tasks/manifest.json"))
+	if _, err := c.WaitDiagnostics(mURI, func(ds []protocol.Diagnostic) bool { return len(ds) == 2 }); err != nil {
+		t.Fatal(err)
+	}
+	write(t, dir, map[string]string{
+		".tasks/tasks/T001-a.md": "---\nid: T001\ntitle: A\nstatus: pending\n---\n",
+		".tasks/tasks/T002-b.md": "---\nid: T002\ntitle: B\nstatus: pending\n---\n",
+	})
+	if _, err := c.WaitDiagnostics(mURI, func(ds []protocol.Diagnostic) bool { return len(ds) == 0 }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Columns count UTF-16 code units: 🚀 is two, ✅ one.
+func TestUTF16Columns(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		".tasks/tasks/T001-a.md": "---\nid: T001\ntitle: A\n---\n✅🚀 see T404 and [T001]\n",
+	})
+	c := session(t, dir, nil)
+	aURI := uri(filepath.Join(dir, ".tasks/tasks/T001-a.md"))
+	got, err := c.WaitDiagnostics(aURI, func(ds []protocol.Diagnostic) bool { return len(ds) == 1 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	// "✅🚀 see " is 1 + 2 + 5 = 8 UTF-16 units
+	want := protocol.Range{Start: protocol.Position{Line: 4, Character: 8}, End: protocol.Position{Line: 4, Character: 12}}
+	if got[0].Range != want || got[0].Message != "unknown task ID T404" {
+		t.Errorf("got %s", dump(got))
+	}
+	var h *protocol.Hover
+	c.Call("textDocument/hover", map[string]any{"textDocument": map[string]any{"uri": aURI}, "position": map[string]any{"line": 4, "character": 19}}, &h)
+	wantH := protocol.Range{Start: protocol.Position{Line: 4, Character: 18}, End: protocol.Position{Line: 4, Character: 22}}
+	if h == nil || h.Range == nil || *h.Range != wantH {
+		t.Errorf("hover on [T001] after emoji: %+v", h)
+	}
+}
+
+// Completion in manifest.json adds the quotes (and the comma) that are
+// missing, and replaces exactly the partial ID.
+func TestCompletionEdits(t *testing.T) {
+	for _, tc := range []struct {
+		name, line, needle, newText string
+	}{
+		{"inside quotes", `"depends_on": ["T0"]`, `["T0«»`, "T002"},
+		{"no quotes yet", `"depends_on": []`, `[«»`, `"T002"`},
+		{"after an item", `"depends_on": ["T003" ]`, `"T003" «»]`, `, "T002"`},
+		{"a bare partial", `"depends_on": ["T003", T00]`, `T00«»]`, `"T002"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			m := "{\"tasks\": [\n  {\"id\": \"T001\", " + tc.line + "},\n  {\"id\": \"T002\"}, {\"id\": \"T003\"}\n]}\n"
+			write(t, dir, map[string]string{".tasks/manifest.json": m})
+			c := session(t, dir, nil)
+			ts := &marker.Test{Files: map[string][]byte{"m": []byte(m)}}
+			start, _ := ts.Find(t, "m", 1, tc.needle)
+			var list protocol.CompletionList
+			p := pos([]byte(m), start)
+			if err := c.Call("textDocument/completion", map[string]any{"textDocument": map[string]any{"uri": uri(filepath.Join(dir, ".tasks/manifest.json"))}, "position": p}, &list); err != nil {
+				t.Fatal(err)
+			}
+			var edit *protocol.TextEdit
+			for _, it := range list.Items {
+				if it.Label == "T002" {
+					b, _ := json.Marshal(it.TextEdit)
+					json.Unmarshal(b, &edit)
+				}
+			}
+			if edit == nil {
+				t.Fatalf("no T002 item in %+v", list.Items)
+			}
+			ws := start
+			for ws > 0 && (m[ws-1] >= 'A' && m[ws-1] <= 'Z' || m[ws-1] >= '0' && m[ws-1] <= '9') {
+				ws--
+			}
+			if edit.NewText != tc.newText || edit.Range != rng([]byte(m), ws, start) {
+				t.Errorf("edit %q at %v, want %q at %v", edit.NewText, edit.Range, tc.newText, rng([]byte(m), ws, start))
+			}
+		})
+	}
+}
