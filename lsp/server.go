@@ -204,18 +204,7 @@ func initializeResult(version string) map[string]any {
 }
 
 func (s *Server) initialized(ctx *glsp.Context, _ *protocol.InitializedParams) (any, error) {
-	snap := workspace.Load(s.folders)
-	s.mu.Lock()
-	// open buffers that arrived before the index win over the disk
-	var changes []workspace.Change
-	for path, o := range s.overlays {
-		changes = append(changes, workspace.Change{Path: path, Content: o.content, Version: o.version})
-	}
-	s.snap = snap.Apply(changes)
-	s.mu.Unlock()
-	s.logf("indexed %d .tasks folder(s) under %v", len(snap.Roots), s.folders)
-	s.pub.start()
-	s.pub.kick()
+	// Watch before reading, so that nothing written during the read is missed.
 	if s.watchedByClient {
 		call := ctx.Call
 		go func() {
@@ -244,6 +233,18 @@ func (s *Server) initialized(ctx *glsp.Context, _ *protocol.InitializedParams) (
 			s.mu.Unlock()
 		}
 	}
+	snap := workspace.Load(s.folders)
+	s.mu.Lock()
+	// open buffers that arrived before the index win over the disk
+	var changes []workspace.Change
+	for path, o := range s.overlays {
+		changes = append(changes, workspace.Change{Path: path, Content: o.content, Version: o.version})
+	}
+	s.snap = snap.Apply(changes)
+	s.mu.Unlock()
+	s.logf("indexed %d .tasks folder(s) under %v", len(snap.Roots), s.folders)
+	s.pub.start()
+	s.pub.kick()
 	return nil, nil
 }
 

@@ -87,6 +87,9 @@ func wordBefore(c []byte, off int) int {
 		}
 		break
 	}
+	for i < off && c[i] == '-' {
+		i++ // a list dash or a separator, not part of an ID
+	}
 	return i
 }
 
@@ -130,6 +133,7 @@ func completeTask(r *workspace.Root, d *workspace.Doc, off int) Completions {
 		found := false
 		var items []string
 		items = append(items, string(f.Line(line)))
+	up:
 		for l := line - 1; l >= 0 && l >= line-500; l-- {
 			t := string(f.Line(l))
 			tr := strings.TrimSpace(t)
@@ -142,7 +146,7 @@ func completeTask(r *workspace.Root, d *workspace.Doc, off int) Completions {
 			case keyLineRe.MatchString(t):
 				found = true
 			}
-			break
+			break up
 		}
 		if !found {
 			return Completions{}

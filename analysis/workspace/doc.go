@@ -46,6 +46,11 @@ type Doc struct {
 	Refs []model.Ref
 	// Skipped says why the file was not read (too large, binary), or "".
 	Skipped string
+
+	// StaleIDs are the task IDs the last manifest that parsed declared, kept
+	// while the manifest being typed does not parse, so that one missing
+	// comma does not make every manifest-only task unknown.
+	StaleIDs []string
 }
 
 // IsTask reports whether the doc defines a task.

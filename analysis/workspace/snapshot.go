@@ -30,6 +30,7 @@ type Root struct {
 	Defs     map[string][]Def     // task ID -> task files defining it (manifest-preferred first)
 	Entries  map[string][]Entry   // task ID -> manifest entries
 	Deferred map[string]model.Ref // deferred task ID -> its first mention in a deferred list
+	Stale    map[string]bool      // IDs of the last manifest that parsed, while the current one does not
 	RefsTo   map[string][]Loc     // task ID -> every reference (not definitions)
 	IDs      []string             // every known ID, sorted
 	prefixes map[string]bool
@@ -60,6 +61,26 @@ type Change struct {
 	Content []byte
 	Deleted bool
 	Version int32 // -1 for content read from disk
+}
+
+// manifestIDs lists the IDs a manifest doc declares (or last declared).
+func manifestIDs(d *Doc) []string {
+	if d == nil || d.Manifest == nil {
+		return nil
+	}
+	if d.Manifest.Err != nil {
+		return d.StaleIDs
+	}
+	var out []string
+	for _, e := range d.Manifest.Entries {
+		out = append(out, e.ID)
+	}
+	for _, r := range d.Manifest.Refs {
+		if r.Kind == model.KindDeferred {
+			out = append(out, r.ID)
+		}
+	}
+	return out
 }
 
 // RootOf returns the root holding path, or nil.
@@ -94,8 +115,10 @@ func (r *Root) Known(id string) bool {
 	if _, ok := r.Entries[id]; ok {
 		return true
 	}
-	_, ok := r.Deferred[id]
-	return ok
+	if _, ok := r.Deferred[id]; ok {
+		return true
+	}
+	return r.Stale[id]
 }
 
 // IsIDForm reports whether a word found in prose has this root's ID form:
@@ -170,6 +193,7 @@ func (r *Root) index() {
 	r.Entries = map[string][]Entry{}
 	r.Deferred = map[string]model.Ref{}
 	r.RefsTo = map[string][]Loc{}
+	r.Stale = nil
 	r.prefixes = map[string]bool{}
 	r.minDig = 0
 	r.Manifest = r.Docs[filepath.Join(r.Dir, "manifest.json")]
@@ -200,6 +224,13 @@ func (r *Root) index() {
 			}
 			r.Defs[t.ID] = append(r.Defs[t.ID], Def{Doc: d, Span: span})
 			addForm(t.ID)
+		}
+	}
+	if m := r.Manifest; m != nil && m.Manifest != nil && m.Manifest.Err != nil && len(m.StaleIDs) > 0 {
+		r.Stale = map[string]bool{}
+		for _, id := range m.StaleIDs {
+			r.Stale[id] = true
+			addForm(id)
 		}
 	}
 	if m := r.Manifest; m != nil && m.Manifest != nil {
@@ -251,6 +282,9 @@ func (r *Root) index() {
 		seen[id] = true
 	}
 	for id := range r.Deferred {
+		seen[id] = true
+	}
+	for id := range r.Stale {
 		seen[id] = true
 	}
 	r.IDs = make([]string, 0, len(seen))
@@ -510,7 +544,11 @@ func (s *Snapshot) Apply(changes []Change) *Snapshot {
 			}
 			continue
 		}
-		nr.Docs[path] = parseDoc(path, rel, ch.Content, ch.Version)
+		nd := parseDoc(path, rel, ch.Content, ch.Version)
+		if nd.Kind == KindManifest && nd.Manifest != nil && nd.Manifest.Err != nil {
+			nd.StaleIDs = manifestIDs(nr.Docs[path])
+		}
+		nr.Docs[path] = nd
 	}
 	for old, nr := range touched {
 		if old == nr {
