@@ -116,13 +116,16 @@ func TestWatchedFiles(t *testing.T) {
 	dir := t.TempDir()
 	write(t, dir, map[string]string{
 		".tasks/manifest.json":   syncManifest,
-		".tasks/tasks/T002-b.md": "---\nid: T002\ntitle: B\nstatus: pending\ndependencies: [T001]\n---\n",
+		".tasks/tasks/T002-b.md": "---\nid: T002\ntitle: B\nstatus: pending\ndependencies: [T001, T404]\n---\n",
 	})
 	caps := map[string]any{"workspace": map[string]any{"didChangeWatchedFiles": map[string]any{"dynamicRegistration": true}}}
 	c := session(t, dir, caps)
 	bURI := uri(filepath.Join(dir, ".tasks/tasks/T002-b.md"))
 	mURI := uri(filepath.Join(dir, ".tasks/manifest.json"))
 	if _, err := c.WaitDiagnostics(mURI, func(ds []protocol.Diagnostic) bool { return len(ds) == 1 }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.WaitDiagnostics(bURI, func(ds []protocol.Diagnostic) bool { return len(ds) == 1 }); err != nil {
 		t.Fatal(err)
 	}
 	var regs []json.RawMessage
@@ -152,6 +155,10 @@ func TestWatchedFiles(t *testing.T) {
 	}
 	if strings.Join(messages(got), "|") != "file tasks/T001-a.md does not exist|file tasks/T002-b.md does not exist" {
 		t.Errorf("manifest after deletions: %s", dump(got))
+	}
+	// the deleted file's diagnostics are cleared
+	if _, err := c.WaitDiagnostics(bURI, func(ds []protocol.Diagnostic) bool { return len(ds) == 0 }); err != nil {
+		t.Error(err)
 	}
 }
 
