@@ -66,7 +66,7 @@ func (p *publisher) loop() {
 		case <-p.signal:
 		}
 		snap := p.s.current()
-		diags := check.Run(snap, nil)
+		diags := check.Run(snap, p.s.config())
 		if p.s.current().Seq != snap.Seq {
 			// a newer snapshot is waiting: its results replace these
 			p.kick()

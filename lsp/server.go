@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/sourcegraph/jsonrpc2"
+	"github.com/taskls/taskls/analysis/check"
 	"github.com/taskls/taskls/analysis/workspace"
 	"github.com/tliron/glsp"
 	protocol "github.com/tliron/glsp/protocol_3_16"
@@ -37,7 +38,8 @@ type Server struct {
 	notify glsp.NotifyFunc
 	call   glsp.CallFunc
 
-	watchedByClient bool // the client sends workspace/didChangeWatchedFiles for us
+	cfg             *check.Config // the editor's settings (over each folder's taskls.yaml)
+	watchedByClient bool          // the client sends workspace/didChangeWatchedFiles for us
 	watcher         *watcher
 	pub             *publisher
 	closeOnce       sync.Once
@@ -72,6 +74,34 @@ func (s *Server) Close() {
 			w.close()
 		}
 	})
+}
+
+// setConfig replaces the editor's settings.
+func (s *Server) setConfig(cfg *check.Config) {
+	s.mu.Lock()
+	s.cfg = cfg
+	s.mu.Unlock()
+}
+
+// config returns the editor's settings.
+func (s *Server) config() *check.Config {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cfg
+}
+
+func (s *Server) didChangeConfiguration(_ *glsp.Context, p *struct {
+	Settings json.RawMessage `json:"settings"`
+}) (any, error) {
+	cfg, notes := parseSettings(p.Settings)
+	for _, n := range notes {
+		s.logf("%s", n)
+	}
+	if cfg != nil {
+		s.setConfig(cfg)
+		s.pub.kick()
+	}
+	return nil, nil
 }
 
 // current returns the newest snapshot.
@@ -171,6 +201,14 @@ func (s *Server) initialize(ctx *glsp.Context, p *protocol.InitializeParams) (an
 		folders = append(folders, *p.RootPath)
 	}
 	s.folders = folders
+	if p.InitializationOptions != nil {
+		raw, _ := json.Marshal(p.InitializationOptions)
+		cfg, notes := parseSettings(raw)
+		for _, n := range notes {
+			s.logf("%s", n)
+		}
+		s.setConfig(cfg)
+	}
 	if ws := p.Capabilities.Workspace; ws != nil && ws.DidChangeWatchedFiles != nil &&
 		ws.DidChangeWatchedFiles.DynamicRegistration != nil && *ws.DidChangeWatchedFiles.DynamicRegistration {
 		s.watchedByClient = true

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/taskls/taskls/analysis/check"
 	"github.com/taskls/taskls/analysis/text"
 	"github.com/taskls/taskls/internal/marker"
 	"github.com/taskls/taskls/lsp"
@@ -15,8 +16,29 @@ import (
 	protocol "github.com/tliron/glsp/protocol_3_16"
 )
 
-// session starts a server over net.Pipe on dir and initializes it.
+// only returns initializationOptions that turn every check off but the
+// named ones, so that a test sees only what it is about.
+func only(names ...string) map[string]any {
+	checks := map[string]any{}
+	for _, c := range check.All() {
+		checks[c.Name] = "off"
+	}
+	for _, n := range names {
+		checks[n] = check.Lookup(n).Severity.String()
+	}
+	return map[string]any{"checks": checks}
+}
+
+// core is the checks of the core issue: syntax, IDs, cycles, files.
+var core = []string{"yaml-syntax", "json-syntax", "unknown-id", "self-dependency", "duplicate-id", "cycle", "missing-file", "filename-id", "unreadable"}
+
+// session starts a server over net.Pipe on dir and initializes it with
+// the core checks only.
 func session(t *testing.T, dir string, caps map[string]any, opts ...lsptest.Option) *lsptest.Client {
+	return sessionWith(t, dir, caps, only(core...), opts...)
+}
+
+func sessionWith(t *testing.T, dir string, caps map[string]any, initOpts map[string]any, opts ...lsptest.Option) *lsptest.Client {
 	t.Helper()
 	srv := lsp.NewServer(nil, "test")
 	t.Cleanup(srv.Close)
@@ -28,8 +50,9 @@ func session(t *testing.T, dir string, caps map[string]any, opts ...lsptest.Opti
 	if err := c.Call("initialize", map[string]any{
 		"processId":        nil,
 		"rootUri":          uri(dir),
-		"capabilities":     caps,
-		"workspaceFolders": []map[string]any{{"uri": uri(dir), "name": filepath.Base(dir)}},
+		"capabilities":          caps,
+		"initializationOptions": initOpts,
+		"workspaceFolders":      []map[string]any{{"uri": uri(dir), "name": filepath.Base(dir)}},
 	}, &res); err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +87,7 @@ func TestMarkers(t *testing.T) {
 	for _, path := range marker.Archives(t, "testdata") {
 		t.Run(strings.TrimSuffix(filepath.Base(path), ".txtar"), func(t *testing.T) {
 			ts := marker.Load(t, path)
-			c := session(t, ts.Dir, nil)
+			c := sessionWith(t, ts.Dir, nil, only(checksOf(ts)...))
 			checkDiagnostics(t, ts, c)
 			for _, n := range ts.Notes {
 				switch n.Name {
@@ -81,6 +104,17 @@ func TestMarkers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// checksOf reads the archive's "checks: a b c" comment line (the checks it
+// is about); without one, the core checks.
+func checksOf(ts *marker.Test) []string {
+	for _, line := range strings.Split(ts.Comment, "\n") {
+		if rest, ok := strings.CutPrefix(line, "checks:"); ok {
+			return strings.Fields(rest)
+		}
+	}
+	return core
 }
 
 func checkDiagnostics(t *testing.T, ts *marker.Test, c *lsptest.Client) {

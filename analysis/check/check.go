@@ -77,11 +77,12 @@ type Check struct {
 
 // Pass is one check's run over one root.
 type Pass struct {
-	Snap  *workspace.Snapshot
-	Root  *workspace.Root
-	Check *Check
-	sev   Severity
-	out   *[]Diagnostic
+	Snap   *workspace.Snapshot
+	Root   *workspace.Root
+	Check  *Check
+	Config *Config
+	sev    Severity
+	out    *[]Diagnostic
 }
 
 // Report records a diagnostic at span of doc with the check's severity.
@@ -106,6 +107,16 @@ func register(c *Check) *Check {
 	return c
 }
 
+// Lookup returns the check with that name, or nil.
+func Lookup(name string) *Check {
+	for _, c := range registry {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
 // All returns every check, sorted by name.
 func All() []*Check {
 	out := append([]*Check(nil), registry...)
@@ -113,9 +124,54 @@ func All() []*Check {
 	return out
 }
 
-// Config adjusts checks: a severity per check name (0 turns a check off).
+// Config adjusts checks: a severity per check name (0 turns a check off)
+// and the thresholds of the sections check. The zero Config is the default.
 type Config struct {
 	Severity map[string]Severity
+
+	MinCriteria  int      // acceptance criteria a task needs (default 8)
+	MinScenarios int      // test scenarios (default 6)
+	MinRisks     int      // risks (default 4)
+	Sections     []string // required sections (default: the generators' ten)
+}
+
+// Defaults of the sections check: the minimums these workspaces' own
+// README sets, and the sections their generators write.
+var (
+	DefaultMinCriteria  = 8
+	DefaultMinScenarios = 6
+	DefaultMinRisks     = 4
+	DefaultSections     = []string{"Description", "Business Context", "Acceptance Criteria", "Test Scenarios",
+		"Technical Implementation", "Dependencies", "Design Decisions", "Risks & Mitigations", "Progress Log",
+		"Completion Checklist"}
+)
+
+func (c *Config) minCriteria() int {
+	if c != nil && c.MinCriteria > 0 {
+		return c.MinCriteria
+	}
+	return DefaultMinCriteria
+}
+
+func (c *Config) minScenarios() int {
+	if c != nil && c.MinScenarios > 0 {
+		return c.MinScenarios
+	}
+	return DefaultMinScenarios
+}
+
+func (c *Config) minRisks() int {
+	if c != nil && c.MinRisks > 0 {
+		return c.MinRisks
+	}
+	return DefaultMinRisks
+}
+
+func (c *Config) sections() []string {
+	if c != nil && c.Sections != nil {
+		return c.Sections
+	}
+	return DefaultSections
 }
 
 // Run runs every check over every root of the snapshot and returns the
@@ -123,17 +179,19 @@ type Config struct {
 func Run(s *workspace.Snapshot, cfg *Config) map[string][]Diagnostic {
 	var all []Diagnostic
 	for _, r := range s.Roots {
+		_, fileCfg, _ := rootConfig(r)
+		rc := Merge(fileCfg, cfg)
 		for _, c := range All() {
 			sev := c.Severity
-			if cfg != nil {
-				if v, ok := cfg.Severity[c.Name]; ok {
+			if rc != nil {
+				if v, ok := rc.Severity[c.Name]; ok {
 					sev = v
 				}
 			}
 			if sev == 0 {
 				continue
 			}
-			p := &Pass{Snap: s, Root: r, Check: c, sev: sev, out: &all}
+			p := &Pass{Snap: s, Root: r, Check: c, Config: rc, sev: sev, out: &all}
 			c.Run(p)
 		}
 	}

@@ -26,7 +26,7 @@ func TestChecks(t *testing.T) {
 		t.Run(strings.TrimSuffix(filepath.Base(path), ".txtar"), func(t *testing.T) {
 			ts := marker.Load(t, path)
 			snap := workspace.Load([]string{ts.Dir})
-			diags := check.Run(snap, nil)
+			diags := check.Run(snap, configOf(ts))
 			type got struct {
 				check.Diagnostic
 				name    string
@@ -83,6 +83,26 @@ func TestChecks(t *testing.T) {
 			}
 		})
 	}
+}
+
+// configOf turns every check off but those named on the archive comment's
+// "checks: a b c" line (all checks when there is none).
+func configOf(ts *marker.Test) *check.Config {
+	for _, line := range strings.Split(ts.Comment, "\n") {
+		rest, ok := strings.CutPrefix(line, "checks:")
+		if !ok {
+			continue
+		}
+		cfg := &check.Config{Severity: map[string]check.Severity{}}
+		for _, c := range check.All() {
+			cfg.Severity[c.Name] = 0
+		}
+		for _, n := range strings.Fields(rest) {
+			cfg.Severity[n] = check.Lookup(n).Severity
+		}
+		return cfg
+	}
+	return nil
 }
 
 func describe(snap *workspace.Snapshot, d check.Diagnostic, name string) string {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/taskls/taskls/analysis/jsonpos"
 	"github.com/taskls/taskls/analysis/manifest"
 	"github.com/taskls/taskls/analysis/model"
 	"github.com/taskls/taskls/analysis/taskfile"
@@ -29,6 +30,7 @@ const (
 	KindManifest             // manifest.json
 	KindUpdate               // updates/*.json
 	KindMetrics              // metrics.json
+	KindConfig               // taskls.yaml: taskls's own settings for this folder
 )
 
 // Doc is one parsed file. It is never modified after creation.
@@ -42,8 +44,11 @@ type Doc struct {
 	Task     *taskfile.Task     // KindTask: the parsed file (Task.Style == StyleNone: not a task spec)
 	Manifest *manifest.Manifest // KindManifest
 
-	// Refs holds the task IDs named by an updates/ or metrics.json file.
+	// Refs holds the task IDs named by an updates/ file, or recorded as
+	// completed by metrics.json.
 	Refs []model.Ref
+	// JSONErr is why an updates/ or metrics file is not valid JSON.
+	JSONErr *jsonpos.SyntaxError
 	// Skipped says why the file was not read (too large, binary), or "".
 	Skipped string
 
@@ -79,6 +84,8 @@ func classify(rel string) Kind {
 		return KindManifest
 	case rel == "metrics.json":
 		return KindMetrics
+	case rel == "taskls.yaml" || rel == "taskls.yml" || rel == ".taskls.yaml":
+		return KindConfig
 	case dir == "updates" && ext == ".json":
 		return KindUpdate
 	case (dir == "tasks" || dir == "completed") && (ext == ".md" || ext == ".yaml" || ext == ".yml" || ext == ".markdown"):
@@ -112,7 +119,7 @@ func parseDoc(path, rel string, content []byte, version int32) *Doc {
 	case KindManifest:
 		d.Manifest = manifest.Parse(content)
 	case KindUpdate, KindMetrics:
-		d.Refs = jsonTaskRefs(content, d.Kind)
+		d.Refs, d.JSONErr = jsonTaskRefs(content, d.Kind)
 	}
 	return d
 }

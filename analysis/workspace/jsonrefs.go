@@ -9,39 +9,41 @@ import (
 
 // jsonTaskRefs finds the task IDs an updates/ or metrics.json file names:
 // string values of keys such as task_id, task, id, and string items of
-// arrays under task_ids or tasks.
-func jsonTaskRefs(content []byte, kind Kind) []model.Ref {
+// arrays under task_ids or tasks. In metrics.json only the completion
+// records count (under a key that speaks of completion).
+func jsonTaskRefs(content []byte, kind Kind) ([]model.Ref, *jsonpos.SyntaxError) {
 	v, err := jsonpos.Parse(content)
 	if err != nil {
-		return nil
+		se, _ := err.(*jsonpos.SyntaxError)
+		return nil, se
 	}
 	rk := model.KindUpdate
 	if kind == KindMetrics {
 		rk = model.KindMetrics
 	}
 	var out []model.Ref
-	var walk func(v *jsonpos.Value, key string, depth int)
-	walk = func(v *jsonpos.Value, key string, depth int) {
+	var walk func(v *jsonpos.Value, key string, completion bool, depth int)
+	walk = func(v *jsonpos.Value, key string, completion bool, depth int) {
 		if v == nil || depth > 64 {
 			return
 		}
 		switch v.Kind {
 		case jsonpos.String:
-			if isIDKey(key) && model.IsTaskID(v.Str) {
+			if isIDKey(key) && model.IsTaskID(v.Str) && (kind != KindMetrics || completion) {
 				out = append(out, model.Ref{ID: v.Str, Span: v.Inner(), Kind: rk})
 			}
 		case jsonpos.Array:
 			for _, e := range v.Elems {
-				walk(e, key, depth+1)
+				walk(e, key, completion, depth+1)
 			}
 		case jsonpos.Object:
 			for _, m := range v.Members {
-				walk(m.Value, m.Key, depth+1)
+				walk(m.Value, m.Key, completion || strings.Contains(strings.ToLower(m.Key), "complet"), depth+1)
 			}
 		}
 	}
-	walk(v, "", 0)
-	return out
+	walk(v, "", false, 0)
+	return out, nil
 }
 
 func isIDKey(k string) bool {

@@ -1,0 +1,410 @@
+package check
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/taskls/taskls/analysis/jsonpos"
+	"github.com/taskls/taskls/analysis/model"
+	"github.com/taskls/taskls/analysis/text"
+	"github.com/taskls/taskls/analysis/workspace"
+)
+
+// BlocksInverse reports a `blocks` list that is not the inverse of the
+// dependencies: `A blocks B` (in A's task file, A's manifest entry or
+// dependency_graph) while B does not depend on A; and B depending on A
+// while A's `blocks` list (where A keeps one) does not name B.
+var BlocksInverse = register(&Check{
+	Name:     "blocks-inverse",
+	Title:    "a blocks list that is not the inverse of the dependencies",
+	Severity: Warning,
+	Run: func(p *Pass) {
+		r := p.Root
+		dependents := map[string][]string{} // B -> tasks that depend on B
+		for _, id := range r.IDs {
+			deps, _ := depsOf(r, id)
+			for _, dep := range deps {
+				dependents[dep] = append(dependents[dep], id)
+			}
+		}
+		check := func(doc *workspace.Doc, owner string, l *model.List, where string, fix func(missing []string) []Fix) {
+			if l == nil {
+				return
+			}
+			for _, it := range l.Items {
+				deps, known := depsOf(r, it.ID)
+				if !known || it.ID == owner || contains(deps, owner) {
+					continue
+				}
+				p.Report(doc, it.Span, fmt.Sprintf("%s blocks %s, but %s does not depend on %s", owner, it.ID, it.ID, owner))
+			}
+			var missing []string
+			for _, dep := range dependents[owner] {
+				if !contains(ids(l), dep) {
+					missing = append(missing, dep)
+				}
+			}
+			if len(missing) > 0 {
+				dg := p.Report(doc, l.Span, fmt.Sprintf("%s lacks %s, which depend%s on %s", where, strings.Join(missing, ", "), plural(missing), owner))
+				if fix != nil {
+					dg.Fixes = fix(missing)
+				}
+			}
+		}
+		for _, id := range r.IDs {
+			if d := r.Task(id); d != nil {
+				l := listOf(d.Task, model.KindBlocks)
+				check(d, id, l, "the blocks list of "+id, func(missing []string) []Fix {
+					return []Fix{{Title: "Add " + strings.Join(missing, ", ") + " to the blocks list of " + id, Preferred: true,
+						Edits: []Edit{appendToList(d, l, missing, false)}}}
+				})
+			}
+		}
+		m := r.Manifest
+		if m == nil || m.Manifest == nil {
+			return
+		}
+		for _, e := range m.Manifest.Entries {
+			if len(r.Entries[e.ID]) > 1 {
+				continue
+			}
+			l := e.Blocks
+			check(m, e.ID, l, "the manifest's blocks of "+e.ID, func(missing []string) []Fix {
+				return []Fix{{Title: "Add " + strings.Join(missing, ", ") + " to the manifest's blocks of " + e.ID, Preferred: true,
+					Edits: []Edit{appendToList(m, l, missing, true)}}}
+			})
+		}
+		for _, g := range graphEntries(m) {
+			check(m, g.id, g.blocks, "dependency_graph's blocks of "+g.id, func(missing []string) []Fix {
+				return []Fix{{Title: "Add " + strings.Join(missing, ", ") + " to dependency_graph's blocks of " + g.id, Preferred: true,
+					Edits: []Edit{appendToList(m, g.blocks, missing, true)}}}
+			})
+		}
+	},
+})
+
+func plural(list []string) string {
+	if len(list) == 1 {
+		return "s"
+	}
+	return ""
+}
+
+// appendToList adds IDs at the end of a list, in its style.
+func appendToList(d *workspace.Doc, l *model.List, add []string, jsonList bool) Edit {
+	c := d.Text.Content
+	if jsonList || l.Style == '[' {
+		q := add
+		if jsonList {
+			q = make([]string, len(add))
+			for i, x := range add {
+				q[i] = jsonString(x)
+			}
+		}
+		end := l.Span.End - 1 // at ']'
+		sep := ", "
+		if len(l.Items) == 0 {
+			sep = ""
+			// an empty list with blanks inside: replace them
+			return Edit{Path: d.Path, Span: l.Span, NewText: "[" + strings.Join(q, ", ") + "]"}
+		}
+		last := l.Items[len(l.Items)-1].Span.End
+		if jsonList {
+			last++ // the closing quote
+		}
+		if last > end {
+			last = end
+		}
+		return Edit{Path: d.Path, Span: spanAt(last), NewText: sep + strings.Join(q, ", ")}
+	}
+	if l.Style == ',' {
+		return Edit{Path: d.Path, Span: spanAt(l.Span.End), NewText: ", " + strings.Join(add, ", ")}
+	}
+	if len(l.Items) == 0 {
+		return Edit{Path: d.Path, Span: l.Span, NewText: " [" + strings.Join(add, ", ") + "]"}
+	}
+	ls := d.Text.LineStart(d.Text.LineOf(l.Span.Start))
+	indent := string(c[ls:l.Span.Start])
+	var b strings.Builder
+	for _, x := range add {
+		b.WriteString("\n" + indent + "- " + x)
+	}
+	return Edit{Path: d.Path, Span: spanAt(l.Span.End), NewText: b.String()}
+}
+
+// graphEntry is one dependency_graph entry of the manifest.
+type graphEntry struct {
+	id        string
+	key       model.Ref
+	dependsOn *model.List
+	blocks    *model.List
+}
+
+// graphEntries recovers the dependency_graph entries from the manifest's
+// refs and lists (they are in source order).
+func graphEntries(m *workspace.Doc) []graphEntry {
+	if m == nil || m.Manifest == nil {
+		return nil
+	}
+	var out []graphEntry
+	li := 0
+	lists := m.Manifest.Lists
+	for _, ref := range m.Manifest.Refs {
+		if ref.Kind != model.KindGraphKey {
+			continue
+		}
+		g := graphEntry{id: ref.ID, key: ref}
+		out = append(out, g)
+	}
+	// attach each graph list to the last key before it
+	for ; li < len(lists); li++ {
+		l := lists[li]
+		if l.Kind != model.KindGraphDependsOn && l.Kind != model.KindGraphBlocks {
+			continue
+		}
+		k := -1
+		for i := range out {
+			if out[i].key.Span.Start < l.Span.Start {
+				k = i
+			}
+		}
+		if k < 0 {
+			continue
+		}
+		if l.Kind == model.KindGraphDependsOn && out[k].dependsOn == nil {
+			out[k].dependsOn = l
+		} else if l.Kind == model.KindGraphBlocks && out[k].blocks == nil {
+			out[k].blocks = l
+		}
+	}
+	return out
+}
+
+// GraphDrift reports a dependency_graph entry whose depends_on differs from
+// what the task's file (or, without a file, its manifest entry) says.
+var GraphDrift = register(&Check{
+	Name:     "graph-drift",
+	Title:    "a dependency_graph entry that disagrees with the task files",
+	Severity: Warning,
+	Run: func(p *Pass) {
+		r := p.Root
+		m := r.Manifest
+		for _, g := range graphEntries(m) {
+			if g.dependsOn == nil {
+				continue
+			}
+			deps, known := depsOf(r, g.id)
+			if !known {
+				continue
+			}
+			src := "the task file"
+			if d := r.Task(g.id); d != nil {
+				src = d.Rel
+			} else {
+				src = "its manifest entry"
+			}
+			onlyG, onlyF := diff(ids(g.dependsOn), deps)
+			if len(onlyG) == 0 && len(onlyF) == 0 {
+				continue
+			}
+			var parts []string
+			if len(onlyG) > 0 {
+				parts = append(parts, "only dependency_graph lists "+strings.Join(onlyG, ", "))
+			}
+			if len(onlyF) > 0 {
+				parts = append(parts, "only "+src+" lists "+strings.Join(onlyF, ", "))
+			}
+			dg := p.Report(m, g.dependsOn.Span, "dependency_graph of "+g.id+" differs: "+strings.Join(parts, "; "))
+			dg.Fixes = []Fix{{Title: "Set dependency_graph's depends_on of " + g.id + " from " + src, Preferred: true,
+				Edits: []Edit{{Path: m.Path, Span: g.dependsOn.Span, NewText: jsonIDList(deps)}}}}
+		}
+	},
+})
+
+// NotInManifest reports a task file whose task the manifest neither lists
+// nor declares deferred.
+var NotInManifest = register(&Check{
+	Name:     "not-in-manifest",
+	Title:    "a task file the manifest does not list",
+	Severity: Warning,
+	Run: func(p *Pass) {
+		r := p.Root
+		m := r.Manifest
+		if m == nil || m.Manifest == nil || m.Manifest.Err != nil {
+			return
+		}
+		for _, id := range r.IDs {
+			defs := r.Defs[id]
+			if len(defs) == 0 || len(r.Entries[id]) > 0 {
+				continue
+			}
+			if _, ok := r.Deferred[id]; ok {
+				continue
+			}
+			d := defs[0]
+			dg := p.Report(d.Doc, d.Span, id+" is not listed in manifest.json")
+			if f, ok := newEntryFix(r, d.Doc); ok {
+				dg.Fixes = []Fix{f}
+			}
+		}
+	},
+})
+
+// StaleCopy reports a task with a copy in tasks/ and one in completed/ that
+// disagree on status or dependencies; it is reported on the copy the
+// manifest does not point at.
+var StaleCopy = register(&Check{
+	Name:     "stale-copy",
+	Title:    "copies of a task in tasks/ and completed/ that disagree",
+	Severity: Warning,
+	Run: func(p *Pass) {
+		r := p.Root
+		for _, id := range r.IDs {
+			defs := r.Defs[id]
+			if len(defs) != 2 || defs[0].Doc.Area() == defs[1].Doc.Area() {
+				continue
+			}
+			a, b := defs[0].Doc, defs[1].Doc
+			var parts []string
+			if a.Task.StatusNorm != b.Task.StatusNorm {
+				parts = append(parts, fmt.Sprintf("status %s here, %s there", b.Task.Status, a.Task.Status))
+			}
+			oa, ob := diff(fileDeps(a.Task), fileDeps(b.Task))
+			if len(oa)+len(ob) > 0 {
+				parts = append(parts, "different dependencies")
+			}
+			if len(parts) == 0 {
+				continue
+			}
+			p.Report(b, defs[1].Span, fmt.Sprintf("stale copy of %s: %s disagrees with %s (%s)", id, b.Rel, a.Rel, strings.Join(parts, "; ")),
+				Related{Path: a.Path, Span: defs[0].Span, Message: "the copy in use"})
+		}
+	},
+})
+
+// Misplaced reports a completed task still in tasks/ (only in workspaces
+// that move finished tasks to a completed/ folder) and an unfinished task in
+// completed/.
+var Misplaced = register(&Check{
+	Name:     "misplaced",
+	Title:    "a task in the wrong folder for its status",
+	Severity: Info,
+	Run: func(p *Pass) {
+		r := p.Root
+		usesCompleted := false
+		for _, d := range r.Docs {
+			if d.Area() == "completed" {
+				usesCompleted = true
+				break
+			}
+		}
+		for _, id := range r.IDs {
+			defs := r.Defs[id]
+			if len(defs) != 1 {
+				continue // copies are the stale-copy check's business
+			}
+			d := defs[0].Doc
+			st := d.Task.StatusNorm
+			switch {
+			case d.Area() == "completed" && st != "" && st != model.StatusCompleted:
+				p.Report(d, d.Task.StatusSpan, fmt.Sprintf("%s is %s but its file is in completed/", id, st))
+			case d.Area() == "tasks" && st == model.StatusCompleted && usesCompleted:
+				p.Report(d, d.Task.StatusSpan, id+" is completed but its file is still in tasks/")
+			}
+		}
+	},
+})
+
+// StatsDrift reports `stats` counts of the manifest that do not match its
+// task list: total_tasks / total, completed / total_completed, pending,
+// in_progress, blocked (also with a _tasks suffix) and deferred.
+var StatsDrift = register(&Check{
+	Name:     "stats-drift",
+	Title:    "manifest stats that do not match the task list",
+	Severity: Info,
+	Run: func(p *Pass) {
+		r := p.Root
+		m := r.Manifest
+		if m == nil || m.Manifest == nil || m.Manifest.Stats == nil {
+			return
+		}
+		count := map[string]int{}
+		for _, e := range m.Manifest.Entries {
+			s, _ := model.NormStatus(e.Status.Value)
+			count[s]++
+		}
+		want := func(key string) (int, bool) {
+			k := strings.TrimSuffix(strings.TrimPrefix(strings.ToLower(key), "total_"), "_tasks")
+			switch k {
+			case "tasks", "total", "":
+				return len(m.Manifest.Entries), true
+			case "completed", "complete", "done":
+				return count[model.StatusCompleted], true
+			case "pending":
+				return count[model.StatusPending], true
+			case "in_progress":
+				return count[model.StatusInProgress], true
+			case "blocked":
+				return count[model.StatusBlocked], true
+			case "deferred":
+				return len(r.Deferred), true
+			}
+			return 0, false
+		}
+		for _, mem := range m.Manifest.Stats.Members {
+			n, ok := want(mem.Key)
+			if !ok || mem.Value.Kind != jsonpos.Number {
+				continue
+			}
+			got, err := strconv.Atoi(mem.Value.Str)
+			if err != nil || got == n {
+				continue
+			}
+			dg := p.Report(m, mem.Value.Span, fmt.Sprintf("stats.%s is %d but the task list gives %d", mem.Key, got, n))
+			dg.Fixes = []Fix{{Title: fmt.Sprintf("Set stats.%s to %d", mem.Key, n), Preferred: true,
+				Edits: []Edit{{Path: m.Path, Span: mem.Value.Span, NewText: strconv.Itoa(n)}}}}
+		}
+	},
+})
+
+func spanAt(off int) text.Span { return text.Span{Start: off, End: off} }
+
+// newEntryFix adds a manifest entry for a task file, with the fields the
+// manifest's other entries have, after the last entry.
+func newEntryFix(r *workspace.Root, d *workspace.Doc) (Fix, bool) {
+	m := r.Manifest
+	es := m.Manifest.Entries
+	if len(es) == 0 {
+		return Fix{}, false
+	}
+	last := es[len(es)-1]
+	c := m.Text.Content
+	ls := m.Text.LineStart(m.Text.LineOf(last.Span.Start))
+	indent := string(c[ls:last.Span.Start])
+	if strings.TrimSpace(indent) != "" {
+		indent = ""
+	}
+	t := d.Task
+	has := func(f bool) bool { return f }
+	var fields []string
+	fields = append(fields, `"id": `+jsonString(t.ID))
+	if has(last.Title.Present) {
+		fields = append(fields, `"title": `+jsonString(t.Title))
+	}
+	if has(last.File.Present) {
+		fields = append(fields, `"file": `+jsonString(d.Rel))
+	}
+	if has(last.Status.Present) && t.StatusNorm != "" {
+		fields = append(fields, `"status": `+jsonString(t.StatusNorm))
+	}
+	if has(last.Priority.Present) && t.PriorityKnown {
+		fields = append(fields, `"priority": `+respell(last.Priority.Value, c[last.Priority.Span.Start] == '"', t.PriorityNorm))
+	}
+	if last.DependsOn != nil {
+		fields = append(fields, `"`+last.DependsOn.Key+`": `+jsonIDList(fileDeps(t)))
+	}
+	text := ",\n" + indent + "{" + strings.Join(fields, ", ") + "}"
+	return Fix{Title: "Add " + t.ID + " to manifest.json", Preferred: true,
+		Edits: []Edit{{Path: m.Path, Span: spanAt(last.Span.End), NewText: text}}}, true
+}

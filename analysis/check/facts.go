@@ -1,0 +1,163 @@
+package check
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+
+	"github.com/taskls/taskls/analysis/model"
+	"github.com/taskls/taskls/analysis/taskfile"
+	"github.com/taskls/taskls/analysis/text"
+	"github.com/taskls/taskls/analysis/workspace"
+)
+
+// fileDeps returns the IDs a task file lists as dependencies, in order,
+// without repeats.
+func fileDeps(t *taskfile.Task) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range t.Deps() {
+		if !seen[r.ID] {
+			seen[r.ID] = true
+			out = append(out, r.ID)
+		}
+	}
+	return out
+}
+
+// depList returns a task file's first dependency list, or nil.
+func depList(t *taskfile.Task) *model.List {
+	for _, l := range t.Lists {
+		if l.Kind == model.KindDependency {
+			return l
+		}
+	}
+	return nil
+}
+
+// listOf returns the first list of a kind in a task file.
+func listOf(t *taskfile.Task, k model.RefKind) *model.List {
+	for _, l := range t.Lists {
+		if l.Kind == k {
+			return l
+		}
+	}
+	return nil
+}
+
+func ids(l *model.List) []string {
+	if l == nil {
+		return nil
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range l.Items {
+		if !seen[r.ID] {
+			seen[r.ID] = true
+			out = append(out, r.ID)
+		}
+	}
+	return out
+}
+
+// depsOf returns what a task depends on: its task file's lists, or its
+// manifest entry when it has no file.
+func depsOf(r *workspace.Root, id string) ([]string, bool) {
+	if d := r.Task(id); d != nil {
+		return fileDeps(d.Task), true
+	}
+	if e := r.Entry(id); e != nil {
+		return ids(e.DependsOn), true
+	}
+	return nil, false
+}
+
+// statusOf returns a task's normalised status: its file's, else its
+// manifest entry's.
+func statusOf(r *workspace.Root, id string) string {
+	if d := r.Task(id); d != nil && d.Task.HasStatus {
+		return d.Task.StatusNorm
+	}
+	if e := r.Entry(id); e != nil {
+		s, _ := model.NormStatus(e.Status.Value)
+		return s
+	}
+	return ""
+}
+
+// diff returns the members only in a and only in b.
+func diff(a, b []string) (onlyA, onlyB []string) {
+	inA, inB := map[string]bool{}, map[string]bool{}
+	for _, x := range a {
+		inA[x] = true
+	}
+	for _, x := range b {
+		inB[x] = true
+	}
+	for _, x := range a {
+		if !inB[x] {
+			onlyA = append(onlyA, x)
+		}
+	}
+	for _, x := range b {
+		if !inA[x] {
+			onlyB = append(onlyB, x)
+		}
+	}
+	return onlyA, onlyB
+}
+
+func contains(list []string, x string) bool {
+	for _, y := range list {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// inner is the span inside a JSON string token's quotes.
+func inner(s text.Span, content []byte) text.Span {
+	if s.Len() >= 2 && content[s.Start] == '"' && content[s.End-1] == '"' {
+		return text.Span{Start: s.Start + 1, End: s.End - 1}
+	}
+	return s
+}
+
+// jsonString quotes s as a JSON string.
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// jsonIDList writes ["A", "B"].
+func jsonIDList(list []string) string {
+	q := make([]string, len(list))
+	for i, x := range list {
+		q[i] = jsonString(x)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
+
+// yamlScalar writes s as a YAML scalar, quoted when plain would not read back.
+func yamlScalar(s string) string {
+	plain := s != "" && !strings.ContainsAny(s, ":#{}[],&*!|>'\"%@`") && strings.TrimSpace(s) == s
+	switch strings.ToLower(s) {
+	case "true", "false", "yes", "no", "null", "~", "on", "off":
+		plain = false
+	}
+	if plain && (s[0] == '-' || s[0] == '?') {
+		plain = false
+	}
+	if plain {
+		return s
+	}
+	return jsonString(s) // a JSON string is a valid YAML double-quoted scalar
+}
+
+// sorted returns a sorted copy.
+func sorted(list []string) []string {
+	out := append([]string(nil), list...)
+	sort.Strings(out)
+	return out
+}
