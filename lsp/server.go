@@ -40,9 +40,15 @@ type Server struct {
 
 	cfg             *check.Config // the editor's settings (over each folder's taskls.yaml)
 	watchedByClient bool          // the client sends workspace/didChangeWatchedFiles for us
-	watcher         *watcher
-	pub             *publisher
-	closeOnce       sync.Once
+	documentChanges bool          // the client takes WorkspaceEdit.documentChanges
+
+	diagMu    sync.Mutex // guards the cache of diagnostics for code actions
+	diagSnap  *workspace.Snapshot
+	diagCfg   *check.Config
+	diagCache map[string][]check.Diagnostic
+	watcher   *watcher
+	pub       *publisher
+	closeOnce sync.Once
 }
 
 // overlay is an open buffer: its content wins over the file on disk.
@@ -143,6 +149,7 @@ var handlers = map[string]func(s *Server, ctx *glsp.Context) (any, error){
 	"textDocument/hover":                  params((*Server).hover),
 	"textDocument/definition":             params((*Server).definition),
 	"textDocument/completion":             params((*Server).completion),
+	"textDocument/codeAction":             params((*Server).codeAction),
 	"$/cancelRequest":                     func(*Server, *glsp.Context) (any, error) { return nil, nil },
 	"$/setTrace":                          func(*Server, *glsp.Context) (any, error) { return nil, nil },
 }
@@ -209,6 +216,9 @@ func (s *Server) initialize(ctx *glsp.Context, p *protocol.InitializeParams) (an
 		}
 		s.setConfig(cfg)
 	}
+	if ws := p.Capabilities.Workspace; ws != nil && ws.WorkspaceEdit != nil && ws.WorkspaceEdit.DocumentChanges != nil && *ws.WorkspaceEdit.DocumentChanges {
+		s.documentChanges = true
+	}
 	if ws := p.Capabilities.Workspace; ws != nil && ws.DidChangeWatchedFiles != nil &&
 		ws.DidChangeWatchedFiles.DynamicRegistration != nil && *ws.DidChangeWatchedFiles.DynamicRegistration {
 		s.watchedByClient = true
@@ -232,6 +242,9 @@ func initializeResult(version string) map[string]any {
 			"completionProvider": map[string]any{
 				"triggerCharacters": []string{"[", ",", "\"", " ", "-"},
 				"resolveProvider":   false,
+			},
+			"codeActionProvider": map[string]any{
+				"codeActionKinds": []string{"quickfix", kindFixAll, kindSyncManifest},
 			},
 			"workspace": map[string]any{
 				"workspaceFolders": map[string]any{"supported": true, "changeNotifications": true},

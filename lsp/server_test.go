@@ -48,8 +48,8 @@ func sessionWith(t *testing.T, dir string, caps map[string]any, initOpts map[str
 	}
 	var res map[string]any
 	if err := c.Call("initialize", map[string]any{
-		"processId":        nil,
-		"rootUri":          uri(dir),
+		"processId":             nil,
+		"rootUri":               uri(dir),
 		"capabilities":          caps,
 		"initializationOptions": initOpts,
 		"workspaceFolders":      []map[string]any{{"uri": uri(dir), "name": filepath.Base(dir)}},

@@ -329,16 +329,54 @@ var StatsDrift = register(&Check{
 		if m == nil || m.Manifest == nil || m.Manifest.Stats == nil {
 			return
 		}
-		count := map[string]int{}
-		for _, e := range m.Manifest.Entries {
-			s, _ := model.NormStatus(e.Status.Value)
-			count[s]++
+		for _, ed := range statsEdits(r, false) {
+			p.Report(m, ed.span, ed.msg).Fixes = []Fix{{Title: ed.title, Preferred: true,
+				Edits: []Edit{{Path: m.Path, Span: ed.span, NewText: ed.text}}}}
 		}
+	},
+})
+
+type statsEdit struct {
+	span             text.Span
+	msg, title, text string
+}
+
+// statsEdits computes the stats counts that differ from the task list: as
+// the manifest lists tasks now, or (synced) as it will once it is in line
+// with the task files (file statuses, every task file listed).
+func statsEdits(r *workspace.Root, synced bool) []statsEdit {
+	m := r.Manifest
+	if m == nil || m.Manifest == nil || m.Manifest.Stats == nil {
+		return nil
+	}
+	count := map[string]int{}
+	total := 0
+	for _, e := range m.Manifest.Entries {
+		st, _ := model.NormStatus(e.Status.Value)
+		if d := r.Task(e.ID); synced && d != nil && d.Task.StatusNorm != "" {
+			st = d.Task.StatusNorm
+		}
+		count[st]++
+		total++
+	}
+	if synced {
+		for _, id := range r.IDs {
+			if len(r.Entries[id]) > 0 || len(r.Defs[id]) == 0 {
+				continue
+			}
+			if _, ok := r.Deferred[id]; ok {
+				continue
+			}
+			count[r.Defs[id][0].Doc.Task.StatusNorm]++
+			total++
+		}
+	}
+	{
 		want := func(key string) (int, bool) {
 			k := strings.TrimSuffix(strings.TrimPrefix(strings.ToLower(key), "total_"), "_tasks")
 			switch k {
 			case "tasks", "total", "":
-				return len(m.Manifest.Entries), true
+				return total, true
 			case "completed", "complete", "done":
 				return count[model.StatusCompleted], true
 			case "pending":
@@ -352,6 +390,7 @@ var StatsDrift = register(&Check{
 			}
 			return 0, false
 		}
+		var out []statsEdit
 		for _, mem := range m.Manifest.Stats.Members {
 			n, ok := want(mem.Key)
 			if !ok || mem.Value.Kind != jsonpos.Number {
@@ -361,12 +400,48 @@ var StatsDrift = register(&Check{
 			if err != nil || got == n {
 				continue
 			}
-			dg := p.Report(m, mem.Value.Span, fmt.Sprintf("stats.%s is %d but the task list gives %d", mem.Key, got, n))
-			dg.Fixes = []Fix{{Title: fmt.Sprintf("Set stats.%s to %d", mem.Key, n), Preferred: true,
-				Edits: []Edit{{Path: m.Path, Span: mem.Value.Span, NewText: strconv.Itoa(n)}}}}
+			out = append(out, statsEdit{span: mem.Value.Span, msg: fmt.Sprintf("stats.%s is %d but the task list gives %d", mem.Key, got, n),
+				title: fmt.Sprintf("Set stats.%s to %d", mem.Key, n), text: strconv.Itoa(n)})
 		}
-	},
-})
+		return out
+	}
+}
+
+// SyncManifest returns the edits that bring a root's manifest.json in line
+// with its task files: each entry's status, title, priority and
+// dependencies, the blocks lists and dependency_graph, entries for task
+// files it does not list, and the stats. diags are the root's diagnostics
+// (check.Run's); their preferred manifest-side fixes are reused.
+func SyncManifest(r *workspace.Root, diags map[string][]Diagnostic) []Edit {
+	m := r.Manifest
+	if m == nil || m.Manifest == nil || m.Manifest.Err != nil {
+		return nil
+	}
+	var edits []Edit
+	for _, ds := range diags {
+		for _, dg := range ds {
+			switch dg.Check {
+			case "manifest-drift", "blocks-inverse", "graph-drift", "not-in-manifest":
+			default:
+				continue
+			}
+			for _, f := range dg.Fixes {
+				if !f.Preferred {
+					continue
+				}
+				for _, e := range f.Edits {
+					if e.Path == m.Path {
+						edits = append(edits, e)
+					}
+				}
+			}
+		}
+	}
+	for _, se := range statsEdits(r, true) {
+		edits = append(edits, Edit{Path: m.Path, Span: se.span, NewText: se.text})
+	}
+	return edits
+}
 
 func spanAt(off int) text.Span { return text.Span{Start: off, End: off} }
 

@@ -1,0 +1,168 @@
+package lsp
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/taskls/taskls/analysis/check"
+	"github.com/taskls/taskls/analysis/workspace"
+	"github.com/tliron/glsp"
+	protocol "github.com/tliron/glsp/protocol_3_16"
+)
+
+// Code action kinds taskls offers besides quick fixes.
+const (
+	kindFixAll       = "source.fixAll.taskls"
+	kindSyncManifest = "source.taskls.syncManifest"
+)
+
+// diagnostics returns the diagnostics of the current snapshot, computed
+// once per snapshot and configuration.
+func (s *Server) diagnostics() (*workspace.Snapshot, map[string][]check.Diagnostic) {
+	snap := s.current()
+	cfg := s.config()
+	s.diagMu.Lock()
+	defer s.diagMu.Unlock()
+	if s.diagSnap == snap && s.diagCfg == cfg {
+		return snap, s.diagCache
+	}
+	d := check.Run(snap, cfg)
+	s.diagSnap, s.diagCfg, s.diagCache = snap, cfg, d
+	return snap, d
+}
+
+func (s *Server) codeAction(_ *glsp.Context, p *protocol.CodeActionParams) ([]protocol.CodeAction, error) {
+	path := uriToPath(p.TextDocument.URI)
+	snap, all := s.diagnostics()
+	d := snap.Doc(path)
+	if d == nil {
+		return []protocol.CodeAction{}, nil
+	}
+	from, to := toOffset(d.Text, p.Range.Start), toOffset(d.Text, p.Range.End)
+	want := func(kind string) bool {
+		if len(p.Context.Only) == 0 {
+			return true
+		}
+		for _, k := range p.Context.Only {
+			if kind == string(k) || strings.HasPrefix(kind, string(k)+".") {
+				return true
+			}
+		}
+		return false
+	}
+	out := []protocol.CodeAction{}
+	mine := all[path]
+	if want("quickfix") {
+		for _, dg := range mine {
+			if dg.Span.End < from || dg.Span.Start > to || len(dg.Fixes) == 0 {
+				continue
+			}
+			pd := toDiagnostic(snap, d, dg)
+			for _, f := range dg.Fixes {
+				kind := protocol.CodeActionKind("quickfix")
+				pref := f.Preferred
+				out = append(out, protocol.CodeAction{
+					Title:       f.Title,
+					Kind:        &kind,
+					Diagnostics: []protocol.Diagnostic{pd},
+					IsPreferred: &pref,
+					Edit:        s.workspaceEdit(snap, f.Edits),
+				})
+			}
+		}
+	}
+	if want(kindFixAll) {
+		var edits []check.Edit
+		for _, dg := range mine {
+			if f := preferred(dg); f != nil {
+				edits = append(edits, f.Edits...)
+			}
+		}
+		if len(edits) > 0 {
+			kind := protocol.CodeActionKind(kindFixAll)
+			out = append(out, protocol.CodeAction{Title: "Fix all taskls problems with an obvious fix", Kind: &kind, Edit: s.workspaceEdit(snap, edits)})
+		}
+	}
+	if want(kindSyncManifest) {
+		if r := snap.RootOf(path); r != nil && r.Manifest != nil {
+			edits := check.SyncManifest(r, all)
+			if len(edits) > 0 {
+				kind := protocol.CodeActionKind(kindSyncManifest)
+				out = append(out, protocol.CodeAction{Title: "Bring manifest.json in line with the task files", Kind: &kind, Edit: s.workspaceEdit(snap, edits)})
+			}
+		}
+	}
+	return out, nil
+}
+
+func preferred(dg check.Diagnostic) *check.Fix {
+	for i := range dg.Fixes {
+		if dg.Fixes[i].Preferred {
+			return &dg.Fixes[i]
+		}
+	}
+	return nil
+}
+
+// workspaceEdit turns analysis edits into one WorkspaceEdit: edits that
+// overlap an earlier one are dropped, several insertions at one place keep
+// their order, and open documents are named with their versions.
+func (s *Server) workspaceEdit(snap *workspace.Snapshot, edits []check.Edit) *protocol.WorkspaceEdit {
+	byPath := map[string][]check.Edit{}
+	var paths []string
+	for _, e := range edits {
+		if _, ok := byPath[e.Path]; !ok {
+			paths = append(paths, e.Path)
+		}
+		byPath[e.Path] = append(byPath[e.Path], e)
+	}
+	sort.Strings(paths)
+	we := &protocol.WorkspaceEdit{}
+	var docChanges []any
+	for _, path := range paths {
+		d := snap.Doc(path)
+		if d == nil {
+			continue
+		}
+		list := byPath[path]
+		sort.SliceStable(list, func(i, j int) bool { return list[i].Span.Start < list[j].Span.Start })
+		var kept []protocol.TextEdit
+		end := -1
+		for _, e := range list {
+			if e.Span.Start < end {
+				continue
+			}
+			kept = append(kept, protocol.TextEdit{Range: toRange(d.Text, e.Span), NewText: e.NewText})
+			if e.Span.End > end {
+				end = e.Span.End
+			}
+		}
+		uri := pathToURI(path)
+		if s.documentChanges {
+			var version *protocol.Integer
+			s.mu.Lock()
+			if o := s.overlays[path]; o != nil {
+				v := protocol.Integer(o.version)
+				version = &v
+			}
+			s.mu.Unlock()
+			edits := make([]any, len(kept))
+			for i := range kept {
+				edits[i] = kept[i]
+			}
+			docChanges = append(docChanges, protocol.TextDocumentEdit{
+				TextDocument: protocol.OptionalVersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: uri}, Version: version},
+				Edits:        edits,
+			})
+		} else {
+			if we.Changes == nil {
+				we.Changes = map[protocol.DocumentUri][]protocol.TextEdit{}
+			}
+			we.Changes[uri] = kept
+		}
+	}
+	if s.documentChanges {
+		we.DocumentChanges = docChanges
+	}
+	return we
+}

@@ -1,0 +1,198 @@
+package lsp_test
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/taskls/taskls/analysis/text"
+	protocol "github.com/tliron/glsp/protocol_3_16"
+)
+
+type textEdit struct {
+	Range   protocol.Range `json:"range"`
+	NewText string         `json:"newText"`
+}
+
+type docEdit struct {
+	TextDocument struct {
+		URI     string `json:"uri"`
+		Version *int   `json:"version"`
+	} `json:"textDocument"`
+	Edits []textEdit `json:"edits"`
+}
+
+type action struct {
+	Title       string                `json:"title"`
+	Kind        string                `json:"kind"`
+	IsPreferred bool                  `json:"isPreferred"`
+	Diagnostics []protocol.Diagnostic `json:"diagnostics"`
+	Edit        struct {
+		DocumentChanges []docEdit `json:"documentChanges"`
+	} `json:"edit"`
+}
+
+// applyEdits applies LSP text edits (UTF-16 positions) to content, as a
+// client does: all ranges refer to the original content.
+func applyEdits(t *testing.T, content string, edits []textEdit) string {
+	t.Helper()
+	f := text.New([]byte(content))
+	type span struct {
+		a, b int
+		s    string
+		i    int
+	}
+	var spans []span
+	for i, e := range edits {
+		a := f.Offset(text.Pos{Line: int(e.Range.Start.Line), Col: int(e.Range.Start.Character)})
+		b := f.Offset(text.Pos{Line: int(e.Range.End.Line), Col: int(e.Range.End.Character)})
+		spans = append(spans, span{a, b, e.NewText, i})
+	}
+	sort.SliceStable(spans, func(i, j int) bool {
+		return spans[i].a > spans[j].a || spans[i].a == spans[j].a && spans[i].i > spans[j].i
+	})
+	out := content
+	for _, s := range spans {
+		out = out[:s.a] + s.s + out[s.b:]
+	}
+	return out
+}
+
+func codeActions(t *testing.T, c interface {
+	Call(string, any, any) error
+}, uri string, r protocol.Range, only ...string) []action {
+	t.Helper()
+	ctx := map[string]any{"diagnostics": []any{}}
+	if len(only) > 0 {
+		ctx["only"] = only
+	}
+	var raw json.RawMessage
+	if err := c.Call("textDocument/codeAction", map[string]any{"textDocument": map[string]any{"uri": uri}, "range": r, "context": ctx}, &raw); err != nil {
+		t.Fatal(err)
+	}
+	var out []action
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatalf("%v: %s", err, raw)
+	}
+	return out
+}
+
+var editCaps = map[string]any{"workspace": map[string]any{"workspaceEdit": map[string]any{"documentChanges": true}}}
+
+// A quick fix, applied as the client would, removes its diagnostic and
+// touches nothing outside the range it names.
+func TestQuickFixApplied(t *testing.T) {
+	dir := t.TempDir()
+	manifest := `{
+  "tasks": [
+    {"id": "T001", "title": "A", "file": "tasks/T001-a.md", "status": "completed", "depends_on": []}
+  ]
+}
+`
+	write(t, dir, map[string]string{
+		".tasks/manifest.json":   manifest,
+		".tasks/tasks/T001-a.md": "---\nid: T001\ntitle: A\nstatus: Pending\n---\n",
+	})
+	c := sessionWith(t, dir, editCaps, only("manifest-drift"))
+	mPath := filepath.Join(dir, ".tasks/manifest.json")
+	mURI := uri(mPath)
+	c.Notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": mURI, "languageId": "json", "version": 7, "text": manifest}})
+	ds, err := c.WaitDiagnostics(mURI, func(ds []protocol.Diagnostic) bool { return len(ds) == 1 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ds[0].Message != "status differs: manifest.json says completed, tasks/T001-a.md says Pending" {
+		t.Fatalf("diagnostic: %s", dump(ds))
+	}
+	acts := codeActions(t, c, mURI, ds[0].Range)
+	var titles []string
+	for _, a := range acts {
+		titles = append(titles, a.Kind+": "+a.Title)
+	}
+	want := []string{
+		"quickfix: Set the manifest's status of T001 to pending",
+		"quickfix: Set the status in tasks/T001-a.md to completed",
+		"source.fixAll.taskls: Fix all taskls problems with an obvious fix",
+		"source.taskls.syncManifest: Bring manifest.json in line with the task files",
+	}
+	if strings.Join(titles, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("actions:\n%s\nwant:\n%s", strings.Join(titles, "\n"), strings.Join(want, "\n"))
+	}
+	fix := acts[0]
+	if !fix.IsPreferred || acts[1].IsPreferred || len(fix.Edit.DocumentChanges) != 1 {
+		t.Fatalf("preferred fix: %+v", acts)
+	}
+	dc := fix.Edit.DocumentChanges[0]
+	if dc.TextDocument.URI != mURI || dc.TextDocument.Version == nil || *dc.TextDocument.Version != 7 {
+		t.Errorf("the edit must name the open document with its version: %+v", dc.TextDocument)
+	}
+	fixed := applyEdits(t, manifest, dc.Edits)
+	if fixed != strings.Replace(manifest, `"status": "completed"`, `"status": "pending"`, 1) {
+		t.Errorf("fixed manifest:\n%s", fixed)
+	}
+	c.Notify("textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": mURI, "version": 8}, "contentChanges": []map[string]any{{"text": fixed}}})
+	if _, err := c.WaitDiagnostics(mURI, func(ds []protocol.Diagnostic) bool { return len(ds) == 0 }); err != nil {
+		t.Error(err)
+	}
+}
+
+// The source action brings the manifest in line with the files in one
+// edit: statuses, titles, dependencies, blocks, the graph, stats and the
+// missing entries.
+func TestSyncManifest(t *testing.T) {
+	dir := t.TempDir()
+	manifest := `{
+  "tasks": [
+    {"id": "T001", "title": "Old A", "file": "tasks/T001-a.md", "status": "pending", "priority": "P1", "depends_on": [], "blocks": []},
+    {"id": "T002", "title": "B", "file": "tasks/T002-b.md", "status": "pending", "priority": "P2", "depends_on": ["T003"], "blocks": []}
+  ],
+  "dependency_graph": {
+    "T002": {"depends_on": [], "blocks": []}
+  },
+  "stats": {"total_tasks": 5, "completed": 0}
+}
+`
+	write(t, dir, map[string]string{
+		".tasks/manifest.json":   manifest,
+		".tasks/tasks/T001-a.md": "---\nid: T001\ntitle: A\nstatus: completed\npriority: P1\n---\n",
+		".tasks/tasks/T002-b.md": "---\nid: T002\ntitle: B\nstatus: pending\npriority: 2\ndependencies: [T001]\n---\n",
+		".tasks/tasks/T003-c.md": "---\nid: T003\ntitle: C\nstatus: pending\npriority: 3\ndependencies: [T002]\n---\n",
+	})
+	checks := []string{"manifest-drift", "blocks-inverse", "graph-drift", "stats-drift", "not-in-manifest"}
+	c := sessionWith(t, dir, editCaps, only(checks...))
+	mURI := uri(filepath.Join(dir, ".tasks/manifest.json"))
+	c.Notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": mURI, "languageId": "json", "version": 1, "text": manifest}})
+	if _, err := c.WaitDiagnostics(mURI, func(ds []protocol.Diagnostic) bool { return len(ds) >= 5 }); err != nil {
+		t.Fatal(err)
+	}
+	acts := codeActions(t, c, mURI, protocol.Range{}, "source.taskls.syncManifest")
+	if len(acts) != 1 {
+		t.Fatalf("actions: %+v", acts)
+	}
+	fixed := applyEdits(t, manifest, acts[0].Edit.DocumentChanges[0].Edits)
+	var parsed any
+	if err := json.Unmarshal([]byte(fixed), &parsed); err != nil {
+		t.Fatalf("the synced manifest is not JSON: %v\n%s", err, fixed)
+	}
+	want := `{
+  "tasks": [
+    {"id": "T001", "title": "A", "file": "tasks/T001-a.md", "status": "completed", "priority": "P1", "depends_on": [], "blocks": ["T002"]},
+    {"id": "T002", "title": "B", "file": "tasks/T002-b.md", "status": "pending", "priority": "P2", "depends_on": ["T001"], "blocks": ["T003"]},
+    {"id": "T003", "title": "C", "file": "tasks/T003-c.md", "status": "pending", "priority": "P3", "depends_on": ["T002"]}
+  ],
+  "dependency_graph": {
+    "T002": {"depends_on": ["T001"], "blocks": ["T003"]}
+  },
+  "stats": {"total_tasks": 3, "completed": 1}
+}
+`
+	if fixed != want {
+		t.Errorf("synced manifest:\n%s\nwant:\n%s", fixed, want)
+	}
+	c.Notify("textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": mURI, "version": 2}, "contentChanges": []map[string]any{{"text": fixed}}})
+	if _, err := c.WaitDiagnostics(mURI, func(ds []protocol.Diagnostic) bool { return len(ds) == 0 }); err != nil {
+		t.Error(err)
+	}
+}
