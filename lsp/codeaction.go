@@ -122,6 +122,24 @@ func (s *Server) workspaceEdit(snap *workspace.Snapshot, edits []check.Edit) *pr
 	for _, path := range paths {
 		d := snap.Doc(path)
 		if d == nil {
+			// a file to create: only through documentChanges, never over an
+			// existing file
+			if !s.documentChanges {
+				continue
+			}
+			for _, e := range byPath[path] {
+				if !e.Create {
+					continue
+				}
+				uri := pathToURI(path)
+				docChanges = append(docChanges,
+					map[string]any{"kind": "create", "uri": uri, "options": map[string]any{"ignoreIfExists": true}},
+					protocol.TextDocumentEdit{
+						TextDocument: protocol.OptionalVersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: uri}},
+						Edits:        []any{protocol.TextEdit{NewText: e.NewText}},
+					})
+				break
+			}
 			continue
 		}
 		list := byPath[path]

@@ -196,3 +196,33 @@ func TestSyncManifest(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// A manifest entry whose file was never written offers to create it from
+// the workspace's own sections, as a CreateFile that never overwrites.
+func TestCreateMissingFile(t *testing.T) {
+	dir := t.TempDir()
+	manifest := `{"tasks": [
+  {"id": "T001", "title": "A", "file": "tasks/T001-a.md", "status": "pending"},
+  {"id": "T002", "title": "Write: the docs", "file": "tasks/T002-docs.md", "status": "Pending", "priority": "P2", "depends_on": ["T001"]}
+]}
+`
+	write(t, dir, map[string]string{
+		".tasks/manifest.json":    manifest,
+		".tasks/tasks/T001-a.md": "---\nid: T001\ntitle: A\nstatus: pending\n---\n\n## Description\n\nx\n\n## Acceptance Criteria\n\n- [ ] y\n",
+	})
+	c := sessionWith(t, dir, editCaps, only("missing-file"))
+	mURI := uri(filepath.Join(dir, ".tasks/manifest.json"))
+	ds, err := c.WaitDiagnostics(mURI, func(ds []protocol.Diagnostic) bool { return len(ds) == 1 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw json.RawMessage
+	c.Call("textDocument/codeAction", map[string]any{"textDocument": map[string]any{"uri": mURI}, "range": ds[0].Range, "context": map[string]any{"diagnostics": []any{}, "only": []string{"quickfix"}}}, &raw)
+	want := `[{"title":"Create tasks/T002-docs.md from the workspace's task template","kind":"quickfix","diagnostics":[` + dump(ds)[1:len(dump(ds))-1] + `],"isPreferred":false,"edit":{"documentChanges":[` +
+		`{"kind":"create","options":{"ignoreIfExists":true},"uri":"` + uri(filepath.Join(dir, ".tasks/tasks/T002-docs.md")) + `"},` +
+		`{"textDocument":{"uri":"` + uri(filepath.Join(dir, ".tasks/tasks/T002-docs.md")) + `","version":null},"edits":[{"range":{"start":{"line":0,"character":0},"end":{"line":0,"character":0}},"newText":` +
+		`"---\nid: T002\ntitle: \"Write: the docs\"\nstatus: pending\npriority: P2\ndependencies: [T001]\n---\n\n## Description\n\nTODO\n\n## Acceptance Criteria\n\n- [ ] \n"}]}]}}]`
+	if string(raw) != want {
+		t.Errorf("code actions:\n%s\nwant:\n%s", raw, want)
+	}
+}

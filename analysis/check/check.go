@@ -41,11 +41,14 @@ type Related struct {
 	Message string
 }
 
-// Edit replaces Span of the file at Path with NewText.
+// Edit replaces Span of the file at Path with NewText. With Create, the
+// file does not exist yet: it is created with NewText, and never
+// overwritten if it appears meanwhile.
 type Edit struct {
 	Path    string
 	Span    text.Span
 	NewText string
+	Create  bool
 }
 
 // Fix is a named set of edits that resolves a diagnostic.

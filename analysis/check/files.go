@@ -3,6 +3,8 @@ package check
 import (
 	"strings"
 
+	"github.com/taskls/taskls/analysis/manifest"
+	"github.com/taskls/taskls/analysis/model"
 	"github.com/taskls/taskls/analysis/workspace"
 )
 
@@ -101,11 +103,19 @@ var MissingFile = register(&Check{
 			}
 			msg := "file " + e.File.Value + " does not exist"
 			var rel []Related
-			if d := r.Task(e.ID); d != nil {
+			d := r.Task(e.ID)
+			if d != nil {
 				msg += " (task " + e.ID + " is in " + d.Rel + ")"
 				rel = append(rel, Related{Path: d.Path, Span: r.Defs[e.ID][0].Span, Message: "task " + e.ID + " is defined here"})
 			}
-			p.Report(m, e.FileInner, msg, rel...)
+			dg := p.Report(m, e.FileInner, msg, rel...)
+			if d != nil {
+				dg.Fixes = []Fix{{Title: "Point the manifest at " + d.Rel, Preferred: true,
+					Edits: []Edit{{Path: m.Path, Span: e.FileInner, NewText: d.Rel}}}}
+			} else {
+				dg.Fixes = []Fix{{Title: "Create " + workspace.CleanRel(e.File.Value) + " from the workspace's task template",
+					Edits: []Edit{{Path: r.Abs(workspace.CleanRel(e.File.Value)), Create: true, NewText: taskTemplate(r, e)}}}}
+			}
 		}
 	},
 })
@@ -125,3 +135,54 @@ var FilenameID = register(&Check{
 		}
 	},
 })
+
+// taskTemplate writes a new task file for a manifest entry: front matter
+// from the entry, then the sections the workspace's fullest task file has
+// (the generators' ten when there is none).
+func taskTemplate(r *workspace.Root, e *manifest.Entry) string {
+	var best []string
+	for _, id := range r.IDs {
+		d := r.Task(id)
+		if d == nil {
+			continue
+		}
+		var secs []string
+		for _, s := range d.Task.Sections {
+			if s.Level == 2 {
+				secs = append(secs, s.Title)
+			}
+		}
+		if len(secs) > len(best) {
+			best = secs
+		}
+	}
+	if len(best) == 0 {
+		best = DefaultSections
+	}
+	var b strings.Builder
+	b.WriteString("---\nid: " + e.ID + "\n")
+	b.WriteString("title: " + yamlScalar(e.Title.Value) + "\n")
+	status := "pending"
+	if s, ok := model.NormStatus(e.Status.Value); ok {
+		status = s
+	}
+	b.WriteString("status: " + status + "\n")
+	if e.Priority.Present {
+		b.WriteString("priority: " + yamlScalar(e.Priority.Value) + "\n")
+	}
+	b.WriteString("dependencies: [" + strings.Join(ids(e.DependsOn), ", ") + "]\n---\n")
+	for _, s := range best {
+		b.WriteString("\n## " + s + "\n\n")
+		switch sectionKey(s) {
+		case "acceptance":
+			b.WriteString("- [ ] \n")
+		case "scenarios":
+			b.WriteString("### Scenario 1: \nGiven: \nWhen: \nThen: \n")
+		case "risks":
+			b.WriteString("### Risk 1: \n")
+		default:
+			b.WriteString("TODO\n")
+		}
+	}
+	return b.String()
+}

@@ -28,9 +28,9 @@ var SelfDependency = register(&Check{
 		for _, d := range docsOf(r) {
 			if d.IsTask() {
 				for _, l := range d.Task.Lists {
-					for _, it := range l.Items {
+					for i, it := range l.Items {
 						if it.ID == d.Task.ID {
-							p.Report(d, it.Span, it.ID+verb(it.Kind))
+							p.Report(d, it.Span, it.ID+verb(it.Kind)).Fixes = removeFix(d, l, i)
 						}
 					}
 				}
@@ -45,9 +45,9 @@ var SelfDependency = register(&Check{
 				if l == nil {
 					continue
 				}
-				for _, it := range l.Items {
+				for i, it := range l.Items {
 					if it.ID == e.ID {
-						p.Report(m, it.Span, it.ID+verb(it.Kind))
+						p.Report(m, it.Span, it.ID+verb(it.Kind)).Fixes = removeFix(m, l, i)
 					}
 				}
 			}
@@ -59,7 +59,10 @@ var SelfDependency = register(&Check{
 				key = ref.ID
 			case model.KindGraphDependsOn, model.KindGraphBlocks:
 				if ref.ID == key {
-					p.Report(m, ref.Span, ref.ID+verb(ref.Kind))
+					dg := p.Report(m, ref.Span, ref.ID+verb(ref.Kind))
+					if l, i := findItem(m, ref); l != nil {
+						dg.Fixes = removeFix(m, l, i)
+					}
 				}
 			default:
 				key = ""
@@ -239,4 +242,8 @@ func shortestPath(adj map[string][]string, comp map[string]int, from, to string)
 		}
 	}
 	return path
+}
+
+func removeFix(d *workspace.Doc, l *model.List, i int) []Fix {
+	return []Fix{{Title: "Remove " + l.Items[i].ID + " from " + l.Key, Preferred: true, Edits: []Edit{removeItem(d, l, i)}}}
 }

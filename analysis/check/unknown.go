@@ -30,14 +30,20 @@ var UnknownID = register(&Check{
 					continue
 				}
 				msg := "unknown task ID " + ref.ID
-				if s := Suggest(r, ref.ID); s != "" {
+				s := Suggest(r, ref.ID)
+				if s != "" {
 					msg += " (did you mean " + s + "?)"
 				}
+				var dg *Diagnostic
 				if ref.Kind == model.KindMention {
-					p.ReportSev(Hint, d, ref.Span, msg)
-					continue
+					dg = p.ReportSev(Hint, d, ref.Span, msg)
+				} else {
+					dg = p.Report(d, ref.Span, msg)
 				}
-				p.Report(d, ref.Span, msg)
+				if s != "" {
+					dg.Fixes = []Fix{{Title: "Replace " + ref.ID + " with " + s, Preferred: true,
+						Edits: []Edit{{Path: d.Path, Span: ref.Span, NewText: s}}}}
+				}
 			}
 		}
 	},
