@@ -118,7 +118,6 @@ const (
 	// strings up to this many bytes are interned while parsing: task IDs,
 	// statuses and keys repeat thousands of times in a large manifest
 	internMax = 24
-	internCap = 1 << 14
 )
 
 // flags of a scanned string
@@ -149,8 +148,8 @@ type parser struct {
 	nread int // values fully read through the Decoder API
 	err   *SyntaxError
 
-	buf  []byte            // scratch for unescaping
-	strs map[string]string // interned strings
+	buf   []byte   // scratch for unescaping
+	cache []string // interned strings, direct-mapped by hash
 
 	// slabs the tree is carved from, so that a large tree costs few allocations
 	vals     []Value
@@ -258,7 +257,7 @@ func (p *parser) objectNext(first bool) bool {
 			p.pos++
 			return false
 		}
-		p.fail(p.pos, "expected ',' or '}' after object member")
+		p.fail(p.pos, "expected ',' or '}' after object member, found "+p.describe(p.pos))
 		return false
 	}
 	switch c {
@@ -290,7 +289,7 @@ func (p *parser) arrayNext(first bool) bool {
 		return true
 	}
 	if c != ',' {
-		p.fail(p.pos, "expected ',' or ']' after array element")
+		p.fail(p.pos, "expected ',' or ']' after array element, found "+p.describe(p.pos))
 		return false
 	}
 	p.pos++
@@ -316,7 +315,7 @@ func (p *parser) key(decode bool) (string, text.Span) {
 		return "", text.Span{}
 	}
 	if p.data[p.pos] != ':' {
-		p.fail(p.pos, "expected ':' after object key")
+		p.fail(p.pos, "expected ':' after object key, found "+p.describe(p.pos))
 		return "", text.Span{}
 	}
 	p.pos++
@@ -416,17 +415,27 @@ func (p *parser) str(a, b int, fl uint8, isKey bool) string {
 	return string(p.buf)
 }
 
+// intern returns b as a string, the same string as the last time the same
+// bytes were interned unless another string took its slot since: a bounded
+// cache that costs a unique string no more than a hash.
 func (p *parser) intern(b []byte) string {
-	if s, ok := p.strs[string(b)]; ok {
-		return s
+	if p.cache == nil {
+		n := 64
+		for n < 4096 && n*64 < len(p.data) {
+			n *= 2
+		}
+		p.cache = make([]string, n)
+	}
+	h := uint32(2166136261) // FNV-1a
+	for _, c := range b {
+		h = (h ^ uint32(c)) * 16777619
+	}
+	slot := &p.cache[h&uint32(len(p.cache)-1)]
+	if *slot == string(b) {
+		return *slot
 	}
 	s := string(b)
-	if p.strs == nil {
-		p.strs = make(map[string]string, 64)
-	}
-	if len(p.strs) < internCap {
-		p.strs[s] = s
-	}
+	*slot = s
 	return s
 }
 

@@ -1,10 +1,17 @@
-// Package manifest reads a `.tasks/manifest.json`: its task entries and
-// every list of task IDs in it (dependencies, blocks, the dependency graph,
-// critical paths, phase and deferred lists), each with its exact span.
+// Package manifest reads a `.tasks/manifest.json`: its task entries and every
+// list of task IDs in it (dependencies, blocks, the dependency graph, critical
+// paths, phase and deferred lists), each with the exact span of every ID.
+//
+// The document is read with a jsonpos.Decoder, never as a whole tree: what is
+// kept is extracted on the way and the rest is only checked for syntax, so a
+// manifest of tens of thousands of entries costs little more memory than what
+// is kept.
 package manifest
 
 import (
+	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/taskls/taskls/analysis/jsonpos"
 	"github.com/taskls/taskls/analysis/model"
@@ -13,22 +20,22 @@ import (
 
 // Field is one scalar member of an entry.
 type Field struct {
-	Value   string    // decoded string, or the literal text of a number/bool
+	Value   string    // decoded string, or the literal text of a number or bool
 	Span    text.Span // the value token, quotes included
-	Present bool
+	Present bool      // false when absent or null
 }
 
 // Entry is one task of the manifest's `tasks`.
 type Entry struct {
 	ID        string
-	IDSpan    text.Span // inside the quotes of the id
+	IDSpan    text.Span // inside the quotes of the id (of the key, for an object map without ids)
 	Span      text.Span // the whole entry object
-	Title     Field
+	Title     Field     // `title`, else `name`
 	Status    Field
 	Priority  Field
-	File      Field
-	FileInner text.Span // inside the quotes of the file value
-	DependsOn *model.List
+	File      Field       // `file`, else `path` or `file_path`
+	FileInner text.Span   // inside the quotes of File
+	DependsOn *model.List // `depends_on` or `dependencies`, the first written; nil when absent
 	Blocks    *model.List
 	BlockedBy *model.List
 }
@@ -36,13 +43,19 @@ type Entry struct {
 // Manifest is what taskls needs of a manifest.json.
 type Manifest struct {
 	Entries []*Entry
-	Refs    []model.Ref   // every task-ID occurrence, in source order
-	Lists   []*model.List // every list of task IDs, in source order
-	Stats   *jsonpos.Value
-	Err     *jsonpos.SyntaxError
+	// Refs holds every task-ID occurrence in source order: entry ids
+	// (KindEntryID), list items, dependency_graph keys.
+	Refs []model.Ref
+	// Lists holds every list of task IDs in source order, the entries' own
+	// lists included.
+	Lists []*model.List
+	// Stats is the top-level "stats" object (the first, if repeated), or nil.
+	Stats *jsonpos.Value
+	// Err is set when the document is not JSON; then nothing else is.
+	Err *jsonpos.SyntaxError
 }
 
-// Deferred returns the IDs named in deferred lists.
+// Deferred returns the set of IDs that appear in deferred lists.
 func (m *Manifest) Deferred() map[string]bool {
 	out := map[string]bool{}
 	for _, r := range m.Refs {
@@ -54,209 +67,411 @@ func (m *Manifest) Deferred() map[string]bool {
 }
 
 // Parse reads a manifest. It never fails: a document that does not parse
-// gives a Manifest with Err set and nothing else.
+// gives a Manifest holding only Err.
 func Parse(data []byte) *Manifest {
-	v, err := jsonpos.Parse(data)
-	if err != nil {
-		se, _ := err.(*jsonpos.SyntaxError)
-		if se == nil {
-			se = &jsonpos.SyntaxError{Msg: err.Error()}
-		}
-		return &Manifest{Err: se}
+	b := &builder{data: data, d: jsonpos.NewDecoder(data), m: &Manifest{}}
+	b.run()
+	return b.finish()
+}
+
+// run reads the top-level value.
+func (b *builder) run() {
+	switch k, _ := b.d.Peek(); k {
+	case jsonpos.Object:
+		b.d.Object(b.top)
+	case jsonpos.Array: // a bare array of entries
+		b.tasks(ctx{})
+	default:
+		b.d.Skip()
 	}
-	m := &Manifest{}
-	if v.Kind != jsonpos.Object {
-		return m
+	b.d.End()
+}
+
+// finish moves what was collected into the Manifest.
+func (b *builder) finish() *Manifest {
+	if err := b.d.Err(); err != nil {
+		return &Manifest{Err: err}
 	}
-	for _, mem := range v.Members {
-		switch {
-		case mem.Key == "tasks" && (mem.Value.Kind == jsonpos.Array || mem.Value.Kind == jsonpos.Object):
-			m.entries(mem.Value)
-		case mem.Key == "stats":
-			m.Stats = mem.Value
-			m.walk(mem.Value, mem.Key, false, 0)
-		default:
-			m.member(mem, false, false, 0)
-		}
+	m := b.m
+	m.Entries = b.entries.all(nil)
+	// a reserved entry-ID slot that was not needed has no ID
+	m.Refs = b.refs.all(func(r *model.Ref) bool { return r.ID != "" })
+	// Lists are appended when their array opens, so they are in order but
+	// for the rare list made of the strings of a `tasks` array of entries.
+	m.Lists = b.lists.all(nil)
+	if !slices.IsSortedFunc(m.Lists, byStart) {
+		slices.SortStableFunc(m.Lists, byStart)
 	}
 	return m
 }
 
-// entries reads the `tasks` array (or an object map ID -> entry).
-func (m *Manifest) entries(v *jsonpos.Value) {
-	if v.Kind == jsonpos.Array {
-		for _, e := range v.Elems {
-			if e.Kind == jsonpos.Object {
-				m.entry(e, nil)
-			} else if e.Kind == jsonpos.String && model.IsTaskID(e.Str) {
-				m.Refs = append(m.Refs, model.Ref{ID: e.Str, Span: e.Inner(), Kind: model.KindPhase})
+// chunks collects values in chunks that never move, so that a large result
+// is copied once (append would copy it about five times as it grows).
+type chunks[T any] struct {
+	full [][]T
+	cur  []T
+	n    int
+}
+
+// add appends v and returns where it is stored, valid until all is called.
+func (c *chunks[T]) add(v T) *T {
+	if len(c.cur) == cap(c.cur) {
+		size := 64
+		if c.cur != nil {
+			c.full = append(c.full, c.cur)
+			size = min(2*cap(c.cur), 8192)
+		}
+		c.cur = make([]T, 0, size)
+	}
+	c.cur = append(c.cur, v)
+	c.n++
+	return &c.cur[len(c.cur)-1]
+}
+
+// all returns the values kept by keep (every value when keep is nil) in one
+// slice, nil when there are none.
+func (c *chunks[T]) all(keep func(*T) bool) []T {
+	if c.n == 0 {
+		return nil
+	}
+	out := make([]T, 0, c.n)
+	for _, ch := range append(c.full, c.cur) {
+		if keep == nil {
+			out = append(out, ch...)
+			continue
+		}
+		for i := range ch {
+			if keep(&ch[i]) {
+				out = append(out, ch[i])
 			}
 		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+func byStart(a, b *model.List) int { return a.Span.Start - b.Span.Start }
+
+// ctx is what a value's ancestors say about it.
+type ctx struct {
+	graph    bool // inside dependency_graph
+	deferred bool // an ancestor's key contains "deferred"
+}
+
+type builder struct {
+	data    []byte
+	d       *jsonpos.Decoder
+	m       *Manifest // Stats only, until finish
+	refs    chunks[model.Ref]
+	lists   chunks[*model.List]
+	entries chunks[*Entry]
+	items   []model.Ref // items of the lists being read, copied out at each list's end
+}
+
+// top handles one member of the top-level object.
+func (b *builder) top(key string, keySpan text.Span) {
+	switch key {
+	case "tasks":
+		if k, _ := b.d.Peek(); k == jsonpos.Array || k == jsonpos.Object {
+			b.tasks(ctx{})
+			return
+		}
+	case "stats":
+		if k, _ := b.d.Peek(); k == jsonpos.Object {
+			v := b.d.Value()
+			if v == nil {
+				return
+			}
+			if b.m.Stats == nil {
+				b.m.Stats = v
+			}
+			// read it again for ID lists, as anywhere else
+			d := b.d
+			b.d = jsonpos.NewDecoderAt(b.data, v.Span.Start)
+			b.walk(ctx{})
+			b.d = d
+			return
+		}
+	}
+	b.member(key, keySpan, ctx{})
+}
+
+// tasks reads the entries: an array of entry objects, or an object map
+// from ID to entry.
+func (b *builder) tasks(c ctx) {
+	var strs *model.List // the string items of an array of entries, if any
+	base := len(b.items)
+	if k, _ := b.d.Peek(); k == jsonpos.Object {
+		b.d.Object(func(key string, keySpan text.Span) {
+			if k, _ := b.d.Peek(); k == jsonpos.Object {
+				b.entry(key, keySpan, c)
+				return
+			}
+			b.member(key, keySpan, c)
+		})
 		return
 	}
-	for i := range v.Members {
-		mem := &v.Members[i]
-		if mem.Value.Kind == jsonpos.Object {
-			m.entry(mem.Value, mem)
+	span, _ := b.d.Array(func(int) {
+		switch k, _ := b.d.Peek(); k {
+		case jsonpos.Object:
+			b.entry("", text.Span{}, c)
+		case jsonpos.String:
+			if strs == nil {
+				strs = &model.List{Key: "tasks", Kind: phaseKind(c), Style: '['}
+				b.lists.add(strs)
+			}
+			b.item(strs.Kind, false)
+		default:
+			b.walk(c)
 		}
+	})
+	if strs != nil {
+		strs.Span = span
+		strs.Items = b.takeItems(base)
 	}
 }
 
-// entry reads one task entry; key is its member when tasks is an object map.
-func (m *Manifest) entry(v *jsonpos.Value, key *jsonpos.Member) {
-	e := &Entry{Span: v.Span}
-	if id := v.Get("id"); id != nil && id.Kind == jsonpos.String && id.Str != "" {
-		e.ID, e.IDSpan = strings.TrimSpace(id.Str), id.Inner()
-	} else if id := v.Get("task_id"); id != nil && id.Kind == jsonpos.String && id.Str != "" {
-		e.ID, e.IDSpan = strings.TrimSpace(id.Str), id.Inner()
-	} else if key != nil {
-		e.ID = key.Key
-		e.IDSpan = text.Span{Start: key.KeySpan.Start + 1, End: key.KeySpan.End - 1}
-		m.Refs = append(m.Refs, model.Ref{ID: e.ID, Span: e.IDSpan, Kind: model.KindEntryID})
+// entry reads one task entry object; key is its key in an object map.
+func (b *builder) entry(key string, keySpan text.Span, c ctx) {
+	e := &Entry{}
+	// the key of an object map comes first: reserve its ref's place
+	var keyRef *model.Ref
+	if keySpan.Len() >= 2 {
+		keyRef = b.refs.add(model.Ref{})
 	}
-	for _, mem := range v.Members {
-		val := mem.Value
-		switch mem.Key {
+	titleFromName, fileFromAlias := false, false
+	e.Span, _ = b.d.Object(func(k string, ks text.Span) {
+		switch k {
 		case "id", "task_id":
-			if val.Kind == jsonpos.String && e.ID != "" && val.Inner() == e.IDSpan {
-				m.Refs = append(m.Refs, model.Ref{ID: e.ID, Span: e.IDSpan, Kind: model.KindEntryID})
+			if e.ID != "" {
+				return
 			}
-		case "title", "name":
+			if v, ok := b.d.Scalar(); ok && v.Kind == jsonpos.String {
+				if id, span := b.trim(v); id != "" {
+					e.ID, e.IDSpan = id, span
+					b.refs.add(model.Ref{ID: id, Span: span, Kind: model.KindEntryID})
+				}
+			}
+		case "title":
+			if !e.Title.Present || titleFromName {
+				e.Title, titleFromName = b.field(), false
+			}
+		case "name":
 			if !e.Title.Present {
-				e.Title = field(val)
+				e.Title, titleFromName = b.field(), true
 			}
 		case "status":
-			e.Status = field(val)
+			if !e.Status.Present {
+				e.Status = b.field()
+			}
 		case "priority":
-			e.Priority = field(val)
-		case "file", "path":
-			if !e.File.Present {
-				e.File = field(val)
-				e.FileInner = val.Inner()
+			if !e.Priority.Present {
+				e.Priority = b.field()
 			}
-		case "depends_on", "dependencies":
-			if l := m.list(mem, model.KindManifestDependsOn); l != nil && e.DependsOn == nil {
+		case "file", "path", "file_path":
+			if e.File.Present && (k != "file" || !fileFromAlias) {
+				return
+			}
+			v, ok := b.d.Scalar()
+			if !ok {
+				return
+			}
+			e.File, fileFromAlias = toField(v), k != "file"
+			e.FileInner = v.Inner()
+		default:
+			l := b.member(k, ks, c)
+			if l == nil {
+				return
+			}
+			switch {
+			case l.Kind == model.KindManifestDependsOn && e.DependsOn == nil:
 				e.DependsOn = l
-			}
-		case "blocks":
-			if l := m.list(mem, model.KindManifestBlocks); l != nil {
+			case l.Kind == model.KindManifestBlocks && e.Blocks == nil:
 				e.Blocks = l
-			}
-		case "blocked_by":
-			if l := m.list(mem, model.KindManifestBlockedBy); l != nil {
+			case l.Kind == model.KindManifestBlockedBy && e.BlockedBy == nil:
 				e.BlockedBy = l
 			}
 		}
+	})
+	if keyRef != nil {
+		inner := inner(keySpan)
+		if e.ID == "" && strings.TrimSpace(key) != "" {
+			e.ID, e.IDSpan = key, inner
+		}
+		if e.IDSpan == inner || model.IsTaskID(key) {
+			*keyRef = model.Ref{ID: key, Span: inner, Kind: model.KindEntryID}
+		}
 	}
 	if e.ID != "" {
-		m.Entries = append(m.Entries, e)
+		b.entries.add(e)
 	}
 }
 
-func field(v *jsonpos.Value) Field {
-	if v.Kind == jsonpos.Object || v.Kind == jsonpos.Array {
-		return Field{Span: v.Span, Present: true}
+// member handles the value of a member named key outside the entries'
+// own fields. It returns the list it recorded when the value is a list of
+// task IDs read as one (nil otherwise).
+func (b *builder) member(key string, keySpan text.Span, c ctx) *model.List {
+	lk := strings.ToLower(key)
+	if strings.Contains(lk, "deferred") {
+		c.deferred = true
 	}
-	if v.Kind == jsonpos.Null {
+	k, _ := b.d.Peek()
+	switch {
+	case lk == "dependency_graph" && k == jsonpos.Object:
+		c.graph = true
+		b.d.Object(func(node string, nodeSpan text.Span) {
+			if model.IsTaskID(node) {
+				b.refs.add(model.Ref{ID: node, Span: inner(nodeSpan), Kind: model.KindGraphKey})
+			}
+			if k, _ := b.d.Peek(); k == jsonpos.Array && model.IsTaskID(node) {
+				// an adjacency list: the node's dependencies
+				b.list(node, model.KindGraphDependsOn, c)
+				return
+			}
+			b.walk(c)
+		})
+		return nil
+	case strings.HasPrefix(lk, "critical_path"):
+		b.criticalPath(key)
+		return nil
+	case k != jsonpos.Array:
+	case lk == "depends_on" || lk == "dependencies":
+		return b.list(key, pick(c.graph, model.KindGraphDependsOn, model.KindManifestDependsOn), c)
+	case lk == "blocks":
+		return b.list(key, pick(c.graph, model.KindGraphBlocks, model.KindManifestBlocks), c)
+	case lk == "blocked_by":
+		return b.list(key, model.KindManifestBlockedBy, c)
+	case isTaskList(lk) || strings.Contains(lk, "deferred"):
+		return b.list(key, phaseKind(c), c)
+	}
+	b.walk(c)
+	return nil
+}
+
+// criticalPath reads a critical_path* value: an array of IDs, or an object
+// holding such arrays (at any depth).
+func (b *builder) criticalPath(key string) {
+	switch k, _ := b.d.Peek(); k {
+	case jsonpos.Array:
+		b.list(key, model.KindCriticalPath, ctx{})
+	case jsonpos.Object:
+		b.d.Object(func(name string, _ text.Span) { b.criticalPath(name) })
+	}
+}
+
+// walk looks for ID lists anywhere inside the next value.
+func (b *builder) walk(c ctx) {
+	switch k, _ := b.d.Peek(); k {
+	case jsonpos.Object:
+		b.d.Object(func(key string, keySpan text.Span) { b.member(key, keySpan, c) })
+	case jsonpos.Array:
+		b.d.Array(func(int) { b.walk(c) })
+	}
+	// anything else is skipped by the caller's Object or Array, or by End
+}
+
+// list records the array under key as a list of task IDs of kind. Items
+// that are arrays are lists of the same kind; objects are walked.
+func (b *builder) list(key string, kind model.RefKind, c ctx) *model.List {
+	l := &model.List{Key: key, Kind: kind, Style: '['}
+	b.lists.add(l)
+	anyString := kind != model.KindPhase && kind != model.KindDeferred
+	base := len(b.items)
+	l.Span, _ = b.d.Array(func(int) {
+		switch k, _ := b.d.Peek(); k {
+		case jsonpos.String:
+			b.item(kind, anyString)
+		case jsonpos.Array:
+			b.list(key, kind, c)
+		case jsonpos.Object:
+			b.walk(c)
+		}
+	})
+	l.Items = b.takeItems(base)
+	return l
+}
+
+// takeItems copies the items read since base out of the scratch stack.
+func (b *builder) takeItems(base int) []model.Ref {
+	if len(b.items) == base {
+		return nil
+	}
+	out := slices.Clone(b.items[base:])
+	b.items = b.items[:base]
+	return out
+}
+
+// item reads a string item of a list of kind; anyString says whether
+// strings not shaped like an ID count too.
+func (b *builder) item(kind model.RefKind, anyString bool) {
+	v, ok := b.d.Scalar()
+	if !ok {
+		return
+	}
+	id, span := b.trim(v)
+	if id == "" || !anyString && !model.IsTaskID(id) {
+		return
+	}
+	r := model.Ref{ID: id, Span: span, Kind: kind}
+	b.items = append(b.items, r)
+	b.refs.add(r)
+}
+
+// trim returns a string value's text without surrounding blanks, and the
+// span of that text (inside the quotes). When the string holds escapes the
+// span stays the whole inside.
+func (b *builder) trim(v jsonpos.Value) (string, text.Span) {
+	s, span := v.Str, v.Inner()
+	t := strings.TrimSpace(s)
+	if len(t) == len(s) {
+		return s, span
+	}
+	if string(b.data[span.Start:span.End]) == s { // no escapes: bytes map one to one
+		lead := len(s) - len(strings.TrimLeftFunc(s, unicode.IsSpace))
+		span = text.Span{Start: span.Start + lead, End: span.Start + lead + len(t)}
+	}
+	return t, span
+}
+
+// field reads the next value as a scalar field.
+func (b *builder) field() Field {
+	v, ok := b.d.Scalar()
+	if !ok {
+		return Field{}
+	}
+	return toField(v)
+}
+
+func toField(v jsonpos.Value) Field {
+	switch v.Kind {
+	case jsonpos.Null:
 		return Field{Span: v.Span}
+	case jsonpos.Array, jsonpos.Object:
+		return Field{Span: v.Span, Present: true}
 	}
 	return Field{Value: v.Str, Span: v.Span, Present: true}
 }
 
-// list records an array of task IDs under mem.
-func (m *Manifest) list(mem jsonpos.Member, kind model.RefKind) *model.List {
-	v := mem.Value
-	if v.Kind != jsonpos.Array {
-		return nil
+func inner(s text.Span) text.Span {
+	if s.Len() < 2 {
+		return s
 	}
-	l := &model.List{Key: mem.Key, Kind: kind, Span: v.Span, Style: '['}
-	anyString := kind != model.KindPhase && kind != model.KindDeferred
-	for _, e := range v.Elems {
-		if e.Kind != jsonpos.String {
-			continue
-		}
-		id := strings.TrimSpace(e.Str)
-		if id == "" || (!anyString && !model.IsTaskID(id)) {
-			continue
-		}
-		r := model.Ref{ID: id, Span: e.Inner(), Kind: kind}
-		l.Items = append(l.Items, r)
-		m.Refs = append(m.Refs, r)
-	}
-	m.Lists = append(m.Lists, l)
-	return l
+	return text.Span{Start: s.Start + 1, End: s.End - 1}
 }
 
-// member handles one member outside the task entries.
-func (m *Manifest) member(mem jsonpos.Member, graph, deferred bool, depth int) {
-	if depth > 64 {
-		return
-	}
-	k := strings.ToLower(mem.Key)
-	deferred = deferred || strings.Contains(k, "deferred")
-	v := mem.Value
-	switch {
-	case k == "dependency_graph" && v.Kind == jsonpos.Object:
-		for _, g := range v.Members {
-			if model.IsTaskID(g.Key) {
-				m.Refs = append(m.Refs, model.Ref{ID: g.Key, Span: text.Span{Start: g.KeySpan.Start + 1, End: g.KeySpan.End - 1}, Kind: model.KindGraphKey})
-			}
-			m.walk(g.Value, g.Key, true, depth+1)
-		}
-		return
-	case v.Kind == jsonpos.Array && (k == "depends_on" || k == "dependencies"):
-		m.list(mem, pick(graph, model.KindGraphDependsOn, model.KindManifestDependsOn))
-		return
-	case v.Kind == jsonpos.Array && k == "blocks":
-		m.list(mem, pick(graph, model.KindGraphBlocks, model.KindManifestBlocks))
-		return
-	case v.Kind == jsonpos.Array && k == "blocked_by":
-		m.list(mem, model.KindManifestBlockedBy)
-		return
-	case strings.HasPrefix(k, "critical_path"):
-		if v.Kind == jsonpos.Array {
-			m.list(mem, model.KindCriticalPath)
-			return
-		}
-		if v.Kind == jsonpos.Object {
-			for _, c := range v.Members {
-				if c.Value.Kind == jsonpos.Array {
-					m.list(c, model.KindCriticalPath)
-				}
-			}
-			return
-		}
-	case v.Kind == jsonpos.Array && k == "tasks":
-		m.list(mem, pick(deferred, model.KindDeferred, model.KindPhase))
-		return
-	}
-	m.walkDeferred(v, graph, deferred, depth+1)
+// isTaskList reports whether an array under the (lower-cased) key is a list
+// of tasks: `tasks`, `*_tasks` (deferred_tasks, completed_tasks), `task_ids`.
+func isTaskList(lk string) bool {
+	return lk == "tasks" || lk == "task_ids" || strings.HasSuffix(lk, "_tasks")
 }
 
-func pick(c bool, a, b model.RefKind) model.RefKind {
-	if c {
+func phaseKind(c ctx) model.RefKind { return pick(c.deferred, model.KindDeferred, model.KindPhase) }
+
+func pick(cond bool, a, b model.RefKind) model.RefKind {
+	if cond {
 		return a
 	}
 	return b
-}
-
-// walk descends into a value looking for ID lists.
-func (m *Manifest) walk(v *jsonpos.Value, key string, graph bool, depth int) {
-	m.walkDeferred(v, graph, strings.Contains(strings.ToLower(key), "deferred"), depth)
-}
-
-func (m *Manifest) walkDeferred(v *jsonpos.Value, graph, deferred bool, depth int) {
-	if v == nil || depth > 64 {
-		return
-	}
-	switch v.Kind {
-	case jsonpos.Object:
-		for _, mem := range v.Members {
-			m.member(mem, graph, deferred, depth+1)
-		}
-	case jsonpos.Array:
-		for _, e := range v.Elems {
-			m.walkDeferred(e, graph, deferred, depth+1)
-		}
-	}
 }
