@@ -207,7 +207,7 @@ func TestCreateMissingFile(t *testing.T) {
 ]}
 `
 	write(t, dir, map[string]string{
-		".tasks/manifest.json":    manifest,
+		".tasks/manifest.json":   manifest,
 		".tasks/tasks/T001-a.md": "---\nid: T001\ntitle: A\nstatus: pending\n---\n\n## Description\n\nx\n\n## Acceptance Criteria\n\n- [ ] y\n",
 	})
 	c := sessionWith(t, dir, editCaps, only("missing-file"))

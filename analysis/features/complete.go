@@ -346,6 +346,9 @@ func taskIDs(r *workspace.Root, self string, have map[string]bool, partial strin
 
 // summary returns a task's title, its status and the item documentation:
 // status, priority and criteria progress.
+// Summary returns a task's title, status and a one-line description.
+func Summary(r *workspace.Root, id string) (title, status, doc string) { return summary(r, id) }
+
 func summary(r *workspace.Root, id string) (title, status, doc string) {
 	var parts []string
 	if d := r.Task(id); d != nil {

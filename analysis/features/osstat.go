@@ -1,0 +1,5 @@
+package features
+
+import "os"
+
+var osStat = os.Stat
