@@ -85,7 +85,7 @@ func (p *publisher) publish(snap *workspace.Snapshot, diags map[string][]check.D
 	}
 	seen := map[string]bool{}
 	for _, d := range snap.AllDocs() {
-		if d.Kind == workspace.KindOther {
+		if d.Kind == workspace.KindOther || d.Kind == workspace.KindNote {
 			continue
 		}
 		uri := pathToURI(d.Path)

@@ -69,8 +69,8 @@ func At(s *workspace.Snapshot, path string, off int) (Occurrence, bool) {
 			oc.ID, oc.Span, oc.Kind = ref.ID, ref.Span, ref.Kind
 			return oc, true
 		}
-	case workspace.KindUpdate, workspace.KindMetrics:
-		if ref, ok := refAt(d.Refs, off); ok {
+	case workspace.KindUpdate, workspace.KindMetrics, workspace.KindNote:
+		if ref, ok := refAt(d.Refs, off); ok && (d.Kind != workspace.KindNote || r.IsIDForm(ref.ID)) {
 			oc.ID, oc.Span, oc.Kind = ref.ID, ref.Span, ref.Kind
 			return oc, true
 		}

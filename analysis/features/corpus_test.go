@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -105,5 +106,163 @@ func TestCorpus(t *testing.T) {
 	locs := features.Definition(snap, from, off)
 	if len(locs) != 1 || filepath.Base(locs[0].Path) != "T051-add-missing-log-scalar-method.md" {
 		t.Errorf("definition of T051: %+v", locs)
+	}
+}
+
+// grepLines lists file:line of every whole-word occurrence of word under
+// dir, as `grep -rnw` would.
+func grepLines(t *testing.T, dir, word string) []string {
+	var out []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		b, _ := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		for i, line := range strings.Split(string(b), "\n") {
+			for k := 0; ; {
+				j := strings.Index(line[k:], word)
+				if j < 0 {
+					break
+				}
+				a, e := k+j, k+j+len(word)
+				word := func(c byte) bool {
+					return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_'
+				}
+				if (a == 0 || !word(line[a-1])) && (e == len(line) || !word(line[e])) {
+					out = append(out, rel+":"+strconv.Itoa(i+1))
+				}
+				k = e
+			}
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return out
+}
+
+// References of a much-used ID find every line a whole-word search finds,
+// and nothing inside longer IDs.
+func TestCorpusReferences(t *testing.T) {
+	dir := corpus(t)
+	snap := workspace.Load([]string{dir})
+	r := snap.Roots[0]
+	for _, id := range []string{"T051", "T001", "T066"} {
+		var got []string
+		seen := map[string]bool{}
+		for _, l := range features.RefsOf(r, id, true) {
+			d := snap.Doc(l.Path)
+			if string(d.Text.Content[l.Span.Start:l.Span.End]) != id {
+				t.Errorf("%s: a reference covers %q", id, d.Text.Content[l.Span.Start:l.Span.End])
+			}
+			key := r.Rel(l.Path) + ":" + strconv.Itoa(d.Text.Position(l.Span.Start).Line+1)
+			if !seen[key] {
+				seen[key] = true
+				got = append(got, key)
+			}
+		}
+		sort.Strings(got)
+		want := grepLines(t, r.Dir, id)
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("%s: references on %d lines, grep finds %d", id, len(got), len(want))
+		}
+	}
+}
+
+// copyTree copies a folder.
+func copyTree(t *testing.T, from, to string) {
+	filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		dst := filepath.Join(to, rel)
+		if d.IsDir() {
+			return os.MkdirAll(dst, 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return os.WriteFile(dst, b, 0o644)
+	})
+}
+
+// applyRename writes a rename's edits and file renames to disk.
+func applyRename(t *testing.T, res features.RenameResult) {
+	byPath := map[string][]features.Edit{}
+	for _, e := range res.Edits {
+		byPath[e.Path] = append(byPath[e.Path], e)
+	}
+	for p, edits := range byPath {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sort.Slice(edits, func(i, j int) bool { return edits[i].Span.Start > edits[j].Span.Start })
+		for _, e := range edits {
+			b = append(b[:e.Span.Start:e.Span.Start], append([]byte(e.NewText), b[e.Span.End:]...)...)
+		}
+		os.WriteFile(p, b, 0o644)
+	}
+	for _, rn := range res.Renames {
+		if err := os.Rename(rn.Old, rn.New); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Renaming a much-used ID leaves a workspace whose diagnostics are the same
+// apart from the new name.
+func TestCorpusRename(t *testing.T) {
+	dir := t.TempDir()
+	copyTree(t, corpus(t), dir)
+	render := func(snap *workspace.Snapshot) []string {
+		var out []string
+		r := snap.Roots[0]
+		for p, ds := range check.Run(snap, nil) {
+			for _, d := range ds {
+				pos := snap.Doc(p).Text.Position(d.Span.Start)
+				out = append(out, r.Rel(p)+":"+strconv.Itoa(pos.Line+1)+":"+strconv.Itoa(pos.Col+1)+": "+d.Message)
+			}
+		}
+		sort.Strings(out)
+		return out
+	}
+	before := workspace.Load([]string{dir})
+	want := render(before)
+	for i := range want {
+		want[i] = strings.ReplaceAll(want[i], "T051", "T151")
+	}
+	sort.Strings(want)
+	from := filepath.Join(dir, ".tasks", "tasks", "T056-implement-weight-decay-exclusion.md")
+	src, _ := os.ReadFile(from)
+	off := strings.Index(string(src), "dependencies: [T051") + len("dependencies: [")
+	if _, err := features.Rename(before, from, off, "T052"); err == nil || err.Error() != "T052 is already a task of this workspace" {
+		t.Errorf("rename to a taken ID: %v", err)
+	}
+	if _, err := features.Rename(before, from, off, "X51"); err == nil || err.Error() != `"X51" does not have this workspace's ID form (T followed by at least 3 digits)` {
+		t.Errorf("rename to another form: %v", err)
+	}
+	res, err := features.Rename(before, from, off, "T151")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Renames) != 1 || filepath.Base(res.Renames[0].New) != "T151-add-missing-log-scalar-method.md" {
+		t.Errorf("file renames: %+v", res.Renames)
+	}
+	applyRename(t, res)
+	got := render(workspace.Load([]string{dir}))
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("diagnostics changed beyond the rename:\n got %d\nwant %d", len(got), len(want))
+		for i := range got {
+			if i < len(want) && got[i] != want[i] {
+				t.Errorf("first difference:\n got %s\nwant %s", got[i], want[i])
+				break
+			}
+		}
+	}
+	if left := grepLines(t, filepath.Join(dir, ".tasks"), "T051"); len(left) != 0 {
+		t.Errorf("T051 left behind: %v", left)
 	}
 }

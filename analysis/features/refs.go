@@ -39,6 +39,11 @@ func RefsOf(r *workspace.Root, id string, includeDecl bool) []Location {
 	for _, l := range r.RefsTo[id] {
 		out = append(out, Location{Path: l.Doc.Path, Span: l.Ref.Span})
 	}
+	for _, e := range r.Entries[id] {
+		if sp, ok := fileIDSpan(e.Doc, e.Entry.File.Value, e.Entry.FileInner, id); ok {
+			out = append(out, Location{Path: e.Doc.Path, Span: sp})
+		}
+	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Path != out[j].Path {
 			return out[i].Path < out[j].Path
@@ -121,16 +126,8 @@ func Rename(s *workspace.Snapshot, file string, off int, newID string) (RenameRe
 	}
 	for _, e := range r.Entries[old] {
 		add(e.Doc.Path, e.Entry.IDSpan)
-		if e.Entry.File.Present {
-			v := e.Entry.File.Value
-			base := path.Base(v)
-			if strings.HasPrefix(base, old) {
-				i := strings.LastIndex(v, base)
-				start := e.Entry.FileInner.Start + i
-				if string(e.Doc.Text.Content[start:start+len(old)]) == old {
-					add(e.Doc.Path, text.Span{Start: start, End: start + len(old)})
-				}
-			}
+		if sp, ok := fileIDSpan(e.Doc, e.Entry.File.Value, e.Entry.FileInner, old); ok {
+			add(e.Doc.Path, sp)
 		}
 	}
 	for _, l := range r.RefsTo[old] {
@@ -153,3 +150,19 @@ func Rename(s *workspace.Snapshot, file string, off int, newID string) (RenameRe
 	res.Edits = out
 	return res, nil
 }
+
+// fileIDSpan finds the ID at the start of the base name of a manifest
+// `file` value ("tasks/T051-x.md"), when it is written plainly.
+func fileIDSpan(d *workspace.Doc, v string, inner text.Span, id string) (text.Span, bool) {
+	base := path.Base(v)
+	if v == "" || !strings.HasPrefix(base, id) || (len(base) > len(id) && isIDChar(base[len(id)])) {
+		return text.Span{}, false
+	}
+	start := inner.Start + strings.LastIndex(v, base)
+	if start+len(id) > len(d.Text.Content) || string(d.Text.Content[start:start+len(id)]) != id {
+		return text.Span{}, false
+	}
+	return text.Span{Start: start, End: start + len(id)}, true
+}
+
+func isIDChar(b byte) bool { return b >= '0' && b <= '9' || b >= 'A' && b <= 'Z' || b >= 'a' && b <= 'z' || b == '_' }

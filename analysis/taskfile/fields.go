@@ -339,3 +339,12 @@ func inAny(s text.Span, spans []text.Span) bool {
 	}
 	return false
 }
+
+// ScanMentions returns the ID-shaped words of any text (notes, reports):
+// one to four capital letters, an optional dash, digits, not inside a
+// longer word.
+func ScanMentions(f *text.File) []model.Ref {
+	t := &Task{}
+	t.scanMentions(f, 0, nil)
+	return t.Mentions
+}

@@ -31,6 +31,7 @@ const (
 	KindUpdate               // updates/*.json
 	KindMetrics              // metrics.json
 	KindConfig               // taskls.yaml: taskls's own settings for this folder
+	KindNote                 // other Markdown and JSON of the folder (context/, reports/, audit/): read for ID mentions
 )
 
 // Doc is one parsed file. It is never modified after creation.
@@ -91,6 +92,8 @@ func classify(rel string) Kind {
 	case (dir == "tasks" || dir == "completed") && (ext == ".md" || ext == ".yaml" || ext == ".yml" || ext == ".markdown"):
 		_ = base
 		return KindTask
+	case ext == ".md" || ext == ".markdown" || ext == ".txt" || ext == ".json" || ext == ".jsonl":
+		return KindNote
 	}
 	return KindOther
 }
@@ -120,6 +123,8 @@ func parseDoc(path, rel string, content []byte, version int32) *Doc {
 		d.Manifest = manifest.Parse(content)
 	case KindUpdate, KindMetrics:
 		d.Refs, d.JSONErr = jsonTaskRefs(content, d.Kind)
+	case KindNote:
+		d.Refs = taskfile.ScanMentions(d.Text)
 	}
 	return d
 }

@@ -333,6 +333,12 @@ func (r *Root) docRefs(d *Doc) []model.Ref {
 		}
 	case KindUpdate, KindMetrics:
 		out = append(out, d.Refs...)
+	case KindNote:
+		for _, m := range d.Refs {
+			if r.IsIDForm(m.ID) {
+				out = append(out, m)
+			}
+		}
 	}
 	return out
 }
