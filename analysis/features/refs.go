@@ -165,4 +165,6 @@ func fileIDSpan(d *workspace.Doc, v string, inner text.Span, id string) (text.Sp
 	return text.Span{Start: start, End: start + len(id)}, true
 }
 
-func isIDChar(b byte) bool { return b >= '0' && b <= '9' || b >= 'A' && b <= 'Z' || b >= 'a' && b <= 'z' || b == '_' }
+func isIDChar(b byte) bool {
+	return b >= '0' && b <= '9' || b >= 'A' && b <= 'Z' || b >= 'a' && b <= 'z' || b == '_'
+}
