@@ -87,7 +87,7 @@ func TestMarkers(t *testing.T) {
 	for _, path := range marker.Archives(t, "testdata") {
 		t.Run(strings.TrimSuffix(filepath.Base(path), ".txtar"), func(t *testing.T) {
 			ts := marker.Load(t, path)
-			c := sessionWith(t, ts.Dir, nil, only(checksOf(ts)...))
+			c := sessionWith(t, ts.Dir, editCaps, only(checksOf(ts)...))
 			checkDiagnostics(t, ts, c)
 			for _, n := range ts.Notes {
 				switch n.Name {
@@ -97,6 +97,18 @@ func TestMarkers(t *testing.T) {
 					testDef(t, ts, c, n)
 				case "complete":
 					testComplete(t, ts, c, n)
+				case "refs":
+					testRefs(t, ts, c, n)
+				case "rename":
+					testRename(t, ts, c, n)
+				case "lens":
+					testLens(t, ts, c, n)
+				case "inlay":
+					testInlay(t, ts, c, n)
+				case "calls":
+					testCalls(t, ts, c, n)
+				case "symbols":
+					testSymbols(t, ts, c, n)
 				case "diag":
 				default:
 					t.Fatalf("%v: unknown annotation", n)
@@ -247,5 +259,172 @@ func testComplete(t *testing.T, ts *marker.Test, c *lsptest.Client, n marker.Not
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("%v: completion\n got %q\nwant %q", n, got, want)
+	}
+}
+
+// posParams is a TextDocumentPositionParams for a needle.
+func posParams(t *testing.T, ts *marker.Test, n marker.Note) map[string]any {
+	u, p := position(t, ts, n)
+	return map[string]any{"textDocument": map[string]any{"uri": u}, "position": p}
+}
+
+// where renders a location as "file:line:col" (1-based, UTF-16 columns).
+func where(ts *marker.Test, uri string, r protocol.Range) string {
+	name := ts.NameOf(strings.TrimPrefix(uri, "file://"))
+	return fmt.Sprintf("%s:%d:%d", name, r.Start.Line+1, r.Start.Character+1)
+}
+
+// //@refs(needle, "file", "needle in file", ...): references with the
+// declaration, in order.
+func testRefs(t *testing.T, ts *marker.Test, c *lsptest.Client, n marker.Note) {
+	p := posParams(t, ts, n)
+	p["context"] = map[string]any{"includeDeclaration": true}
+	var locs []protocol.Location
+	if err := c.Call("textDocument/references", p, &locs); err != nil {
+		t.Fatalf("%v: %v", n, err)
+	}
+	var got, want []string
+	for _, l := range locs {
+		got = append(got, where(ts, l.URI, l.Range))
+	}
+	for i := 1; i+1 < len(n.Args); i += 2 {
+		start, end := ts.FindAnywhere(t, n.Args[i].Str, n.Args[i+1].Str)
+		r := rng(ts.Files[n.Args[i].Str], start, end)
+		want = append(want, where(ts, uri(ts.Path(n.Args[i].Str)), r))
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("%v: references\n got %v\nwant %v", n, got, want)
+	}
+}
+
+// //@rename(needle, "NEW", golden): the WorkspaceEdit, one line per change.
+func testRename(t *testing.T, ts *marker.Test, c *lsptest.Client, n marker.Note) {
+	p := posParams(t, ts, n)
+	var prep map[string]any
+	if err := c.Call("textDocument/prepareRename", p, &prep); err != nil {
+		t.Fatalf("%v: prepareRename: %v", n, err)
+	}
+	p["newName"] = n.Args[1].Str
+	var raw json.RawMessage
+	err := c.Call("textDocument/rename", p, &raw)
+	var b strings.Builder
+	if err != nil {
+		fmt.Fprintf(&b, "error: %v\n", err)
+	} else {
+		var we struct {
+			DocumentChanges []json.RawMessage `json:"documentChanges"`
+		}
+		json.Unmarshal(raw, &we)
+		for _, dc := range we.DocumentChanges {
+			var de docEdit
+			var rn struct{ Kind, OldURI, NewURI string }
+			json.Unmarshal(dc, &rn)
+			if rn.Kind == "rename" {
+				fmt.Fprintf(&b, "rename %s -> %s\n", ts.NameOf(strings.TrimPrefix(rn.OldURI, "file://")), ts.NameOf(strings.TrimPrefix(rn.NewURI, "file://")))
+				continue
+			}
+			json.Unmarshal(dc, &de)
+			for _, e := range de.Edits {
+				fmt.Fprintf(&b, "%s %q\n", where(ts, de.TextDocument.URI, e.Range), e.NewText)
+			}
+		}
+	}
+	want := ts.Golden[n.Args[2].Ident]
+	if b.String() != want {
+		t.Errorf("%v: rename:\n%s\nwant:\n%s", n, b.String(), want)
+	}
+}
+
+// //@lens(needle, "title"): the code lens over the file's task id.
+func testLens(t *testing.T, ts *marker.Test, c *lsptest.Client, n marker.Note) {
+	var lenses []protocol.CodeLens
+	if err := c.Call("textDocument/codeLens", map[string]any{"textDocument": map[string]any{"uri": uri(ts.Path(n.File))}}, &lenses); err != nil {
+		t.Fatalf("%v: %v", n, err)
+	}
+	start, end := ts.Find(t, n.File, n.Line, n.Args[0].Str)
+	if len(lenses) != 1 || lenses[0].Command == nil || lenses[0].Command.Title != n.Args[1].Str ||
+		lenses[0].Range != rng(ts.Files[n.File], start, end) || lenses[0].Command.Command != "editor.action.showReferences" {
+		b, _ := json.Marshal(lenses)
+		t.Errorf("%v: code lenses %s", n, b)
+	}
+}
+
+// //@inlay(needle, "label"): an inlay hint right after the needle.
+func testInlay(t *testing.T, ts *marker.Test, c *lsptest.Client, n marker.Note) {
+	var hints []struct {
+		Position protocol.Position `json:"position"`
+		Label    string            `json:"label"`
+	}
+	whole := protocol.Range{End: protocol.Position{Line: 100000}}
+	if err := c.Call("textDocument/inlayHint", map[string]any{"textDocument": map[string]any{"uri": uri(ts.Path(n.File))}, "range": whole}, &hints); err != nil {
+		t.Fatalf("%v: %v", n, err)
+	}
+	_, end := ts.Find(t, n.File, n.Line, n.Args[0].Str)
+	at := pos(ts.Files[n.File], end)
+	for _, h := range hints {
+		if h.Position == at {
+			if h.Label != n.Args[1].Str {
+				t.Errorf("%v: hint %q", n, h.Label)
+			}
+			return
+		}
+	}
+	t.Errorf("%v: no hint at %v among %+v", n, at, hints)
+}
+
+// //@calls(needle, in|out, "T001", ...): the dependency hierarchy.
+func testCalls(t *testing.T, ts *marker.Test, c *lsptest.Client, n marker.Note) {
+	var items []json.RawMessage
+	if err := c.Call("textDocument/prepareCallHierarchy", posParams(t, ts, n), &items); err != nil || len(items) != 1 {
+		t.Fatalf("%v: prepare: %v %s", n, err, items)
+	}
+	var got []string
+	if n.Args[1].Ident == "in" {
+		var calls []struct {
+			From struct{ Name string } `json:"from"`
+		}
+		c.Call("callHierarchy/incomingCalls", map[string]any{"item": items[0]}, &calls)
+		for _, x := range calls {
+			got = append(got, x.From.Name)
+		}
+	} else {
+		var calls []struct {
+			To struct{ Name string } `json:"to"`
+		}
+		c.Call("callHierarchy/outgoingCalls", map[string]any{"item": items[0]}, &calls)
+		for _, x := range calls {
+			got = append(got, x.To.Name)
+		}
+	}
+	var want []string
+	for _, a := range n.Args[2:] {
+		want = append(want, a.Str)
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("%v: %s calls %v, want %v", n, n.Args[1].Ident, got, want)
+	}
+}
+
+// //@symbols(golden): the file's outline, indented.
+func testSymbols(t *testing.T, ts *marker.Test, c *lsptest.Client, n marker.Note) {
+	var syms []protocol.DocumentSymbol
+	if err := c.Call("textDocument/documentSymbol", map[string]any{"textDocument": map[string]any{"uri": uri(ts.Path(n.File))}}, &syms); err != nil {
+		t.Fatalf("%v: %v", n, err)
+	}
+	var b strings.Builder
+	var walk func(list []protocol.DocumentSymbol, depth int)
+	walk = func(list []protocol.DocumentSymbol, depth int) {
+		for _, s := range list {
+			fmt.Fprintf(&b, "%s%s (%d)", strings.Repeat("  ", depth), s.Name, s.Kind)
+			if s.Detail != nil && *s.Detail != "" {
+				fmt.Fprintf(&b, " %s", *s.Detail)
+			}
+			b.WriteString("\n")
+			walk(s.Children, depth+1)
+		}
+	}
+	walk(syms, 0)
+	if want := ts.Golden[n.Args[0].Ident]; b.String() != want {
+		t.Errorf("%v: symbols:\n%s\nwant:\n%s", n, b.String(), want)
 	}
 }
