@@ -86,6 +86,26 @@ type Pass struct {
 	Config *Config
 	sev    Severity
 	out    *[]Diagnostic
+	facts  *facts // shared by the checks of one root in one run
+}
+
+// facts are graph facts several checks need, computed once per root.
+type facts struct {
+	deps map[string][]string // what each known task depends on (depsOf)
+}
+
+// deps is depsOf, cached for the run.
+func (p *Pass) deps(id string) ([]string, bool) {
+	if p.facts.deps == nil {
+		p.facts.deps = make(map[string][]string, len(p.Root.IDs))
+		for _, x := range p.Root.IDs {
+			if d, ok := depsOf(p.Root, x); ok {
+				p.facts.deps[x] = d
+			}
+		}
+	}
+	d, ok := p.facts.deps[id]
+	return d, ok
 }
 
 // Report records a diagnostic at span of doc with the check's severity.
@@ -184,6 +204,7 @@ func Run(s *workspace.Snapshot, cfg *Config) map[string][]Diagnostic {
 	for _, r := range s.Roots {
 		_, fileCfg, _ := rootConfig(r)
 		rc := Merge(fileCfg, cfg)
+		shared := &facts{}
 		for _, c := range All() {
 			sev := c.Severity
 			if rc != nil {
@@ -194,7 +215,7 @@ func Run(s *workspace.Snapshot, cfg *Config) map[string][]Diagnostic {
 			if sev == 0 {
 				continue
 			}
-			p := &Pass{Snap: s, Root: r, Check: c, Config: rc, sev: sev, out: &all}
+			p := &Pass{Snap: s, Root: r, Check: c, Config: rc, sev: sev, out: &all, facts: shared}
 			c.Run(p)
 		}
 	}

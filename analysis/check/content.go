@@ -225,30 +225,32 @@ var CriticalPath = register(&Check{
 		if m == nil || m.Manifest == nil {
 			return
 		}
-		reach := map[string]map[string]bool{}
-		var dependsOn func(a string) map[string]bool
-		dependsOn = func(a string) map[string]bool {
-			if s, ok := reach[a]; ok {
-				return s
-			}
-			s := map[string]bool{}
-			reach[a] = s // cycles end here
-			deps, _ := depsOf(r, a)
-			for _, d := range deps {
-				s[d] = true
-				for x := range dependsOn(d) {
-					s[x] = true
+		// what a path item depends on, directly or through others: one
+		// walk per item of a critical path (paths are short)
+		reach := func(a string) map[string]bool {
+			seen := map[string]bool{}
+			stack := []string{a}
+			for len(stack) > 0 {
+				x := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				deps, _ := p.deps(x)
+				for _, d := range deps {
+					if !seen[d] {
+						seen[d] = true
+						stack = append(stack, d)
+					}
 				}
 			}
-			return s
+			return seen
 		}
 		for _, l := range m.Manifest.Lists {
 			if l.Kind != model.KindCriticalPath {
 				continue
 			}
 			for i, a := range l.Items {
+				ra := reach(a.ID)
 				for _, b := range l.Items[i+1:] {
-					if dependsOn(a.ID)[b.ID] {
+					if ra[b.ID] {
 						p.Report(m, a.Span, fmt.Sprintf("%s comes before %s in %s but depends on it", a.ID, b.ID, l.Key))
 						break
 					}

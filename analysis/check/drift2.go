@@ -23,7 +23,7 @@ var BlocksInverse = register(&Check{
 		r := p.Root
 		dependents := map[string][]string{} // B -> tasks that depend on B
 		for _, id := range r.IDs {
-			deps, _ := depsOf(r, id)
+			deps, _ := p.deps(id)
 			for _, dep := range deps {
 				dependents[dep] = append(dependents[dep], id)
 			}
@@ -33,15 +33,19 @@ var BlocksInverse = register(&Check{
 				return
 			}
 			for _, it := range l.Items {
-				deps, known := depsOf(r, it.ID)
+				deps, known := p.deps(it.ID)
 				if !known || it.ID == owner || contains(deps, owner) {
 					continue
 				}
 				p.Report(doc, it.Span, fmt.Sprintf("%s blocks %s, but %s does not depend on %s", owner, it.ID, it.ID, owner))
 			}
 			var missing []string
+			have := map[string]bool{}
+			for _, it := range l.Items {
+				have[it.ID] = true
+			}
 			for _, dep := range dependents[owner] {
-				if !contains(ids(l), dep) {
+				if dep != owner && !have[dep] {
 					missing = append(missing, dep)
 				}
 			}
@@ -157,17 +161,16 @@ func graphEntries(m *workspace.Doc) []graphEntry {
 		g := graphEntry{id: ref.ID, key: ref}
 		out = append(out, g)
 	}
-	// attach each graph list to the last key before it
+	// attach each graph list to the last key before it (both are in
+	// source order)
+	k := -1
 	for ; li < len(lists); li++ {
 		l := lists[li]
 		if l.Kind != model.KindGraphDependsOn && l.Kind != model.KindGraphBlocks {
 			continue
 		}
-		k := -1
-		for i := range out {
-			if out[i].key.Span.Start < l.Span.Start {
-				k = i
-			}
+		for k+1 < len(out) && out[k+1].key.Span.Start < l.Span.Start {
+			k++
 		}
 		if k < 0 {
 			continue
@@ -194,7 +197,7 @@ var GraphDrift = register(&Check{
 			if g.dependsOn == nil {
 				continue
 			}
-			deps, known := depsOf(r, g.id)
+			deps, known := p.deps(g.id)
 			if !known {
 				continue
 			}

@@ -141,7 +141,7 @@ var DoneBeforeDeps = register(&Check{
 			}
 			for _, dep := range d.Task.Deps() {
 				ds := statusOf(r, dep.ID)
-				if ds == "" || ds == model.StatusCompleted {
+				if dep.ID == id || ds == "" || ds == model.StatusCompleted {
 					continue
 				}
 				p.Report(d, dep.Span, fmt.Sprintf("%s is %s but its dependency %s is %s", id, st, dep.ID, ds))

@@ -41,7 +41,8 @@ var UnknownID = register(&Check{
 					dg = p.Report(d, ref.Span, msg)
 				}
 				if s != "" {
-					dg.Fixes = []Fix{{Title: "Replace " + ref.ID + " with " + s, Preferred: true,
+					// a guess: offered, never applied unattended
+					dg.Fixes = []Fix{{Title: "Replace " + ref.ID + " with " + s,
 						Edits: []Edit{{Path: d.Path, Span: ref.Span, NewText: s}}}}
 				}
 			}

@@ -322,18 +322,21 @@ func taskIDs(r *workspace.Root, self string, have map[string]bool, partial strin
 		if id == self || have[id] {
 			continue
 		}
-		title, status, doc := summary(r, id)
-		match := partial == "" || strings.HasPrefix(id, up)
-		if !match && len(partial) >= 3 && strings.Contains(strings.ToLower(title), low) {
-			it := Item{Label: id, Detail: title, Doc: doc, Kind: ItemTaskID, Edit: edit, NewText: open + id + close, Filter: partial + " " + id, Sort: "1" + id}
-			byTitle = append(byTitle, it)
+		if partial == "" || strings.HasPrefix(id, up) {
+			if len(out.Items) > MaxCompletions {
+				continue // counted enough: the answer is incomplete anyway
+			}
+			title, _, doc := summary(r, id)
+			out.Items = append(out.Items, Item{Label: id, Detail: title, Doc: doc, Kind: ItemTaskID, Edit: edit, NewText: open + id + close, Filter: id, Sort: "0" + id})
 			continue
 		}
-		if !match {
+		if len(partial) < 3 || len(byTitle) > MaxCompletions {
 			continue
 		}
-		_ = status
-		out.Items = append(out.Items, Item{Label: id, Detail: title, Doc: doc, Kind: ItemTaskID, Edit: edit, NewText: open + id + close, Filter: id, Sort: "0" + id})
+		if t := titleOf(r, id); strings.Contains(strings.ToLower(t), low) {
+			title, _, doc := summary(r, id)
+			byTitle = append(byTitle, Item{Label: id, Detail: title, Doc: doc, Kind: ItemTaskID, Edit: edit, NewText: open + id + close, Filter: partial + " " + id, Sort: "1" + id})
+		}
 	}
 	out.Items = append(out.Items, byTitle...)
 	sort.SliceStable(out.Items, func(i, j int) bool { return out.Items[i].Sort < out.Items[j].Sort })
@@ -382,4 +385,15 @@ func summary(r *workspace.Root, id string) (title, status, doc string) {
 		parts = append(parts, "deferred (no task file)")
 	}
 	return title, status, strings.Join(parts, " · ")
+}
+
+// titleOf is a task's title, cheaply.
+func titleOf(r *workspace.Root, id string) string {
+	if d := r.Task(id); d != nil {
+		return d.Task.Title
+	}
+	if e := r.Entry(id); e != nil {
+		return e.Title.Value
+	}
+	return ""
 }

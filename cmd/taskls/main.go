@@ -1,11 +1,12 @@
 // Command taskls is a language server and a linter for `.tasks/` workspaces.
 //
-//	taskls [serve]           speak LSP over stdin/stdout
-//	taskls check [PATH...]   print every diagnostic; exit 1 on errors
-//	taskls version           print the version
+//	taskls [serve]                 speak LSP over stdin/stdout
+//	taskls check [flags] [PATH...] print every diagnostic (text, json or sarif)
+//	taskls checks [--format F]     list every check
+//	taskls version                 print the version
 //
-// Exit codes: 0 fine, 1 error diagnostics found (check) or the client exited
-// without shutdown (serve), 2 usage error.
+// Exit codes: 0 fine, 1 diagnostics at the --severity threshold found (check)
+// or the client exited without shutdown (serve), 2 usage error.
 package main
 
 import (
@@ -31,6 +32,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return serve(args, stderr)
 	case "check":
 		return runCheck(args, stdout, stderr)
+	case "checks":
+		return runChecks(args, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "taskls", version)
 		return 0
@@ -45,11 +48,23 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
-  taskls [serve]           run the language server over stdin/stdout
-  taskls check [PATH...]   report every problem of the .tasks/ folders under PATH (default .)
-  taskls version           print the version
+  taskls [serve]                 run the language server over stdin/stdout
+  taskls check [flags] [PATH...] report every problem of the .tasks/ folders under PATH (default .)
+  taskls checks [--format F]     list every check: text, markdown or json
+  taskls version                 print the version
 
-check prints path:line:col: severity: message [check] and exits 1 when
-any error is found, 0 otherwise, 2 on usage errors.
+check flags:
+  --format text|json|sarif             output format (default text:
+                                       path:line:col: severity: message [check])
+  --severity error|warning|info|hint   exit 1 when a diagnostic at this severity
+                                       or worse exists (default error)
+  --fix                                apply each diagnostic's preferred fix,
+                                       print "fixed path:line:col: title" per
+                                       fix (to stderr with json and sarif),
+                                       then report what remains
+
+check exits 1 when a diagnostic at the --severity threshold or worse is
+found (or a fix could not be written), 0 otherwise, 2 on usage errors.
+Lines and columns are 1-based; columns count UTF-16 code units.
 `)
 }

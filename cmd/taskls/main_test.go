@@ -44,6 +44,7 @@ func TestExitCodes(t *testing.T) {
 	clean := t.TempDir()
 	os.MkdirAll(filepath.Join(clean, ".tasks", "tasks"), 0o755)
 	os.WriteFile(filepath.Join(clean, ".tasks", "tasks", "T001-a.md"), []byte("---\nid: T001\ntitle: A\nstatus: pending\n---\n"), 0o644)
+	os.WriteFile(filepath.Join(clean, ".tasks", "taskls.yaml"), []byte("checks:\n  sections: off\n"), 0o644)
 	for _, tc := range []struct {
 		args []string
 		code int

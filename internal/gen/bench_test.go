@@ -1,0 +1,183 @@
+package gen_test
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/taskls/taskls/analysis/check"
+	"github.com/taskls/taskls/analysis/features"
+	"github.com/taskls/taskls/analysis/model"
+	"github.com/taskls/taskls/analysis/taskfile"
+	"github.com/taskls/taskls/analysis/workspace"
+	"github.com/taskls/taskls/internal/gen"
+)
+
+// Benchmarks run over generated workspaces of 1k and 10k tasks (and 50k
+// with TASKLS_BENCH_50K=1). Each size is generated once per process, with
+// faults, into a temporary folder removed by TestMain.
+
+func benchSizes() []int {
+	sizes := []int{1000, 10000}
+	if os.Getenv("TASKLS_BENCH_50K") == "1" {
+		sizes = append(sizes, 50000)
+	}
+	return sizes
+}
+
+type fixture struct {
+	dir  string
+	res  *gen.Result
+	snap *workspace.Snapshot // loaded once, shared read-only
+	// a front-matter task with a flow dependency list
+	path    string
+	content []byte
+	edited  []byte // the same file with another status
+	hoverAt int    // on the list's first ID
+	compAt  int    // at the start of the list's first ID (empty prefix)
+}
+
+var (
+	fixMu    sync.Mutex
+	fixtures = map[int]*fixture{}
+	tmpRoot  string
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if tmpRoot != "" {
+		os.RemoveAll(tmpRoot)
+	}
+	os.Exit(code)
+}
+
+func fixtureOf(b *testing.B, n int) *fixture {
+	b.Helper()
+	fixMu.Lock()
+	defer fixMu.Unlock()
+	if f := fixtures[n]; f != nil {
+		return f
+	}
+	if tmpRoot == "" {
+		d, err := os.MkdirTemp("", "taskls-bench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		tmpRoot = d
+	}
+	dir := filepath.Join(tmpRoot, fmt.Sprint(n))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	res, err := gen.Write(dir, gen.Options{Tasks: n, Seed: 1, Faults: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	f := &fixture{dir: dir, res: res, snap: workspace.Load([]string{dir})}
+	// a front-matter task in the middle of the plan with a flow list
+	for _, tk := range res.Tasks[n/2:] {
+		if tk.Style != gen.StyleFrontMatter || len(tk.FileDeps) < 2 {
+			continue
+		}
+		path := filepath.Join(dir, filepath.FromSlash(tk.File))
+		d := f.snap.Doc(path)
+		if d == nil || !d.IsTask() {
+			continue
+		}
+		var l *model.List
+		for _, x := range d.Task.Lists {
+			if x.Kind == model.KindDependency && x.Style == '[' && len(x.Items) > 0 {
+				l = x
+			}
+		}
+		if l == nil || d.Task.Style != taskfile.StyleFrontMatter {
+			continue
+		}
+		f.path, f.content = path, d.Text.Content
+		f.hoverAt = l.Items[0].Span.Start + 1
+		f.compAt = l.Items[0].Span.Start
+		st := d.Task.StatusSpan
+		f.edited = bytes.Join([][]byte{d.Text.Content[:st.Start], []byte("blocked"), d.Text.Content[st.End:]}, nil)
+		break
+	}
+	if f.path == "" {
+		b.Fatal("no front-matter task with a flow dependency list")
+	}
+	fixtures[n] = f
+	return f
+}
+
+func forSizes(b *testing.B, fn func(b *testing.B, f *fixture)) {
+	for _, n := range benchSizes() {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			f := fixtureOf(b, n)
+			b.ReportAllocs()
+			b.ResetTimer()
+			fn(b, f)
+		})
+	}
+}
+
+// BenchmarkColdIndex reads and indexes the whole workspace.
+func BenchmarkColdIndex(b *testing.B) {
+	forSizes(b, func(b *testing.B, f *fixture) {
+		for b.Loop() {
+			s := workspace.Load([]string{f.dir})
+			if len(s.Roots) != 1 {
+				b.Fatal("no root")
+			}
+		}
+	})
+}
+
+// BenchmarkCheck runs every check over a loaded snapshot.
+func BenchmarkCheck(b *testing.B) {
+	forSizes(b, func(b *testing.B, f *fixture) {
+		for b.Loop() {
+			check.Run(f.snap, nil)
+		}
+	})
+}
+
+// BenchmarkApplyEdit applies one changed task file (its status flipped)
+// and runs every check over the new snapshot: one keystroke's work.
+func BenchmarkApplyEdit(b *testing.B) {
+	forSizes(b, func(b *testing.B, f *fixture) {
+		i := 0
+		for b.Loop() {
+			content := f.edited
+			if i%2 == 1 {
+				content = f.content
+			}
+			s := f.snap.Apply([]workspace.Change{{Path: f.path, Content: content, Version: int32(i + 1)}})
+			check.Run(s, nil)
+			i++
+		}
+	})
+}
+
+// BenchmarkHover hovers the first ID of a dependency list.
+func BenchmarkHover(b *testing.B) {
+	forSizes(b, func(b *testing.B, f *fixture) {
+		for b.Loop() {
+			if _, _, ok := features.Hover(f.snap, f.path, f.hoverAt); !ok {
+				b.Fatal("no hover")
+			}
+		}
+	})
+}
+
+// BenchmarkCompletion completes at the start of a dependency list's first
+// ID, where every task ID is a candidate.
+func BenchmarkCompletion(b *testing.B) {
+	forSizes(b, func(b *testing.B, f *fixture) {
+		for b.Loop() {
+			if c := features.Complete(f.snap, f.path, f.compAt); len(c.Items) == 0 {
+				b.Fatal("no completion")
+			}
+		}
+	})
+}
