@@ -114,8 +114,20 @@ e2e_tests() {
 # Use `have TOOL WHAT` for every tool, so that CI fails instead of skipping.
 # ---------------------------------------------------------------------------
 editor_tests() {
-  step "editor tests"
-  echo "    none yet (see editor_tests in scripts/test.sh)"
+  if have node "VS Code extension tests (editors/vscode)" && have npm "VS Code extension tests (editors/vscode)"; then
+    step "VS Code extension: npm ci, type-check, bundle, unit tests, vsce package (editors/vscode/test.sh)"
+    editors/vscode/test.sh
+    step_done
+  fi
+  # Neovim, Vim/ALE and Emacs/Eglot: real headless clients through the shipped
+  # configs; each script installs its editor with apt-get when it is missing.
+  for t in editors/nvim/test.sh editors/vim/test.sh editors/emacs/test.sh; do
+    if [ -x "$t" ]; then
+      step "$t (TASKLS_BIN=$BIN)"
+      TASKLS_BIN=$BIN "$t"
+      step_done
+    fi
+  done
 }
 
 go_tests
