@@ -14,6 +14,7 @@ import (
 const (
 	kindFixAll       = "source.fixAll.taskls"
 	kindSyncManifest = "source.taskls.syncManifest"
+	kindNewTask      = "source.taskls.newTask"
 )
 
 // diagnostics returns the diagnostics of the current snapshot, computed
@@ -91,6 +92,11 @@ func (s *Server) codeAction(_ *glsp.Context, p *protocol.CodeActionParams) ([]pr
 				out = append(out, protocol.CodeAction{Title: "Bring manifest.json in line with the task files", Kind: &kind, Edit: s.workspaceEdit(snap, edits)})
 			}
 		}
+	}
+	if want(kindNewTask) && d.Kind == workspace.KindManifest {
+		kind := protocol.CodeActionKind(kindNewTask)
+		out = append(out, protocol.CodeAction{Title: "New task", Kind: &kind,
+			Command: &protocol.Command{Title: "New task", Command: "taskls.newTask", Arguments: []any{map[string]any{"uri": p.TextDocument.URI}}}})
 	}
 	return out, nil
 }

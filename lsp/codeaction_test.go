@@ -2,10 +2,12 @@ package lsp_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/taskls/taskls/analysis/text"
 	protocol "github.com/tliron/glsp/protocol_3_16"
@@ -116,6 +118,7 @@ func TestQuickFixApplied(t *testing.T) {
 		"quickfix: Set the status in tasks/T001-a.md to completed",
 		"source.fixAll.taskls: Fix all taskls problems with an obvious fix",
 		"source.taskls.syncManifest: Bring manifest.json in line with the task files",
+		"source.taskls.newTask: New task",
 	}
 	if strings.Join(titles, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("actions:\n%s\nwant:\n%s", strings.Join(titles, "\n"), strings.Join(want, "\n"))
@@ -224,5 +227,69 @@ func TestCreateMissingFile(t *testing.T) {
 		`"---\nid: T002\ntitle: \"Write: the docs\"\nstatus: pending\npriority: P2\ndependencies: [T001]\n---\n\n## Description\n\nTODO\n\n## Acceptance Criteria\n\n- [ ] \n"}]}]}}]`
 	if string(raw) != want {
 		t.Errorf("code actions:\n%s\nwant:\n%s", raw, want)
+	}
+}
+
+// taskls.newTask adds the next free ID: a file with every section and
+// placeholders for the minimums, its manifest entry and the stats, sent as
+// one workspace/applyEdit that creates without overwriting.
+func TestNewTaskCommand(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		".tasks/manifest.json":   "{\"tasks\": [\n  {\"id\": \"T009\", \"file\": \"tasks/T009-a.md\", \"priority\": \"P1-MVP\", \"depends_on\": []}\n],\n\"stats\": {\"total_tasks\": 1, \"pending\": 0}}\n",
+		".tasks/tasks/T009-a.md": "---\nid: T009\ntitle: A\nstatus: completed\n---\n",
+		".tasks/taskls.yaml":     "sections:\n  min_criteria: 2\n  min_scenarios: 1\n  min_risks: 1\n  required: [Description, Acceptance Criteria, Test Scenarios, Risks]\n",
+	})
+	c := sessionWith(t, dir, editCaps, only())
+	var res map[string]any
+	if err := c.Call("workspace/executeCommand", map[string]any{"command": "taskls.newTask", "arguments": []any{map[string]any{"title": "Write the docs!"}}}, &res); err != nil {
+		t.Fatal(err)
+	}
+	if res["id"] != "T010" {
+		t.Errorf("new ID: %v", res)
+	}
+	var reqs []json.RawMessage
+	for deadline := time.Now().Add(5 * time.Second); len(reqs) == 0 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		reqs = c.ServerRequests("workspace/applyEdit")
+	}
+	if len(reqs) != 1 {
+		t.Fatalf("applyEdit requests: %d", len(reqs))
+	}
+	var p struct {
+		Label string `json:"label"`
+		Edit  struct {
+			DocumentChanges []json.RawMessage `json:"documentChanges"`
+		} `json:"edit"`
+	}
+	json.Unmarshal(reqs[0], &p)
+	var parts []string
+	for _, dc := range p.Edit.DocumentChanges {
+		var x struct {
+			Kind         string         `json:"kind"`
+			URI          string         `json:"uri"`
+			Options      map[string]any `json:"options"`
+			TextDocument struct {
+				URI string `json:"uri"`
+			} `json:"textDocument"`
+			Edits []textEdit `json:"edits"`
+		}
+		json.Unmarshal(dc, &x)
+		if x.Kind == "create" {
+			parts = append(parts, fmt.Sprintf("create %s %v", filepath.Base(x.URI), x.Options))
+			continue
+		}
+		for _, e := range x.Edits {
+			parts = append(parts, fmt.Sprintf("%s %d:%d %q", filepath.Base(x.TextDocument.URI), e.Range.Start.Line+1, e.Range.Start.Character+1, e.NewText))
+		}
+	}
+	want := []string{
+		`manifest.json 2:84 ",\n  {\"id\": \"T010\", \"title\": \"Write the docs!\", \"file\": \"tasks/T010-write-the-docs.md\", \"status\": \"pending\", \"priority\": \"P2-MVP\", \"depends_on\": []}"`,
+		`manifest.json 4:26 "2"`,
+		`manifest.json 4:40 "1"`,
+		`create T010-write-the-docs.md map[ignoreIfExists:true]`,
+		`T010-write-the-docs.md 1:1 "---\nid: T010\ntitle: Write the docs!\nstatus: pending\npriority: P2\ndependencies: []\n---\n\n## Description\n\nTODO\n\n## Acceptance Criteria\n\n- [ ] \n- [ ] \n\n## Test Scenarios\n\n### Scenario 1: \nGiven: \nWhen: \nThen: \n\n\n## Risks\n\n### Risk 1: \n- Mitigation: \n\n"`,
+	}
+	if p.Label != "New task T010" || strings.Join(parts, "\n") != strings.Join(want, "\n") {
+		t.Errorf("applyEdit %q:\n%s\nwant:\n%s", p.Label, strings.Join(parts, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -150,6 +150,7 @@ var handlers = map[string]func(s *Server, ctx *glsp.Context) (any, error){
 	"textDocument/definition":             params((*Server).definition),
 	"textDocument/completion":             params((*Server).completion),
 	"textDocument/codeAction":             params((*Server).codeAction),
+	"workspace/executeCommand":            params((*Server).executeCommand),
 	"textDocument/references":             params((*Server).references),
 	"textDocument/prepareRename":          params((*Server).prepareRename),
 	"textDocument/rename":                 params((*Server).rename),
@@ -264,8 +265,9 @@ func initializeResult(version string) map[string]any {
 			"inlayHintProvider":       true,
 			"foldingRangeProvider":    true,
 			"callHierarchyProvider":   true,
+			"executeCommandProvider":  map[string]any{"commands": commands},
 			"codeActionProvider": map[string]any{
-				"codeActionKinds": []string{"quickfix", kindFixAll, kindSyncManifest},
+				"codeActionKinds": []string{"quickfix", kindFixAll, kindSyncManifest, kindNewTask},
 			},
 			"workspace": map[string]any{
 				"workspaceFolders": map[string]any{"supported": true, "changeNotifications": true},

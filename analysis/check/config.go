@@ -198,3 +198,13 @@ var ConfigCheck = register(&Check{
 		}
 	},
 })
+
+// ConfigFor is the configuration in force for a root: its taskls.yaml with
+// the editor's settings on top.
+func ConfigFor(r *workspace.Root, editor *Config) *Config {
+	_, fileCfg, _ := rootConfig(r)
+	if c := Merge(fileCfg, editor); c != nil {
+		return c
+	}
+	return &Config{}
+}

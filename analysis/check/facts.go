@@ -3,6 +3,7 @@ package check
 import (
 	"encoding/json"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/taskls/taskls/analysis/model"
@@ -139,14 +140,16 @@ func jsonIDList(list []string) string {
 	return "[" + strings.Join(q, ", ") + "]"
 }
 
-// yamlScalar writes s as a YAML scalar, quoted when plain would not read back.
+// yamlScalar writes s as a YAML scalar, quoted when plain would not read
+// back as the same string.
 func yamlScalar(s string) string {
-	plain := s != "" && !strings.ContainsAny(s, ":#{}[],&*!|>'\"%@`") && strings.TrimSpace(s) == s
+	plain := s != "" && strings.TrimSpace(s) == s && !strings.ContainsAny(s[:1], "-?:,[]{}#&*!|>'\"%@`") &&
+		!strings.Contains(s, ": ") && !strings.Contains(s, " #") && !strings.HasSuffix(s, ":") && !strings.ContainsAny(s, "\n\t")
 	switch strings.ToLower(s) {
-	case "true", "false", "yes", "no", "null", "~", "on", "off":
+	case "true", "false", "yes", "no", "null", "~", "on", "off", "y", "n":
 		plain = false
 	}
-	if plain && (s[0] == '-' || s[0] == '?') {
+	if _, err := strconv.ParseFloat(s, 64); err == nil {
 		plain = false
 	}
 	if plain {

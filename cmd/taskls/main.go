@@ -34,6 +34,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runCheck(args, stdout, stderr)
 	case "checks":
 		return runChecks(args, stdout, stderr)
+	case "graph":
+		return runGraph(args, stdout, stderr)
+	case "next":
+		return runNext(args, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "taskls", version)
 		return 0
@@ -51,6 +55,10 @@ func usage(w io.Writer) {
   taskls [serve]                 run the language server over stdin/stdout
   taskls check [flags] [PATH...] report every problem of the .tasks/ folders under PATH (default .)
   taskls checks [--format F]     list every check: text, markdown or json
+  taskls graph [--format dot|mermaid|json] [--critical] [PATH...]
+                                 print the dependency graph, status as style
+  taskls next [--json] [PATH...] list the tasks ready to work on, by priority
+                                 and by how much work each unblocks
   taskls version                 print the version
 
 check flags:
