@@ -140,6 +140,20 @@ var DeadRef = register(&Check{
 		r := p.Root
 		repo := filepath.Dir(r.Dir)
 		repoThere := repoPresent(repo, r.Dir)
+		statCache := map[string]bool{}
+		exists := func(path string) bool {
+			if strings.HasPrefix(path, r.Dir+string(filepath.Separator)) {
+				if r.Docs[path] != nil {
+					return true
+				}
+			}
+			if v, ok := statCache[path]; ok {
+				return v
+			}
+			v := exists(path)
+			statCache[path] = v
+			return v
+		}
 		for _, d := range docsOf(r) {
 			if !d.IsTask() {
 				continue
@@ -225,8 +239,25 @@ var CriticalPath = register(&Check{
 		if m == nil || m.Manifest == nil {
 			return
 		}
-		// what a path item depends on, directly or through others: one
-		// walk per item of a critical path (paths are short)
+		// depth: the longest chain of dependencies below a task (cycles cut)
+		depths := map[string]int{}
+		var depth func(id string) int
+		depth = func(id string) int {
+			if d, ok := depths[id]; ok {
+				return d
+			}
+			depths[id] = 0 // cycle guard
+			best := 0
+			deps, _ := p.deps(id)
+			for _, x := range deps {
+				if d := depth(x) + 1; d > best {
+					best = d
+				}
+			}
+			depths[id] = best
+			return best
+		}
+		// what a path item depends on, directly or through others
 		reach := func(a string) map[string]bool {
 			seen := map[string]bool{}
 			stack := []string{a}
@@ -248,8 +279,16 @@ var CriticalPath = register(&Check{
 				continue
 			}
 			for i, a := range l.Items {
-				ra := reach(a.ID)
+				// a can depend on b only if it lies deeper in the graph:
+				// walk only then (a consistent path never walks)
+				var ra map[string]bool
 				for _, b := range l.Items[i+1:] {
+					if depth(a.ID) <= depth(b.ID) {
+						continue
+					}
+					if ra == nil {
+						ra = reach(a.ID)
+					}
 					if ra[b.ID] {
 						p.Report(m, a.Span, fmt.Sprintf("%s comes before %s in %s but depends on it", a.ID, b.ID, l.Key))
 						break
