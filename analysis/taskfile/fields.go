@@ -1,6 +1,7 @@
 package taskfile
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/taskls/taskls/analysis/model"
@@ -20,6 +21,9 @@ func (t *Task) headingField(f *text.File, l, lvl int, line []byte) bool {
 		if t.Field("id", "task_id") == nil {
 			t.Fields = append(t.Fields, Field{Key: "id", KeySpan: text.Span{Start: ls, End: ls + 1},
 				Value: string(line[m[2]:m[3]]), ValueSpan: text.Span{Start: ls + m[2], End: ls + m[3]}, fromHeading: true})
+		} else {
+			// the metadata says the id: the heading's ID is a mention of it
+			t.headMentions = append(t.headMentions, model.Ref{ID: string(line[m[2]:m[3]]), Span: text.Span{Start: ls + m[2], End: ls + m[3]}, Kind: model.KindMention})
 		}
 		if m[5] > m[4] && t.Field("title", "name") == nil {
 			t.Fields = append(t.Fields, Field{Key: "title", KeySpan: text.Span{Start: ls, End: ls + 1},
@@ -290,8 +294,20 @@ func yamlEnd(f *text.File, base int, n *yaml.Node, min int) int {
 func (t *Task) scanMentions(f *text.File, from int, skip []text.Span) {
 	c := f.Content
 	if t.Style == StylePureYAML {
-		return
+		// prose values of a YAML document mention tasks too; its id and
+		// lists are fields, not mentions
+		for _, l := range t.Lists {
+			skip = append(skip, l.Span)
+		}
+		skip = append(skip, t.IDSpan)
+		from = t.MetaSpan.Start
 	}
+	defer func() {
+		if len(t.headMentions) > 0 {
+			t.Mentions = append(t.Mentions, t.headMentions...)
+			sort.Slice(t.Mentions, func(i, j int) bool { return t.Mentions[i].Span.Start < t.Mentions[j].Span.Start })
+		}
+	}()
 	for i := from; i < len(c); i++ {
 		ch := c[i]
 		if ch < 'A' || ch > 'Z' {

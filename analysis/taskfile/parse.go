@@ -77,6 +77,9 @@ func Parse(name string, f *text.File) *Task {
 	t.BodyStart = body
 	t.scanBody(f, body)
 	t.finish(f)
+	if t.Style == StylePureYAML {
+		t.scanMentions(f, 0, nil)
+	}
 	return t
 }
 

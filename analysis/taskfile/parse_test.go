@@ -106,6 +106,7 @@ scenario: Scenario 1: Push given=true when=true then=true
 scenario: Test Case 2: Tag given=true when=true then=false
 risk: Flaky
 risk: Slow
+mentions: T001@1
 `,
 		},
 		{

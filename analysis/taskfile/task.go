@@ -127,6 +127,8 @@ type Task struct {
 	Mentions  []model.Ref // ID-shaped words in the body (the workspace decides which are task IDs)
 
 	Problems []Problem
+
+	headMentions []model.Ref // IDs in title headings when the metadata has the id
 }
 
 // Field returns the first top-level field with one of the given keys.
