@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/sourcegraph/jsonrpc2"
 	"github.com/taskls/taskls/analysis/check"
@@ -38,9 +39,11 @@ type Server struct {
 	notify glsp.NotifyFunc
 	call   glsp.CallFunc
 
-	cfg             *check.Config // the editor's settings (over each folder's taskls.yaml)
-	watchedByClient bool          // the client sends workspace/didChangeWatchedFiles for us
-	documentChanges bool          // the client takes WorkspaceEdit.documentChanges
+	cfg              *check.Config // the editor's settings (over each folder's taskls.yaml)
+	watchedByClient  bool          // the client sends workspace/didChangeWatchedFiles for us
+	workDoneProgress bool          // the client shows $/progress
+	ready            chan struct{} // closed when the first index is in
+	documentChanges  bool          // the client takes WorkspaceEdit.documentChanges
 
 	diagMu    sync.Mutex // guards the cache of diagnostics for code actions
 	diagSnap  *workspace.Snapshot
@@ -190,6 +193,9 @@ func (s *Server) Dispatch(ctx *glsp.Context) (any, error) {
 	if s.notify == nil && ctx.Notify != nil {
 		s.notify, s.call = ctx.Notify, ctx.Call
 	}
+	if !noWait[ctx.Method] {
+		s.waitReady()
+	}
 	return h(s, ctx)
 }
 
@@ -228,6 +234,9 @@ func (s *Server) initialize(ctx *glsp.Context, p *protocol.InitializeParams) (an
 			s.logf("%s", n)
 		}
 		s.setConfig(cfg)
+	}
+	if w := p.Capabilities.Window; w != nil && w.WorkDoneProgress != nil && *w.WorkDoneProgress {
+		s.workDoneProgress = true
 	}
 	if ws := p.Capabilities.Workspace; ws != nil && ws.WorkspaceEdit != nil && ws.WorkspaceEdit.DocumentChanges != nil && *ws.WorkspaceEdit.DocumentChanges {
 		s.documentChanges = true
@@ -307,19 +316,83 @@ func (s *Server) initialized(ctx *glsp.Context, _ *protocol.InitializedParams) (
 			s.mu.Unlock()
 		}
 	}
-	snap := workspace.Load(s.folders)
+	// Index in the background, with $/progress when the client shows it;
+	// requests wait for the index (see Dispatch), edits meanwhile are kept
+	// as overlays and applied on top of it.
+	ready := make(chan struct{})
 	s.mu.Lock()
-	// open buffers that arrived before the index win over the disk
-	var changes []workspace.Change
-	for path, o := range s.overlays {
-		changes = append(changes, workspace.Change{Path: path, Content: o.content, Version: o.version})
-	}
-	s.snap = snap.Apply(changes)
+	s.ready = ready
 	s.mu.Unlock()
-	s.logf("indexed %d .tasks folder(s) under %v", len(snap.Roots), s.folders)
-	s.pub.start()
-	s.pub.kick()
+	// The progress token is created by the client; indexing does not wait
+	// for that (the read loop may be busy): progress begins when the token
+	// is there and ends with the index (at once if it is already in).
+	var pmu sync.Mutex
+	began, indexed, indexMsg := false, false, ""
+	notify, folders := ctx.Notify, s.folders
+	if s.workDoneProgress {
+		call := ctx.Call
+		go func() {
+			var res any
+			call("window/workDoneProgress/create", map[string]any{"token": progressToken}, &res)
+			pmu.Lock()
+			defer pmu.Unlock()
+			began = true
+			notify("$/progress", map[string]any{"token": progressToken, "value": map[string]any{"kind": "begin", "title": "Indexing .tasks folders", "cancellable": false}})
+			if indexed {
+				notify("$/progress", map[string]any{"token": progressToken, "value": map[string]any{"kind": "end", "message": indexMsg}})
+			}
+		}()
+	}
+	go func() {
+		start := time.Now()
+		snap := workspace.Load(folders)
+		tasks := 0
+		for _, r := range snap.Roots {
+			tasks += len(r.Defs)
+		}
+		s.mu.Lock()
+		// open buffers win over the disk
+		var changes []workspace.Change
+		for path, o := range s.overlays {
+			changes = append(changes, workspace.Change{Path: path, Content: o.content, Version: o.version})
+		}
+		snap.Seq = s.snap.Seq + 1
+		s.snap = snap.Apply(changes)
+		s.mu.Unlock()
+		msg := fmt.Sprintf("indexed %d tasks in %d .tasks folder(s) in %d ms", tasks, len(snap.Roots), time.Since(start).Milliseconds())
+		s.logf("%s", msg)
+		pmu.Lock()
+		indexed, indexMsg = true, msg
+		if began {
+			notify("$/progress", map[string]any{"token": progressToken, "value": map[string]any{"kind": "end", "message": msg}})
+		}
+		pmu.Unlock()
+		close(ready)
+		s.pub.start()
+		s.pub.kick()
+	}()
 	return nil, nil
+}
+
+// progressToken names the indexing progress.
+const progressToken = "taskls-index"
+
+// waitReady blocks until the first index is in (requests need it).
+func (s *Server) waitReady() {
+	s.mu.Lock()
+	ready := s.ready
+	s.mu.Unlock()
+	if ready != nil {
+		<-ready
+	}
+}
+
+// noWait are the methods that do not need the index.
+var noWait = map[string]bool{
+	"initialize": true, "initialized": true, "shutdown": true, "exit": true,
+	"textDocument/didOpen": true, "textDocument/didChange": true, "textDocument/didClose": true,
+	"textDocument/didSave": true, "textDocument/willSave": true, "$/cancelRequest": true, "$/setTrace": true,
+	"workspace/didChangeWatchedFiles": true, "workspace/didChangeConfiguration": true,
 }
 
 func (s *Server) didOpen(_ *glsp.Context, p *protocol.DidOpenTextDocumentParams) (any, error) {

@@ -250,3 +250,40 @@ func TestCompletionEdits(t *testing.T) {
 		})
 	}
 }
+
+// Indexing runs after initialize has been answered, inside $/progress
+// begin/end when the client shows progress.
+func TestIndexProgress(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{".tasks/tasks/T001-a.md": "---\nid: T001\ntitle: A\nstatus: pending\n---\n"})
+	c := sessionWith(t, dir, map[string]any{"window": map[string]any{"workDoneProgress": true}}, only())
+	var kinds []string
+	for deadline := time.Now().Add(5 * time.Second); len(kinds) < 2 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		kinds = kinds[:0]
+		for _, n := range c.Notifications("$/progress") {
+			var p struct {
+				Token string `json:"token"`
+				Value struct {
+					Kind    string `json:"kind"`
+					Message string `json:"message"`
+				} `json:"value"`
+			}
+			json.Unmarshal(n, &p)
+			kinds = append(kinds, p.Token+":"+p.Value.Kind)
+			if p.Value.Kind == "end" && !strings.HasPrefix(p.Value.Message, "indexed 1 tasks in 1 .tasks folder(s) in ") {
+				t.Errorf("end message %q", p.Value.Message)
+			}
+		}
+	}
+	if strings.Join(kinds, " ") != "taskls-index:begin taskls-index:end" {
+		t.Errorf("progress: %v", kinds)
+	}
+	// a request waits for the index
+	var h json.RawMessage
+	if err := c.Call("textDocument/hover", map[string]any{"textDocument": map[string]any{"uri": uri(filepath.Join(dir, ".tasks/tasks/T001-a.md"))}, "position": map[string]any{"line": 1, "character": 5}}, &h); err != nil || !strings.Contains(string(h), "### T001 · A") {
+		t.Fatalf("hover after initialized: %s %v", h, err)
+	}
+	if n := len(c.ServerRequests("window/workDoneProgress/create")); n != 1 {
+		t.Errorf("progress create requests: %d", n)
+	}
+}
