@@ -4,7 +4,10 @@
 package check
 
 import (
+	"runtime"
 	"sort"
+	"sync"
+	"sync/atomic"
 
 	"github.com/taskls/taskls/analysis/text"
 	"github.com/taskls/taskls/analysis/workspace"
@@ -91,11 +94,15 @@ type Pass struct {
 
 // facts are graph facts several checks need, computed once per root.
 type facts struct {
+	mu   sync.Mutex
 	deps map[string][]string // what each known task depends on (depsOf)
+	docs []*workspace.Doc    // the root's docs in path order
 }
 
 // deps is depsOf, cached for the run.
 func (p *Pass) deps(id string) ([]string, bool) {
+	p.facts.mu.Lock()
+	defer p.facts.mu.Unlock()
 	if p.facts.deps == nil {
 		p.facts.deps = make(map[string][]string, len(p.Root.IDs))
 		for _, x := range p.Root.IDs {
@@ -198,13 +205,18 @@ func (c *Config) sections() []string {
 }
 
 // Run runs every check over every root of the snapshot and returns the
-// diagnostics of each file, sorted by position.
+// diagnostics of each file, sorted by position. Checks run in parallel;
+// each reports into its own list, so the result does not depend on timing.
 func Run(s *workspace.Snapshot, cfg *Config) map[string][]Diagnostic {
-	var all []Diagnostic
+	type job struct {
+		pass *Pass
+		out  []Diagnostic
+	}
+	var jobs []*job
 	for _, r := range s.Roots {
 		_, fileCfg, _ := rootConfig(r)
 		rc := Merge(fileCfg, cfg)
-		shared := &facts{}
+		shared := &facts{docs: sortedDocs(r)}
 		for _, c := range All() {
 			sev := c.Severity
 			if rc != nil {
@@ -215,31 +227,64 @@ func Run(s *workspace.Snapshot, cfg *Config) map[string][]Diagnostic {
 			if sev == 0 {
 				continue
 			}
-			p := &Pass{Snap: s, Root: r, Check: c, Config: rc, sev: sev, out: &all, facts: shared}
-			c.Run(p)
+			j := &job{}
+			j.pass = &Pass{Snap: s, Root: r, Check: c, Config: rc, sev: sev, out: &j.out, facts: shared}
+			jobs = append(jobs, j)
 		}
 	}
+	workers := runtime.GOMAXPROCS(0)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(jobs) {
+					return
+				}
+				jobs[i].pass.Check.Run(jobs[i].pass)
+			}
+		}()
+	}
+	wg.Wait()
 	out := map[string][]Diagnostic{}
-	for _, d := range all {
-		out[d.Path] = append(out[d.Path], d)
+	for _, j := range jobs {
+		for _, d := range j.out {
+			out[d.Path] = append(out[d.Path], d)
+		}
 	}
 	for _, ds := range out {
 		sort.SliceStable(ds, func(i, j int) bool {
 			if ds[i].Span.Start != ds[j].Span.Start {
 				return ds[i].Span.Start < ds[j].Span.Start
 			}
-			return ds[i].Check < ds[j].Check
+			if ds[i].Check != ds[j].Check {
+				return ds[i].Check < ds[j].Check
+			}
+			return ds[i].Message < ds[j].Message
 		})
 	}
 	return out
 }
 
-// docsOf returns the root's docs in path order (deterministic output).
-func docsOf(r *workspace.Root) []*workspace.Doc {
+func sortedDocs(r *workspace.Root) []*workspace.Doc {
 	out := make([]*workspace.Doc, 0, len(r.Docs))
 	for _, d := range r.Docs {
 		out = append(out, d)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out
+}
+
+// docsOf returns the root's docs in path order (deterministic output).
+func docsOf(r *workspace.Root) []*workspace.Doc { return sortedDocs(r) }
+
+// docs returns the root's docs in path order, sorted once per run.
+func (p *Pass) docs() []*workspace.Doc {
+	if p.facts != nil && p.facts.docs != nil {
+		return p.facts.docs
+	}
+	return sortedDocs(p.Root)
 }

@@ -25,7 +25,11 @@ var Sections = register(&Check{
 	Title:    "a task spec missing sections, criteria, scenarios or risks",
 	Severity: Info,
 	Run: func(p *Pass) {
-		for _, d := range docsOf(p.Root) {
+		var wantKeys []string
+		for _, w := range p.Config.sections() {
+			wantKeys = append(wantKeys, sectionKey(w))
+		}
+		for _, d := range p.docs() {
 			if !d.IsTask() || d.Area() == "completed" {
 				continue
 			}
@@ -37,8 +41,8 @@ var Sections = register(&Check{
 				}
 			}
 			var missing []string
-			for _, want := range p.Config.sections() {
-				if !have[sectionKey(want)] {
+			for i, want := range p.Config.sections() {
+				if !have[wantKeys[i]] {
 					missing = append(missing, want)
 				}
 			}
@@ -50,8 +54,9 @@ var Sections = register(&Check{
 				p.Report(d, at, fmt.Sprintf("%s lacks section%s %s", t.ID, pluralS(len(missing)), strings.Join(missing, ", ")))
 			}
 			sectionAt := func(kind string) (spanOK bool, sp [2]int) {
+				key := sectionKey(kind)
 				for _, s := range t.Sections {
-					if s.Level <= 2 && sectionKey(s.Title) == sectionKey(kind) {
+					if s.Level <= 2 && sectionKey(s.Title) == key {
 						return true, [2]int{s.Span.Start, s.Span.End}
 					}
 				}
@@ -154,7 +159,7 @@ var DeadRef = register(&Check{
 			statCache[path] = v
 			return v
 		}
-		for _, d := range docsOf(r) {
+		for _, d := range p.docs() {
 			if !d.IsTask() {
 				continue
 			}
@@ -306,7 +311,7 @@ var UpdatesRef = register(&Check{
 	Title:    "an updates/ file naming an unknown task or not valid JSON",
 	Severity: Warning,
 	Run: func(p *Pass) {
-		for _, d := range docsOf(p.Root) {
+		for _, d := range p.docs() {
 			if d.Kind != workspace.KindUpdate || d.Skipped != "" {
 				continue
 			}
@@ -332,7 +337,7 @@ var MetricsDrift = register(&Check{
 	Severity: Info,
 	Run: func(p *Pass) {
 		r := p.Root
-		for _, d := range docsOf(r) {
+		for _, d := range p.docs() {
 			if d.Kind != workspace.KindMetrics {
 				continue
 			}
@@ -374,7 +379,7 @@ var ContextBudget = register(&Check{
 				budgets[name] = n
 			}
 		}
-		for _, d := range docsOf(r) {
+		for _, d := range p.docs() {
 			if !strings.HasPrefix(d.Rel, "context/") {
 				continue
 			}

@@ -74,7 +74,7 @@ var DuplicateEntry = register(&Check{
 	Title:    "a task ID listed twice in one list",
 	Severity: Warning,
 	Run: func(p *Pass) {
-		for _, d := range docsOf(p.Root) {
+		for _, d := range p.docs() {
 			for _, l := range listsOf(d) {
 				seen := map[string]bool{}
 				for i, it := range l.Items {

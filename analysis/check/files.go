@@ -127,7 +127,7 @@ var FilenameID = register(&Check{
 	Title:    "a file name whose ID differs from the task's id",
 	Severity: Warning,
 	Run: func(p *Pass) {
-		for _, d := range docsOf(p.Root) {
+		for _, d := range p.docs() {
 			if !d.IsTask() || d.Task.IDFromName || d.Task.NameID == "" || d.Task.NameID == d.Task.ID {
 				continue
 			}

@@ -25,7 +25,7 @@ var SelfDependency = register(&Check{
 			}
 			return " depends on itself"
 		}
-		for _, d := range docsOf(r) {
+		for _, d := range p.docs() {
 			if d.IsTask() {
 				for _, l := range d.Task.Lists {
 					for i, it := range l.Items {

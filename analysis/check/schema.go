@@ -19,7 +19,7 @@ var StatusValue = register(&Check{
 	Severity: Error,
 	Run: func(p *Pass) {
 		r := p.Root
-		for _, d := range docsOf(r) {
+		for _, d := range p.docs() {
 			if d.IsTask() && d.Task.HasStatus && d.Task.StatusNorm == "" {
 				p.Report(d, d.Task.StatusSpan, fmt.Sprintf("unknown status %q (want one of %s)", d.Task.Status, strings.Join(model.AllStatuses, ", ")))
 			}
@@ -42,7 +42,7 @@ var PriorityValue = register(&Check{
 	Severity: Error,
 	Run: func(p *Pass) {
 		r := p.Root
-		for _, d := range docsOf(r) {
+		for _, d := range p.docs() {
 			if d.IsTask() && d.Task.HasPriority && !d.Task.PriorityKnown {
 				p.Report(d, d.Task.PrioritySpan, fmt.Sprintf("unknown priority %q (want P0-P4 or 0-4)", d.Task.Priority))
 			}
@@ -63,7 +63,7 @@ var MissingField = register(&Check{
 	Title:    "a task file without id, title or status",
 	Severity: Error,
 	Run: func(p *Pass) {
-		for _, d := range docsOf(p.Root) {
+		for _, d := range p.docs() {
 			if !d.IsTask() || hasProblem(d) {
 				continue
 			}
@@ -102,7 +102,7 @@ var DoneWithOpenCriteria = register(&Check{
 	Title:    "a completed task with unchecked acceptance criteria",
 	Severity: Warning,
 	Run: func(p *Pass) {
-		for _, d := range docsOf(p.Root) {
+		for _, d := range p.docs() {
 			if !d.IsTask() || d.Task.StatusNorm != model.StatusCompleted {
 				continue
 			}
@@ -158,7 +158,7 @@ var BlockedMismatch = register(&Check{
 	Title:    "blocked_by and a blocked status that disagree",
 	Severity: Info,
 	Run: func(p *Pass) {
-		for _, d := range docsOf(p.Root) {
+		for _, d := range p.docs() {
 			if !d.IsTask() || !d.Task.HasStatus || d.Task.StatusNorm == "" {
 				continue
 			}

@@ -15,7 +15,7 @@ var YAMLSyntax = register(&Check{
 	Title:    "task metadata that is not valid YAML",
 	Severity: Error,
 	Run: func(p *Pass) {
-		for _, d := range docsOf(p.Root) {
+		for _, d := range p.docs() {
 			if d.Kind != workspace.KindTask || d.Task == nil {
 				continue
 			}
@@ -56,7 +56,7 @@ var Unreadable = register(&Check{
 	Title:    "a workspace file that could not be read",
 	Severity: Warning,
 	Run: func(p *Pass) {
-		for _, d := range docsOf(p.Root) {
+		for _, d := range p.docs() {
 			if d.Skipped != "" {
 				p.Report(d, text.Span{}, d.Skipped)
 			}

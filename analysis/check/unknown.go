@@ -21,7 +21,7 @@ var UnknownID = register(&Check{
 	Severity: Error,
 	Run: func(p *Pass) {
 		r := p.Root
-		for _, d := range docsOf(r) {
+		for _, d := range p.docs() {
 			if d.Kind != workspace.KindTask && d.Kind != workspace.KindManifest {
 				continue
 			}
