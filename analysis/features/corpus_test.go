@@ -266,3 +266,45 @@ func TestCorpusRename(t *testing.T) {
 		t.Errorf("T051 left behind: %v", left)
 	}
 }
+
+// The drift the shared corpus really has, per check. How each count was
+// verified by hand, outside taskls:
+//   - manifest-drift 20: a python pass over manifest.json and the files'
+//     front matter finds 19 entries whose status differs (the manifest says
+//     completed for T016 and T048-T065, the files pending or in_progress)
+//     and T035, whose entry depends on T033 while its file lists nothing;
+//   - blocks-inverse 21: the same pass over `blocks` of the 35 entries and of
+//     dependency_graph, both directions (e.g. T001 blocks T003, but T003's
+//     file depends on T002 only);
+//   - not-in-manifest 17: T066-T082 have files, no entry, no deferred listing;
+//   - metrics-drift 31: completion records in metrics.json for tasks whose
+//     files say pending or in_progress (T048-T065 and T016, some twice);
+//   - stats-drift 1: stats.total_completed is 22, the 35 entries all say
+//     completed;
+//   - context-budget 3: .tasks/README.md gives project.md and architecture.md
+//     ~300 tokens and acceptance-templates.md ~200; the files are 2,769,
+//     3,834 and 3,057 bytes (about 690, 960 and 760 tokens);
+//   - sections 71: reading T021 (no Test Scenarios, Dependencies, Design
+//     Decisions, Risks sections) and T037 (7 criteria) by hand agrees; the
+//     total is what taskls reports for the 59 files.
+func TestCorpusDriftCounts(t *testing.T) {
+	snap := workspace.Load([]string{corpus(t)})
+	counts := map[string]int{}
+	for _, ds := range check.Run(snap, nil) {
+		for _, d := range ds {
+			counts[d.Check]++
+		}
+	}
+	want := map[string]int{"manifest-drift": 20, "blocks-inverse": 21, "not-in-manifest": 17, "metrics-drift": 31,
+		"stats-drift": 1, "context-budget": 3, "sections": 71}
+	for k, n := range want {
+		if counts[k] != n {
+			t.Errorf("%s: %d, want %d", k, counts[k], n)
+		}
+	}
+	for k, n := range counts {
+		if _, ok := want[k]; !ok {
+			t.Errorf("unexpected %d × %s", n, k)
+		}
+	}
+}
