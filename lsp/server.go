@@ -42,6 +42,7 @@ type Server struct {
 	cfg              *check.Config // the editor's settings (over each folder's taskls.yaml)
 	watchedByClient  bool          // the client sends workspace/didChangeWatchedFiles for us
 	workDoneProgress bool          // the client shows $/progress
+	pullConfig       bool          // the client answers workspace/configuration
 	ready            chan struct{} // closed when the first index is in
 	documentChanges  bool          // the client takes WorkspaceEdit.documentChanges
 
@@ -99,9 +100,37 @@ func (s *Server) config() *check.Config {
 	return s.cfg
 }
 
-func (s *Server) didChangeConfiguration(_ *glsp.Context, p *struct {
+// requestConfig asks a client that offers workspace/configuration for the
+// `taskls` section, from its own goroutine (never on the read loop).
+func (s *Server) requestConfig(call glsp.CallFunc) {
+	if !s.pullConfig || call == nil {
+		return
+	}
+	go func() {
+		var res []json.RawMessage
+		call("workspace/configuration", map[string]any{"items": []map[string]any{{"section": "taskls"}}}, &res)
+		if len(res) == 0 || string(res[0]) == "null" {
+			return
+		}
+		cfg, notes := parseSettings(res[0])
+		for _, n := range notes {
+			s.logf("%s", n)
+		}
+		if cfg != nil {
+			s.setConfig(cfg)
+			s.pub.kick()
+		}
+	}()
+}
+
+func (s *Server) didChangeConfiguration(ctx *glsp.Context, p *struct {
 	Settings json.RawMessage `json:"settings"`
 }) (any, error) {
+	if len(p.Settings) == 0 || string(p.Settings) == "null" || string(p.Settings) == "{}" {
+		// the client says only that something changed: ask
+		s.requestConfig(ctx.Call)
+		return nil, nil
+	}
 	cfg, notes := parseSettings(p.Settings)
 	for _, n := range notes {
 		s.logf("%s", n)
@@ -235,6 +264,9 @@ func (s *Server) initialize(ctx *glsp.Context, p *protocol.InitializeParams) (an
 		}
 		s.setConfig(cfg)
 	}
+	if ws := p.Capabilities.Workspace; ws != nil && ws.Configuration != nil && *ws.Configuration {
+		s.pullConfig = true
+	}
 	if w := p.Capabilities.Window; w != nil && w.WorkDoneProgress != nil && *w.WorkDoneProgress {
 		s.workDoneProgress = true
 	}
@@ -323,6 +355,7 @@ func (s *Server) initialized(ctx *glsp.Context, _ *protocol.InitializedParams) (
 	s.mu.Lock()
 	s.ready = ready
 	s.mu.Unlock()
+	s.requestConfig(ctx.Call)
 	// The progress token is created by the client; indexing does not wait
 	// for that (the read loop may be busy): progress begins when the token
 	// is there and ends with the index (at once if it is already in).

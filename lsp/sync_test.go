@@ -2,13 +2,16 @@ package lsp_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/taskls/taskls/internal/marker"
+	"github.com/taskls/taskls/lsp/lsptest"
 	protocol "github.com/tliron/glsp/protocol_3_16"
 )
 
@@ -285,5 +288,40 @@ func TestIndexProgress(t *testing.T) {
 	}
 	if n := len(c.ServerRequests("window/workDoneProgress/create")); n != 1 {
 		t.Errorf("progress create requests: %d", n)
+	}
+}
+
+// Settings reach the server three ways: initializationOptions, a
+// workspace/configuration request the server makes (outside its read loop)
+// and didChangeConfiguration.
+func TestSettings(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{".tasks/tasks/T001-a.md": "---\nid: T001\ntitle: A\nstatus: someday\ndependencies: [T404]\n---\n"})
+	aURI := uri(filepath.Join(dir, ".tasks/tasks/T001-a.md"))
+	codes := func(ds []protocol.Diagnostic) string {
+		var out []string
+		for _, d := range ds {
+			out = append(out, fmt.Sprintf("%v:%d", d.Code.Value, *d.Severity))
+		}
+		sort.Strings(out)
+		return strings.Join(out, " ")
+	}
+	// the client answers workspace/configuration: status-value is a warning
+	caps := map[string]any{"workspace": map[string]any{"configuration": true}}
+	c := sessionWith(t, dir, caps, only("unknown-id", "status-value"),
+		lsptest.WithRequestHandler("workspace/configuration", func(json.RawMessage) (any, error) {
+			// what the client answers replaces the settings it gave before
+			settings := only("unknown-id", "status-value")
+			settings["checks"].(map[string]any)["status-value"] = "warning"
+			return []any{settings}, nil
+		}))
+	if _, err := c.WaitDiagnostics(aURI, func(ds []protocol.Diagnostic) bool { return codes(ds) == "status-value:2 unknown-id:1" }); err != nil {
+		t.Fatal(err)
+	}
+	// didChangeConfiguration with settings: unknown-id off
+	settings := only("status-value")
+	c.Notify("workspace/didChangeConfiguration", map[string]any{"settings": map[string]any{"taskls": settings}})
+	if _, err := c.WaitDiagnostics(aURI, func(ds []protocol.Diagnostic) bool { return codes(ds) == "status-value:1" }); err != nil {
+		t.Fatal(err)
 	}
 }
