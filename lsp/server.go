@@ -177,7 +177,7 @@ var handlers = map[string]func(s *Server, ctx *glsp.Context) (any, error){
 	"textDocument/willSave":               func(*Server, *glsp.Context) (any, error) { return nil, nil },
 	"workspace/didChangeWatchedFiles":     params((*Server).didChangeWatchedFiles),
 	"workspace/didChangeWorkspaceFolders": params((*Server).didChangeWorkspaceFolders),
-	"workspace/didChangeConfiguration":    func(*Server, *glsp.Context) (any, error) { return nil, nil },
+	"workspace/didChangeConfiguration":    params((*Server).didChangeConfiguration),
 	"textDocument/hover":                  params((*Server).hover),
 	"textDocument/definition":             params((*Server).definition),
 	"textDocument/completion":             params((*Server).completion),
