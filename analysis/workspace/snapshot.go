@@ -501,7 +501,9 @@ func readFile(path string) ([]byte, error) {
 // root.
 func (s *Snapshot) Apply(changes []Change) *Snapshot {
 	next := &Snapshot{Seq: s.Seq + 1, Folders: s.Folders, Roots: append([]*Root(nil), s.Roots...)}
-	touched := map[*Root]*Root{} // old root -> its copy
+	touched := map[*Root]*Root{}    // old root -> its copy
+	changed := map[*Root][]string{} // new root -> paths changed in it
+	olds := map[*Root]*Root{}       // new root -> the root it copies
 	for _, ch := range changes {
 		path := filepath.Clean(ch.Path)
 		if ch.Deleted {
@@ -532,6 +534,7 @@ func (s *Snapshot) Apply(changes []Change) *Snapshot {
 			}
 			touched[r] = nr
 			touched[nr] = nr
+			olds[nr] = r
 			for i := range next.Roots {
 				if next.Roots[i] == r {
 					next.Roots[i] = nr
@@ -539,6 +542,7 @@ func (s *Snapshot) Apply(changes []Change) *Snapshot {
 			}
 		}
 		rel := nr.Rel(path)
+		changed[nr] = append(changed[nr], path)
 		if ch.Deleted {
 			delete(nr.Docs, path)
 			// a deleted folder: drop everything under it
@@ -558,7 +562,9 @@ func (s *Snapshot) Apply(changes []Change) *Snapshot {
 	}
 	for old, nr := range touched {
 		if old == nr {
-			nr.index()
+			if o := olds[nr]; o == nil || !nr.reindex(o, changed[nr]) {
+				nr.index()
+			}
 		}
 	}
 	// drop roots whose folder is gone
@@ -599,4 +605,198 @@ func (s *Snapshot) inFolders(dir string) bool {
 		}
 	}
 	return len(s.Folders) == 0
+}
+
+// reindex updates a copied root's indexes from the root it copies, for a
+// few changed task files or notes: only the definitions and references of
+// those files are redone, every other index entry is shared. It reports
+// false (and changes nothing) when the change needs a full index: the
+// manifest or settings changed, a folder went away, or the ID form of the
+// workspace moved.
+func (r *Root) reindex(old *Root, paths []string) bool {
+	if len(paths) > 64 || old.Defs == nil {
+		return false
+	}
+	for _, p := range paths {
+		d, od := r.Docs[p], old.Docs[p]
+		for _, x := range []*Doc{d, od} {
+			if x != nil && x.Kind != KindTask && x.Kind != KindNote && x.Kind != KindOther && x.Kind != KindUpdate {
+				return false
+			}
+		}
+		if d == nil && od == nil {
+			return false // a folder: its files went with it
+		}
+	}
+	defs := make(map[string][]Def, len(old.Defs)+1)
+	for k, v := range old.Defs {
+		defs[k] = v
+	}
+	touchedIDs := map[string]bool{}
+	for _, p := range paths {
+		if od := old.Docs[p]; od.IsTask() {
+			id := od.Task.ID
+			var keep []Def
+			for _, x := range defs[id] {
+				if x.Doc.Path != p {
+					keep = append(keep, x)
+				}
+			}
+			if len(keep) == 0 {
+				delete(defs, id)
+			} else {
+				defs[id] = keep
+			}
+			touchedIDs[id] = true
+		}
+		if d := r.Docs[p]; d.IsTask() {
+			t := d.Task
+			span := t.IDSpan
+			if t.IDFromName {
+				span = text.Span{Start: 0, End: d.Text.LineEnd(0)}
+			}
+			defs[t.ID] = append(append([]Def(nil), defs[t.ID]...), Def{Doc: d, Span: span})
+			touchedIDs[t.ID] = true
+		}
+	}
+	// the ID form (prefixes, shortest number) decides which prose words are
+	// references: if it moves, every file must be looked at again
+	prefixes, minDig := map[string]bool{}, 0
+	addForm := func(id string) {
+		p, d := model.SplitID(id)
+		if p == "" {
+			return
+		}
+		prefixes[p] = true
+		if minDig == 0 || len(d) < minDig {
+			minDig = len(d)
+		}
+	}
+	for id := range defs {
+		addForm(id)
+	}
+	for id := range old.Entries {
+		addForm(id)
+	}
+	for id := range old.Stale {
+		addForm(id)
+	}
+	if minDig != old.minDig || len(prefixes) != len(old.prefixes) {
+		return false
+	}
+	for p := range prefixes {
+		if !old.prefixes[p] {
+			return false
+		}
+	}
+	r.Manifest, r.Entries, r.Deferred, r.Stale = old.Manifest, old.Entries, old.Deferred, old.Stale
+	r.prefixes, r.minDig = old.prefixes, old.minDig
+	r.Defs = defs
+	for id := range touchedIDs {
+		ds := defs[id]
+		if len(ds) < 2 {
+			continue
+		}
+		want := ""
+		if e := r.Entry(id); e != nil {
+			want = e.File.Value
+		}
+		ds = append([]Def(nil), ds...)
+		sort.SliceStable(ds, func(i, j int) bool {
+			a, b := ds[i].Doc, ds[j].Doc
+			if (a.Rel == want) != (b.Rel == want) {
+				return a.Rel == want
+			}
+			if a.Area() != b.Area() {
+				return areaRank(a.Area()) < areaRank(b.Area())
+			}
+			return a.Path < b.Path
+		})
+		defs[id] = ds
+	}
+	// references: the changed files' refs leave and come back in path order
+	refs := make(map[string][]Loc, len(old.RefsTo)+1)
+	for k, v := range old.RefsTo {
+		refs[k] = v
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		var ids []string
+		seen := map[string]bool{}
+		var add []model.Ref
+		if od := old.Docs[p]; od != nil {
+			for _, ref := range old.docRefs(od) {
+				if !seen[ref.ID] {
+					seen[ref.ID] = true
+					ids = append(ids, ref.ID)
+				}
+			}
+		}
+		if d := r.Docs[p]; d != nil {
+			add = r.docRefs(d)
+			for _, ref := range add {
+				if !seen[ref.ID] {
+					seen[ref.ID] = true
+					ids = append(ids, ref.ID)
+				}
+			}
+		}
+		for _, id := range ids {
+			var before, after []Loc
+			for _, l := range refs[id] {
+				switch {
+				case l.Doc.Path < p:
+					before = append(before, l)
+				case l.Doc.Path > p:
+					after = append(after, l)
+				}
+			}
+			list := before
+			for _, ref := range add {
+				if ref.ID == id {
+					list = append(list, Loc{Doc: r.Docs[p], Ref: ref})
+				}
+			}
+			list = append(list, after...)
+			if len(list) == 0 {
+				delete(refs, id)
+			} else {
+				refs[id] = list
+			}
+		}
+	}
+	r.RefsTo = refs
+	// the sorted ID list changes only when an ID appears or goes
+	same := len(defs) == len(old.Defs)
+	if same {
+		for id := range defs {
+			if _, ok := old.Defs[id]; !ok {
+				same = false
+				break
+			}
+		}
+	}
+	if same {
+		r.IDs = old.IDs
+		return true
+	}
+	all := map[string]bool{}
+	for id := range defs {
+		all[id] = true
+	}
+	for id := range r.Entries {
+		all[id] = true
+	}
+	for id := range r.Deferred {
+		all[id] = true
+	}
+	for id := range r.Stale {
+		all[id] = true
+	}
+	r.IDs = make([]string, 0, len(all))
+	for id := range all {
+		r.IDs = append(r.IDs, id)
+	}
+	sort.Strings(r.IDs)
+	return true
 }

@@ -1,0 +1,99 @@
+package workspace_test
+
+import (
+	"fmt"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/taskls/taskls/analysis/workspace"
+	"github.com/taskls/taskls/internal/gen"
+)
+
+// render writes a root's indexes as text, to compare two roots.
+func render(r *workspace.Root) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "ids %v\n", r.IDs)
+	var ids []string
+	for id := range r.Defs {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		for _, d := range r.Defs[id] {
+			fmt.Fprintf(&b, "def %s %s %v\n", id, r.Rel(d.Doc.Path), d.Span)
+		}
+	}
+	ids = ids[:0]
+	for id := range r.RefsTo {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		for _, l := range r.RefsTo[id] {
+			fmt.Fprintf(&b, "ref %s %s %v %s\n", id, r.Rel(l.Doc.Path), l.Ref.Span, l.Ref.Kind)
+		}
+	}
+	return b.String()
+}
+
+// Edits applied one after another give the same indexes as a cold load of
+// the same files (the incremental index shares everything it does not redo).
+func TestIncrementalIndexEqualsCold(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := gen.Write(dir, gen.Options{Tasks: 80, Seed: 7}); err != nil {
+		t.Fatal(err)
+	}
+	snap := workspace.Load([]string{dir})
+	r := snap.Roots[0]
+	var files []string
+	for p, d := range r.Docs {
+		if d.IsTask() {
+			files = append(files, p)
+		}
+	}
+	sort.Strings(files)
+	rng := rand.New(rand.NewSource(1))
+	for step := 0; step < 120; step++ {
+		p := files[rng.Intn(len(files))]
+		b, _ := os.ReadFile(p)
+		s := string(b)
+		var ch workspace.Change
+		switch rng.Intn(5) {
+		case 0: // rename the task's id
+			id := snap.Doc(p).Task.ID
+			s = strings.Replace(s, id, id[:1]+"9"+id[2:], 1)
+		case 1: // add a mention and a dependency on another task
+			other := snap.Doc(files[rng.Intn(len(files))]).Task.ID
+			s += "\nSee " + other + " too.\n"
+		case 2: // break the YAML
+			s = strings.Replace(s, "title:", "title: x: y", 1)
+		case 3: // delete the file
+			ch = workspace.Change{Path: p, Deleted: true}
+		default: // a new task file
+			p = filepath.Join(filepath.Dir(p), fmt.Sprintf("T%03d-new.md", 900+step))
+			s = fmt.Sprintf("---\nid: T%03d\ntitle: New\nstatus: pending\ndependencies: [%s]\n---\nMentions %s.\n", 900+step, snap.Doc(files[0]).Task.ID, snap.Doc(files[1]).Task.ID)
+		}
+		if !ch.Deleted {
+			ch = workspace.Change{Path: p, Content: []byte(s), Version: int32(step)}
+			os.WriteFile(p, []byte(s), 0o644)
+		} else {
+			os.Remove(p)
+		}
+		snap = snap.Apply([]workspace.Change{ch})
+		files = files[:0]
+		for q, d := range snap.Roots[0].Docs {
+			if d.IsTask() {
+				files = append(files, q)
+			}
+		}
+		sort.Strings(files)
+		cold := workspace.Load([]string{dir})
+		if got, want := render(snap.Roots[0]), render(cold.Roots[0]); got != want {
+			t.Fatalf("step %d (%s): incremental index differs from a cold load", step, filepath.Base(p))
+		}
+	}
+}
