@@ -21,6 +21,33 @@ type publisher struct {
 	mu      sync.Mutex
 
 	sent map[string]string // uri -> the JSON last published (worker only)
+
+	touchMu sync.Mutex
+	touched map[string]bool // files an edit affected, for the quick first pass
+}
+
+// touch records files whose diagnostics an edit may have changed: they are
+// published first, from a quick pass over them alone.
+func (p *publisher) touch(paths []string) {
+	p.touchMu.Lock()
+	if p.touched == nil {
+		p.touched = map[string]bool{}
+	}
+	for _, x := range paths {
+		p.touched[x] = true
+	}
+	p.touchMu.Unlock()
+}
+
+func (p *publisher) takeTouched() []string {
+	p.touchMu.Lock()
+	defer p.touchMu.Unlock()
+	out := make([]string, 0, len(p.touched))
+	for x := range p.touched {
+		out = append(out, x)
+	}
+	p.touched = nil
+	return out
 }
 
 func newPublisher(s *Server) *publisher {
@@ -66,7 +93,16 @@ func (p *publisher) loop() {
 		case <-p.signal:
 		}
 		snap := p.s.current()
-		diags := check.Run(snap, p.s.config())
+		cfg := p.s.config()
+		if touched := p.takeTouched(); len(touched) > 0 && len(touched) <= maxQuick {
+			// first the files the edit touched, from a pass over them alone
+			only := map[string]bool{}
+			for _, x := range touched {
+				only[x] = true
+			}
+			p.publishSome(snap, check.RunFiles(snap, cfg, touched), only)
+		}
+		diags := check.Run(snap, cfg)
 		if p.s.current().Seq != snap.Seq {
 			// a newer snapshot is waiting: its results replace these
 			p.kick()
@@ -74,6 +110,49 @@ func (p *publisher) loop() {
 		}
 		p.publish(snap, diags)
 	}
+}
+
+// maxQuick bounds the files of a quick first pass (a git checkout touching
+// thousands of files goes straight to the full pass).
+const maxQuick = 200
+
+// publishSome sends the diagnostics of the given files only.
+func (p *publisher) publishSome(snap *workspace.Snapshot, diags map[string][]check.Diagnostic, only map[string]bool) {
+	notify := p.s.notify
+	if notify == nil {
+		return
+	}
+	for path := range only {
+		d := snap.Doc(path)
+		if d == nil || d.Kind == workspace.KindOther || d.Kind == workspace.KindNote {
+			continue
+		}
+		p.send(snap, d, diags[path], notify)
+	}
+}
+
+// send publishes one file's diagnostics if they differ from the last sent.
+func (p *publisher) send(snap *workspace.Snapshot, d *workspace.Doc, ds []check.Diagnostic, notify func(string, any)) {
+	uri := pathToURI(d.Path)
+	list := make([]protocol.Diagnostic, 0, len(ds))
+	for _, dg := range ds {
+		list = append(list, toDiagnostic(snap, d, dg))
+	}
+	params := protocol.PublishDiagnosticsParams{URI: uri, Diagnostics: list}
+	if d.Version >= 0 {
+		v := protocol.UInteger(d.Version)
+		params.Version = &v
+	}
+	key, _ := json.Marshal(list)
+	if prev, ok := p.sent[uri]; ok && prev == string(key) {
+		return
+	}
+	if _, ok := p.sent[uri]; !ok && len(list) == 0 {
+		p.sent[uri] = string(key)
+		return // nothing to say about a clean file never reported
+	}
+	p.sent[uri] = string(key)
+	notify("textDocument/publishDiagnostics", params)
 }
 
 // publish sends the diagnostics of every file whose diagnostics changed,
@@ -88,32 +167,13 @@ func (p *publisher) publish(snap *workspace.Snapshot, diags map[string][]check.D
 		if d.Kind == workspace.KindOther || d.Kind == workspace.KindNote {
 			continue
 		}
-		uri := pathToURI(d.Path)
-		seen[uri] = true
-		list := make([]protocol.Diagnostic, 0, len(diags[d.Path]))
-		for _, dg := range diags[d.Path] {
-			list = append(list, toDiagnostic(snap, d, dg))
-		}
-		params := protocol.PublishDiagnosticsParams{URI: uri, Diagnostics: list}
-		if d.Version >= 0 {
-			v := protocol.UInteger(d.Version)
-			params.Version = &v
-		}
-		key, _ := json.Marshal(list)
-		if prev, ok := p.sent[uri]; ok && prev == string(key) {
-			continue
-		}
-		if _, ok := p.sent[uri]; !ok && len(list) == 0 {
-			p.sent[uri] = string(key)
-			continue // nothing to say about a clean file never reported
-		}
-		p.sent[uri] = string(key)
+		seen[pathToURI(d.Path)] = true
 		select {
 		case <-p.done:
 			return
 		default:
 		}
-		notify("textDocument/publishDiagnostics", params)
+		p.send(snap, d, diags[d.Path], notify)
 	}
 	for uri, prev := range p.sent {
 		if seen[uri] {

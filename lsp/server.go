@@ -155,9 +155,47 @@ func (s *Server) apply(changes []workspace.Change) {
 		return
 	}
 	s.mu.Lock()
+	old := s.snap
 	s.snap = s.snap.Apply(changes)
+	next := s.snap
 	s.mu.Unlock()
+	if len(changes) <= maxQuick {
+		s.pub.touch(affected(old, next, changes))
+	}
 	s.pub.kick()
+}
+
+// affected lists the files whose diagnostics a change may alter at once:
+// the changed files, and every file that names a task they define (before
+// or after the change).
+func affected(old, next *workspace.Snapshot, changes []workspace.Change) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(p string) {
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	for _, ch := range changes {
+		add(ch.Path)
+		r := next.RootOf(ch.Path)
+		if r == nil {
+			continue
+		}
+		for _, d := range []*workspace.Doc{old.Doc(ch.Path), next.Doc(ch.Path)} {
+			if !d.IsTask() {
+				continue
+			}
+			for _, l := range r.RefsTo[d.Task.ID] {
+				add(l.Doc.Path)
+			}
+			for _, def := range r.Defs[d.Task.ID] {
+				add(def.Doc.Path)
+			}
+		}
+	}
+	return out
 }
 
 func (s *Server) logf(format string, args ...any) {
