@@ -79,6 +79,9 @@ type Check struct {
 	Doc      string   // what it reports and why
 	Severity Severity // default
 	Run      func(p *Pass)
+	// ManifestOnly: the check reports on manifest.json alone, so a run for
+	// other files skips it.
+	ManifestOnly bool
 }
 
 // Pass is one check's run over one root.
@@ -257,6 +260,9 @@ func run(s *workspace.Snapshot, cfg *Config, only map[string]bool) map[string][]
 				}
 			}
 			if sev == 0 {
+				continue
+			}
+			if c.ManifestOnly && only != nil && (r.Manifest == nil || !only[r.Manifest.Path]) {
 				continue
 			}
 			j := &job{}

@@ -235,9 +235,10 @@ func repoPresent(repo, tasks string) bool {
 // dependencies: a task listed before one it depends on (directly or
 // through others). Unknown IDs in it are the unknown-id check's.
 var CriticalPath = register(&Check{
-	Name:     "critical-path",
-	Title:    "a critical path ordered against the dependencies",
-	Severity: Warning,
+	ManifestOnly: true,
+	Name:         "critical-path",
+	Title:        "a critical path ordered against the dependencies",
+	Severity:     Warning,
 	Run: func(p *Pass) {
 		r := p.Root
 		m := r.Manifest

@@ -20,9 +20,10 @@ import (
 // manifest (preferred: the files are where people and agents write), or the
 // manifest's value into the file.
 var ManifestDrift = register(&Check{
-	Name:     "manifest-drift",
-	Title:    "a manifest entry that disagrees with its task file",
-	Severity: Warning,
+	ManifestOnly: true,
+	Name:         "manifest-drift",
+	Title:        "a manifest entry that disagrees with its task file",
+	Severity:     Warning,
 	Run: func(p *Pass) {
 		r := p.Root
 		m := r.Manifest

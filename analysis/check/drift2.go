@@ -187,9 +187,10 @@ func graphEntries(m *workspace.Doc) []graphEntry {
 // GraphDrift reports a dependency_graph entry whose depends_on differs from
 // what the task's file (or, without a file, its manifest entry) says.
 var GraphDrift = register(&Check{
-	Name:     "graph-drift",
-	Title:    "a dependency_graph entry that disagrees with the task files",
-	Severity: Warning,
+	ManifestOnly: true,
+	Name:         "graph-drift",
+	Title:        "a dependency_graph entry that disagrees with the task files",
+	Severity:     Warning,
 	Run: func(p *Pass) {
 		r := p.Root
 		m := r.Manifest
@@ -323,9 +324,10 @@ var Misplaced = register(&Check{
 // task list: total_tasks / total, completed / total_completed, pending,
 // in_progress, blocked (also with a _tasks suffix) and deferred.
 var StatsDrift = register(&Check{
-	Name:     "stats-drift",
-	Title:    "manifest stats that do not match the task list",
-	Severity: Info,
+	ManifestOnly: true,
+	Name:         "stats-drift",
+	Title:        "manifest stats that do not match the task list",
+	Severity:     Info,
 	Run: func(p *Pass) {
 		r := p.Root
 		m := r.Manifest

@@ -29,9 +29,10 @@ var YAMLSyntax = register(&Check{
 // JSONSyntax reports a manifest.json that does not parse, at the byte where
 // parsing stopped. Until it parses, the manifest contributes no tasks.
 var JSONSyntax = register(&Check{
-	Name:     "json-syntax",
-	Title:    "manifest.json that is not valid JSON",
-	Severity: Error,
+	ManifestOnly: true,
+	Name:         "json-syntax",
+	Title:        "manifest.json that is not valid JSON",
+	Severity:     Error,
 	Run: func(p *Pass) {
 		d := p.Root.Manifest
 		if d == nil || d.Manifest == nil || d.Manifest.Err == nil {

@@ -1,0 +1,31 @@
+package gen_test
+
+import (
+	"testing"
+
+	"github.com/taskls/taskls/analysis/check"
+	"github.com/taskls/taskls/analysis/workspace"
+)
+
+// BenchmarkEditQuickPass is what the server does before it publishes the
+// edited file's diagnostics: apply the edit, then check the edited file and
+// the files that name its task (check.RunFiles); the full run follows.
+func BenchmarkEditQuickPass(b *testing.B) {
+	forSizes(b, func(b *testing.B, f *fixture) {
+		i := 0
+		for b.Loop() {
+			content := f.edited
+			if i%2 == 1 {
+				content = f.content
+			}
+			s := f.snap.Apply([]workspace.Change{{Path: f.path, Content: content, Version: int32(i + 1)}})
+			paths := []string{f.path}
+			r := s.RootOf(f.path)
+			for _, l := range r.RefsTo[s.Doc(f.path).Task.ID] {
+				paths = append(paths, l.Doc.Path)
+			}
+			check.RunFiles(s, nil, paths)
+			i++
+		}
+	})
+}
