@@ -2,6 +2,7 @@ package lsp
 
 import (
 	"encoding/json"
+	"runtime/debug"
 	"sync"
 
 	"github.com/taskls/taskls/analysis/check"
@@ -92,6 +93,20 @@ func (p *publisher) loop() {
 			return
 		case <-p.signal:
 		}
+		p.round()
+	}
+}
+
+// round computes and publishes the diagnostics of the newest snapshot. A
+// panic in a check is logged and the round abandoned: the server keeps
+// serving, and the next change tries again.
+func (p *publisher) round() {
+	defer func() {
+		if r := recover(); r != nil {
+			p.s.logf("panic while checking the workspace: %v\n%s", r, debug.Stack())
+		}
+	}()
+	{
 		snap := p.s.current()
 		cfg := p.s.config()
 		if touched := p.takeTouched(); len(touched) > 0 && len(touched) <= maxQuick {
@@ -106,7 +121,7 @@ func (p *publisher) loop() {
 		if p.s.current().Seq != snap.Seq {
 			// a newer snapshot is waiting: its results replace these
 			p.kick()
-			continue
+			return
 		}
 		p.publish(snap, diags)
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -415,6 +416,14 @@ func (s *Server) initialized(ctx *glsp.Context, _ *protocol.InitializedParams) (
 		}()
 	}
 	go func() {
+		var closeReady sync.Once
+		defer func() {
+			// never leave requests waiting on an index that failed
+			if r := recover(); r != nil {
+				s.logf("panic while indexing: %v\n%s", r, debug.Stack())
+			}
+			closeReady.Do(func() { close(ready) })
+		}()
 		start := time.Now()
 		snap := workspace.Load(folders)
 		tasks := 0
@@ -438,7 +447,7 @@ func (s *Server) initialized(ctx *glsp.Context, _ *protocol.InitializedParams) (
 			notify("$/progress", map[string]any{"token": progressToken, "value": map[string]any{"kind": "end", "message": msg}})
 		}
 		pmu.Unlock()
-		close(ready)
+		closeReady.Do(func() { close(ready) })
 		s.pub.start()
 		s.pub.kick()
 	}()
@@ -517,14 +526,11 @@ func (s *Server) didClose(_ *glsp.Context, p *protocol.DidCloseTextDocumentParam
 	return nil, nil
 }
 
-// diskChange reads path from disk: its content, or its deletion when it is
-// gone or unreadable.
+// diskChange reads path from disk as the index reads it: its content (at
+// most workspace.MaxFileSize), its deletion when it is gone or is not a
+// regular file (symbolic links are not followed), or an unreadable file.
 func diskChange(path string) workspace.Change {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return workspace.Change{Path: path, Deleted: true}
-	}
-	return workspace.Change{Path: path, Content: b, Version: -1}
+	return workspace.ReadChange(path)
 }
 
 func (s *Server) didChangeWatchedFiles(_ *glsp.Context, p *protocol.DidChangeWatchedFilesParams) (any, error) {
@@ -552,13 +558,16 @@ func (s *Server) diskChanged(paths []string) {
 		if open[path] {
 			continue
 		}
-		st, err := os.Stat(path)
+		st, err := os.Lstat(path)
 		switch {
 		case err != nil:
 			changes = append(changes, workspace.Change{Path: path, Deleted: true})
 		case st.IsDir():
-			changes = append(changes, walkFiles(path, open)...)
-		case st.Mode().IsRegular():
+			found := walkFiles(path, open)
+			// what left first: deleting a path drops everything under it
+			changes = append(changes, goneUnder(s.current(), path, found, open)...)
+			changes = append(changes, found...)
+		default:
 			changes = append(changes, diskChange(path))
 		}
 	}

@@ -90,7 +90,7 @@ func (w *watcher) loop() {
 				paths = append(paths, p)
 			}
 			pending = map[string]bool{}
-			w.s.diskChanged(paths)
+			w.apply(paths)
 		}
 	}
 }
@@ -110,4 +110,14 @@ func insideTasks(p string) bool {
 			return false
 		}
 	}
+}
+
+// apply hands paths to the server; a panic is logged, never fatal.
+func (w *watcher) apply(paths []string) {
+	defer func() {
+		if r := recover(); r != nil {
+			w.s.logf("panic while reading changed files: %v", r)
+		}
+	}()
+	w.s.diskChanged(paths)
 }
