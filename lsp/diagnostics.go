@@ -23,8 +23,23 @@ type publisher struct {
 
 	sent map[string]string // uri -> the JSON last published (worker only)
 
+	reopenMu sync.Mutex
+	reopened map[string]bool // uris just opened: publish even when unchanged
+
 	touchMu sync.Mutex
 	touched map[string]bool // files an edit affected, for the quick first pass
+}
+
+// reopen makes the next publish of uri happen even when its diagnostics did
+// not change: clients that keep the diagnostics of open documents only
+// (ALE, Eglot) dropped what was published before the document was opened.
+func (p *publisher) reopen(uri string) {
+	p.reopenMu.Lock()
+	if p.reopened == nil {
+		p.reopened = map[string]bool{}
+	}
+	p.reopened[uri] = true
+	p.reopenMu.Unlock()
 }
 
 // touch records files whose diagnostics an edit may have changed: they are
@@ -159,10 +174,14 @@ func (p *publisher) send(snap *workspace.Snapshot, d *workspace.Doc, ds []check.
 		params.Version = &v
 	}
 	key, _ := json.Marshal(list)
-	if prev, ok := p.sent[uri]; ok && prev == string(key) {
+	p.reopenMu.Lock()
+	force := p.reopened[uri]
+	delete(p.reopened, uri)
+	p.reopenMu.Unlock()
+	if prev, ok := p.sent[uri]; ok && prev == string(key) && !force {
 		return
 	}
-	if _, ok := p.sent[uri]; !ok && len(list) == 0 {
+	if _, ok := p.sent[uri]; !ok && len(list) == 0 && !force {
 		p.sent[uri] = string(key)
 		return // nothing to say about a clean file never reported
 	}

@@ -484,6 +484,7 @@ func (s *Server) didOpen(_ *glsp.Context, p *protocol.DidOpenTextDocumentParams)
 	s.mu.Lock()
 	s.overlays[path] = &overlay{uri: p.TextDocument.URI, version: p.TextDocument.Version, content: content}
 	s.mu.Unlock()
+	s.pub.reopen(pathToURI(path))
 	s.apply([]workspace.Change{{Path: path, Content: content, Version: p.TextDocument.Version}})
 	return nil, nil
 }

@@ -4,6 +4,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 
 	"github.com/taskls/taskls/analysis/text"
 	"github.com/taskls/taskls/analysis/workspace"
@@ -25,20 +27,42 @@ func applyEdit(content []byte, ch protocol.TextDocumentContentChangeEvent) []byt
 	return append(out, content[b:]...)
 }
 
-// walkFiles reads every regular file under dir that is not open.
+// walkFiles reads every regular file under dir that is not open, as the
+// index reads them (bounded, links not followed, unreadable ones kept).
 func walkFiles(dir string, open map[string]bool) []workspace.Change {
 	var out []workspace.Change
 	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return nil
 		}
+		if d.IsDir() && p != dir && (d.Name() == ".git" || d.Name() == "node_modules") {
+			return filepath.SkipDir // the index skips them too
+		}
 		if d.Type().IsRegular() && !open[p] {
-			if b, err := os.ReadFile(p); err == nil {
-				out = append(out, workspace.Change{Path: p, Content: b, Version: -1})
-			}
+			out = append(out, workspace.ReadChange(p))
 		}
 		return nil
 	})
+	return out
+}
+
+// goneUnder lists the deletion of every doc of snap at dir or below it that
+// is neither open nor among the files found there now: a folder event also
+// tells of the files that left it, and of a file that became this folder.
+func goneUnder(snap *workspace.Snapshot, dir string, found []workspace.Change, open map[string]bool) []workspace.Change {
+	there := make(map[string]bool, len(found))
+	for _, ch := range found {
+		there[ch.Path] = true
+	}
+	var out []workspace.Change
+	for _, r := range snap.Roots {
+		for p := range r.Docs {
+			if (p == dir || strings.HasPrefix(p, dir+string(filepath.Separator))) && !there[p] && !open[p] {
+				out = append(out, workspace.Change{Path: p, Deleted: true})
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out
 }
 

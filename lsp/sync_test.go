@@ -325,3 +325,33 @@ func TestSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Opening a file publishes its diagnostics again even when they did not
+// change: clients that keep diagnostics of open documents only (ALE, Eglot)
+// dropped those sent before.
+func TestDidOpenRepublishes(t *testing.T) {
+	dir := t.TempDir()
+	text := "---\nid: T001\ntitle: A\nstatus: pending\ndependencies: [T404]\n---\n"
+	write(t, dir, map[string]string{".tasks/tasks/T001-a.md": text})
+	c := session(t, dir, nil)
+	aURI := uri(filepath.Join(dir, ".tasks/tasks/T001-a.md"))
+	if _, err := c.WaitDiagnostics(aURI, func(ds []protocol.Diagnostic) bool { return len(ds) == 1 }); err != nil {
+		t.Fatal(err)
+	}
+	count := func() int {
+		n := 0
+		for _, raw := range c.Notifications("textDocument/publishDiagnostics") {
+			if strings.Contains(string(raw), aURI) {
+				n++
+			}
+		}
+		return n
+	}
+	before := count()
+	c.Notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": aURI, "languageId": "markdown", "version": 3, "text": text}})
+	for deadline := time.Now().Add(5 * time.Second); count() == before && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+	}
+	if count() != before+1 {
+		t.Errorf("publishes for the opened file: %d before, %d after", before, count())
+	}
+}

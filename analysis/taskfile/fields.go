@@ -102,20 +102,20 @@ func (t *Task) finish(f *text.File) {
 			t.scanMentions(f, 0, nil)
 		}
 	}
-	if fd := t.Field("id", "task_id"); fd != nil && !fd.Seq && fd.Value != "" {
-		t.ID, t.IDSpan = strings.TrimSpace(fd.Value), fd.ValueSpan
+	if fd := t.Field("id", "task_id"); fd != nil && !fd.Seq && strings.TrimSpace(fd.Value) != "" {
+		t.ID, t.IDSpan = strings.TrimSpace(fd.Value), trimmedSpan(f, fd)
 	} else if t.NameID != "" && t.Style != StyleNone {
 		t.ID, t.IDFromName = t.NameID, true
 	}
 	if fd := t.Field("title", "name"); fd != nil && !fd.Seq && !fd.Null {
-		t.Title, t.TitleSpan, t.HasTitle = strings.TrimSpace(fd.Value), fd.ValueSpan, true
+		t.Title, t.TitleSpan, t.HasTitle = strings.TrimSpace(fd.Value), trimmedSpan(f, fd), true
 	}
 	if fd := t.Field("status", "state"); fd != nil && !fd.Seq && !fd.Null {
-		t.Status, t.StatusSpan, t.HasStatus = strings.TrimSpace(fd.Value), fd.ValueSpan, true
+		t.Status, t.StatusSpan, t.HasStatus = strings.TrimSpace(fd.Value), trimmedSpan(f, fd), true
 		t.StatusNorm, _ = model.NormStatus(t.Status)
 	}
 	if fd := t.Field("priority"); fd != nil && !fd.Seq && !fd.Null {
-		t.Priority, t.PrioritySpan, t.HasPriority = strings.TrimSpace(fd.Value), fd.ValueSpan, true
+		t.Priority, t.PrioritySpan, t.HasPriority = strings.TrimSpace(fd.Value), trimmedSpan(f, fd), true
 		t.PriorityNorm, t.PriorityKnown = model.NormPriority(t.Priority)
 	}
 	for i := range t.Fields {
@@ -147,6 +147,20 @@ func (t *Task) finish(f *text.File) {
 		}
 		t.Lists = append(t.Lists, l)
 	}
+}
+
+// trimmedSpan is the span of a field's value with the spaces around it left
+// out, as strings.TrimSpace leaves them out of the value (`id: " T001 "`),
+// when the span holds the value as it is; else the span as it is (a value
+// written with escapes or over several lines).
+func trimmedSpan(f *text.File, fd *Field) text.Span {
+	sp := fd.ValueSpan
+	if sp.Start < 0 || sp.End > len(f.Content) || string(f.Content[sp.Start:sp.End]) != fd.Value {
+		return sp
+	}
+	v := strings.TrimSpace(fd.Value)
+	i := strings.Index(fd.Value, v)
+	return text.Span{Start: sp.Start + i, End: sp.Start + i + len(v)}
 }
 
 // leadingID takes the ID at the start of a list item such as

@@ -159,7 +159,7 @@ func (t *Task) parseYAML(f *text.File, span text.Span, what string) {
 		} else {
 			msg = strings.TrimPrefix(msg, "yaml: ")
 		}
-		l := f.LineOf(span.Start) + line - 1
+		l := f.LineOf(f.YAMLOffset(span.Start, line, 1))
 		if end := f.LineOf(span.End); l > end {
 			l = end
 		}
@@ -253,8 +253,8 @@ type scalarPos struct {
 
 // scalarSpan finds a scalar node's text in the file.
 func scalarSpan(f *text.File, base int, n *yaml.Node) scalarPos {
-	start := f.YAMLOffset(base, n.Line, n.Column)
 	c := f.Content
+	start := skipProps(c, f.YAMLOffset(base, n.Line, n.Column), n)
 	if start >= len(c) {
 		return scalarPos{outer: text.Span{Start: len(c), End: len(c)}, inner: text.Span{Start: len(c), End: len(c)}}
 	}
@@ -288,15 +288,32 @@ func scalarSpan(f *text.File, base int, n *yaml.Node) scalarPos {
 		}
 		return scalarPos{outer: text.Span{Start: start, End: end}, inner: text.Span{Start: start + 1, End: i}, quoted: true}
 	case yaml.LiteralStyle, yaml.FoldedStyle:
-		e := f.LineEnd(f.LineOf(start))
-		return scalarPos{outer: text.Span{Start: start, End: e}, inner: text.Span{Start: start, End: e}}
+		return blockScalarSpan(f, start)
 	}
 	if end := start + len(n.Value); end <= len(c) && string(c[start:end]) == n.Value {
 		return scalarPos{outer: text.Span{Start: start, End: end}, inner: text.Span{Start: start, End: end}}
 	}
-	// A plain scalar written differently from its value (folded over lines,
-	// `~` for null): take the rest of the line up to a comment or a flow
-	// separator.
+	// A plain scalar folded over lines: its words go on over the next lines.
+	if words := strings.Fields(n.Value); len(words) > 1 && n.Style == 0 {
+		var got []string
+		e := start
+		for l, from := f.LineOf(start), start; l < f.LineCount() && len(got) < len(words); l, from = l+1, f.LineStart(l+1) {
+			seg := c[from:f.LineEnd(l)]
+			if i := bytes.Index(seg, []byte(" #")); i >= 0 {
+				seg = seg[:i]
+			}
+			seg = bytes.TrimRight(seg, " \t")
+			got = append(got, strings.Fields(string(seg))...)
+			if len(seg) > 0 {
+				e = from + len(seg)
+			}
+		}
+		if strings.Join(got, " ") == strings.Join(words, " ") {
+			return scalarPos{outer: text.Span{Start: start, End: e}, inner: text.Span{Start: start, End: e}}
+		}
+	}
+	// A plain scalar written differently from its value (`~` for null): take
+	// the rest of the line up to a comment or a flow separator.
 	e := start
 	le := f.LineEnd(f.LineOf(start))
 	for e < le && c[e] != ',' && c[e] != ']' && c[e] != '}' && !(c[e] == '#' && e > start && c[e-1] == ' ') {
@@ -308,11 +325,78 @@ func scalarSpan(f *text.File, base int, n *yaml.Node) scalarPos {
 	return scalarPos{outer: text.Span{Start: start, End: e}, inner: text.Span{Start: start, End: e}}
 }
 
+// skipProps steps over the anchor (`&a`) and tag (`!!str`) written before a
+// node: yaml.v3 places the node there, its text comes after them.
+func skipProps(c []byte, start int, n *yaml.Node) int {
+	if n.Anchor == "" && n.Style&yaml.TaggedStyle == 0 {
+		return start
+	}
+	p := start
+	for p < len(c) && (c[p] == '&' || c[p] == '!') {
+		for p < len(c) && !strings.ContainsRune(" \t\r\n,[]{}", rune(c[p])) {
+			p++
+		}
+		q := p
+		for q < len(c) && (c[q] == ' ' || c[q] == '\t') {
+			q++
+		}
+		// the node itself may start on the next line (an empty scalar does not)
+		for (n.Value != "" || n.Kind != yaml.ScalarNode) && q < len(c) && (c[q] == ' ' || c[q] == '\t' || c[q] == '\r' || c[q] == '\n') {
+			q++
+		}
+		p = q
+	}
+	if p > len(c) {
+		return len(c)
+	}
+	return p
+}
+
+// blockScalarSpan is the extent of a literal (`|`) or folded (`>`) scalar
+// whose indicator is at start: outer from the indicator, inner from the first
+// character of its content to the end of its last non-blank line (more
+// indented than the indicator's line), or empty right after the indicator's
+// line when it has no content.
+func blockScalarSpan(f *text.File, start int) scalarPos {
+	hl := f.LineOf(start)
+	he := f.LineEnd(hl)
+	indent := func(line []byte) int {
+		n := 0
+		for n < len(line) && line[n] == ' ' {
+			n++
+		}
+		return n
+	}
+	parent := indent(f.Line(hl))
+	in := text.Span{Start: he, End: he}
+	found := false
+	for l := hl + 1; l < f.LineCount(); l++ {
+		line := f.Line(l)
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		ind := indent(line)
+		if ind <= parent {
+			break
+		}
+		if !found {
+			in.Start = f.LineStart(l) + ind
+			found = true
+		}
+		e := f.LineEnd(l)
+		for e > in.Start && (f.Content[e-1] == ' ' || f.Content[e-1] == '\t') {
+			e--
+		}
+		in.End = e
+	}
+	return scalarPos{outer: text.Span{Start: start, End: in.End}, inner: in}
+}
+
 // seqSpan is a sequence's extent: `[` to past `]` for flow style, the first
 // `-` to the end of the last item for block style.
 func seqSpan(f *text.File, base int, n *yaml.Node) text.Span {
-	start := f.YAMLOffset(base, n.Line, n.Column)
 	c := f.Content
+	start := skipProps(c, f.YAMLOffset(base, n.Line, n.Column), n)
 	if n.Style&yaml.FlowStyle != 0 && start < len(c) && c[start] == '[' {
 		depth := 0
 		var q byte

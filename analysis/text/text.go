@@ -29,18 +29,61 @@ type Pos struct {
 type File struct {
 	Content []byte
 	lines   []int
+	// ylines are the starts of the lines yaml.v3 counts, when the content
+	// holds a break only YAML knows (NEL, U+2028, U+2029); nil otherwise,
+	// as the lines are then the same.
+	ylines []int
 }
 
-// New indexes content. Lines end at "\n"; a "\r" before it belongs to the line
-// break and is never part of a column count that matters.
+// New indexes content. Lines end at "\n", "\r\n" or a lone "\r", the line
+// ends of LSP, CommonMark and YAML alike; the break is never part of a column
+// count that matters.
 func New(content []byte) *File {
 	lines := make([]int, 1, 64)
+	yamlOnly := false
 	for i, b := range content {
-		if b == '\n' {
+		switch b {
+		case '\n':
 			lines = append(lines, i+1)
+		case '\r':
+			if i+1 == len(content) || content[i+1] != '\n' {
+				lines = append(lines, i+1)
+			}
+		case 0xC2, 0xE2:
+			yamlOnly = yamlOnly || yamlBreakLen(content[i:]) > 0
 		}
 	}
-	return &File{Content: content, lines: lines}
+	f := &File{Content: content, lines: lines}
+	if yamlOnly {
+		f.ylines = []int{0}
+		for i := 0; i < len(content); i++ {
+			switch c := content[i]; {
+			case c == '\r' && i+1 < len(content) && content[i+1] == '\n':
+				i++
+				f.ylines = append(f.ylines, i+1)
+			case c == '\n' || c == '\r':
+				f.ylines = append(f.ylines, i+1)
+			default:
+				if n := yamlBreakLen(content[i:]); n > 0 {
+					i += n - 1
+					f.ylines = append(f.ylines, i+1)
+				}
+			}
+		}
+	}
+	return f
+}
+
+// yamlBreakLen is the length of the line break YAML (but not LSP) sees at
+// the start of b: NEL, LINE SEPARATOR or PARAGRAPH SEPARATOR; else 0.
+func yamlBreakLen(b []byte) int {
+	switch {
+	case len(b) >= 2 && b[0] == 0xC2 && b[1] == 0x85:
+		return 2
+	case len(b) >= 3 && b[0] == 0xE2 && b[1] == 0x80 && (b[2] == 0xA8 || b[2] == 0xA9):
+		return 3
+	}
+	return 0
 }
 
 // LineCount is the number of lines (a trailing newline opens an empty last line).
@@ -65,8 +108,8 @@ func (f *File) LineEnd(line int) int {
 	if line >= len(f.lines)-1 {
 		return len(f.Content)
 	}
-	end := f.lines[line+1] - 1 // at '\n'
-	if end > f.lines[line] && f.Content[end-1] == '\r' {
+	end := f.lines[line+1] - 1 // at '\n' or a lone '\r'
+	if f.Content[end] == '\n' && end > f.lines[line] && f.Content[end-1] == '\r' {
 		end--
 	}
 	return end
@@ -99,19 +142,19 @@ func (f *File) Position(off int) Pos {
 	}
 	line := f.LineOf(off)
 	col := 0
-	b := f.Content[f.lines[line]:off]
-	for len(b) > 0 {
-		r, size := utf8.DecodeRune(b)
-		if r == utf8.RuneError && size <= 1 {
-			if len(b) >= 1 && !utf8.FullRune(b) {
-				break
-			}
-			col++
-			b = b[1:]
-			continue
+	// Decode the runes as Offset does, from the content itself: a rune that
+	// would run past off holds off; an invalid byte is one column.
+	for i := f.lines[line]; i < off; {
+		r, size := utf8.DecodeRune(f.Content[i:])
+		if i+size > off {
+			break
 		}
-		col += utf16Len(r)
-		b = b[size:]
+		if r == utf8.RuneError && size <= 1 {
+			col++
+		} else {
+			col += utf16Len(r)
+		}
+		i += size
 	}
 	return Pos{Line: line, Col: col}
 }
@@ -146,17 +189,39 @@ func (f *File) Offset(p Pos) int {
 }
 
 // YAMLOffset converts yaml.v3's 1-based line and 1-based rune column, counted
-// from base (the offset where the YAML text starts, which must be the start of
-// a line), to a byte offset in the file.
+// from base (the offset where the YAML text starts), to a byte offset in the
+// file. Lines are counted as yaml.v3 counts them, which also breaks lines at
+// NEL, U+2028 and U+2029. Lines and columns past the end are clamped.
 func (f *File) YAMLOffset(base, line, col int) int {
-	l := f.LineOf(base) + line - 1
-	off := f.LineStart(l)
-	if l == f.LineOf(base) {
-		off = base
+	starts := f.lines
+	if f.ylines != nil {
+		starts = f.ylines
 	}
-	end := f.LineEnd(l)
-	for c := 1; c < col && off < end; c++ {
-		_, size := utf8.DecodeRune(f.Content[off:end])
+	if base < 0 {
+		base = 0
+	}
+	if base > len(f.Content) {
+		base = len(f.Content)
+	}
+	first := sort.Search(len(starts), func(i int) bool { return starts[i] > base }) - 1
+	l := first + line - 1
+	var off int
+	switch {
+	case l == first:
+		off = base
+	case l < 0:
+		off = 0
+	case l >= len(starts):
+		return len(f.Content)
+	default:
+		off = starts[l]
+	}
+	c := f.Content
+	for n := 1; n < col && off < len(c); n++ {
+		if c[off] == '\n' || c[off] == '\r' || f.ylines != nil && yamlBreakLen(c[off:]) > 0 {
+			break
+		}
+		_, size := utf8.DecodeRune(c[off:])
 		off += size
 	}
 	return off

@@ -6,7 +6,6 @@ package workspace
 
 import (
 	"bytes"
-	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -105,14 +104,16 @@ func parseDoc(path, rel string, content []byte, version int32) *Doc {
 		d.Text = text.New(nil)
 		return d
 	}
+	// A skipped file's content is not kept: content[:0] would keep all of
+	// it (up to MaxFileSize) alive for as long as the snapshot lives.
 	if len(content) > MaxFileSize {
-		d.Skipped = fmt.Sprintf("file is %d MiB, larger than the %d MiB taskls reads; it was skipped", len(content)>>20, MaxFileSize>>20)
-		d.Text = text.New(content[:0])
+		d.Skipped = tooLarge(int64(len(content)))
+		d.Text = text.New(nil)
 		return d
 	}
 	if isBinary(content) {
 		d.Skipped = "file holds binary data (NUL bytes); it was skipped"
-		d.Text = text.New(content[:0])
+		d.Text = text.New(nil)
 		return d
 	}
 	d.Text = text.New(content)

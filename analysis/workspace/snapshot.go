@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -61,6 +62,9 @@ type Change struct {
 	Content []byte
 	Deleted bool
 	Version int32 // -1 for content read from disk
+	// Unreadable says why the file could not be read (see ReadChange): it
+	// is kept as a doc that was not read, as Load keeps it.
+	Unreadable string
 }
 
 // manifestIDs lists the IDs a manifest doc declares (or last declared).
@@ -418,6 +422,7 @@ func loadRoot(dir string) *Root {
 	r := &Root{Dir: dir, Docs: map[string]*Doc{}}
 	type job struct{ path, rel string }
 	var jobs []job
+	var folders []*Doc // folders that could not be read
 	var walk func(d string, depth int)
 	walk = func(d string, depth int) {
 		if depth > 16 {
@@ -425,6 +430,10 @@ func loadRoot(dir string) *Root {
 		}
 		ents, err := os.ReadDir(d)
 		if err != nil {
+			// its files are unknown: say so, rather than let every reference
+			// to their tasks look like a mistake
+			rel, _ := filepath.Rel(dir, d)
+			folders = append(folders, &Doc{Path: d, Rel: filepath.ToSlash(rel), Kind: KindOther, Version: -1, Text: text.New(nil), Skipped: "cannot read folder: " + err.Error()})
 			return
 		}
 		for _, e := range ents {
@@ -453,12 +462,12 @@ func loadRoot(dir string) *Root {
 		}
 		b, err := readFile(j.path)
 		if err != nil {
-			docs[i] = &Doc{Path: j.path, Rel: j.rel, Kind: classify(j.rel), Version: -1, Text: text.New(nil), Skipped: "cannot read file: " + err.Error()}
+			docs[i] = unreadDoc(j.path, j.rel, unreadReason(err))
 			return
 		}
 		docs[i] = parseDoc(j.path, j.rel, b, -1)
 	})
-	for _, d := range docs {
+	for _, d := range append(docs, folders...) {
 		r.Docs[d.Path] = d
 	}
 	r.index()
@@ -477,7 +486,7 @@ func readFile(path string) ([]byte, error) {
 		return nil, err
 	}
 	if st.Size() > MaxFileSize {
-		return make([]byte, MaxFileSize+1), nil // reported as too large, content unused
+		return nil, &TooLargeError{Size: st.Size()}
 	}
 	b := make([]byte, 0, st.Size()+1)
 	for {
@@ -486,11 +495,14 @@ func readFile(path string) ([]byte, error) {
 		}
 		n, err := f.Read(b[len(b):cap(b)])
 		b = b[:len(b)+n]
-		if err != nil {
+		if err == io.EOF {
 			break
 		}
+		if err != nil {
+			return nil, err // not the truncated content as if it were the file
+		}
 		if len(b) > MaxFileSize {
-			break
+			return nil, &TooLargeError{Size: int64(len(b))} // it grew while being read
 		}
 	}
 	return b, nil
@@ -545,16 +557,21 @@ func (s *Snapshot) Apply(changes []Change) *Snapshot {
 		changed[nr] = append(changed[nr], path)
 		if ch.Deleted {
 			delete(nr.Docs, path)
-			// a deleted folder: drop everything under it
+			// a deleted folder: drop everything under it (each is a change the
+			// index must see, even when a file takes the folder's place)
 			prefix := path + string(filepath.Separator)
 			for p := range nr.Docs {
 				if strings.HasPrefix(p, prefix) {
 					delete(nr.Docs, p)
+					changed[nr] = append(changed[nr], p)
 				}
 			}
 			continue
 		}
 		nd := parseDoc(path, rel, ch.Content, ch.Version)
+		if ch.Unreadable != "" {
+			nd = unreadDoc(path, rel, ch.Unreadable)
+		}
 		if nd.Kind == KindManifest && nd.Manifest != nil && nd.Manifest.Err != nil {
 			nd.StaleIDs = manifestIDs(nr.Docs[path])
 		}
@@ -617,6 +634,17 @@ func (r *Root) reindex(old *Root, paths []string) bool {
 	if len(paths) > 64 || old.Defs == nil {
 		return false
 	}
+	// a path changed twice in one batch (created, then written) is redone
+	// once: twice would define its task twice
+	seen := make(map[string]bool, len(paths))
+	uniq := make([]string, 0, len(paths))
+	for _, p := range paths {
+		if !seen[p] {
+			seen[p] = true
+			uniq = append(uniq, p)
+		}
+	}
+	paths = uniq
 	for _, p := range paths {
 		d, od := r.Docs[p], old.Docs[p]
 		for _, x := range []*Doc{d, od} {

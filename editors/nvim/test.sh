@@ -37,7 +37,7 @@ die() {
 
 [ -n "${TASKLS_BIN:-}" ] || die "TASKLS_BIN is not set: point it at the taskls binary to test, e.g.
   go build -o .build/taskls ./cmd/taskls && TASKLS_BIN=\$PWD/.build/taskls editors/nvim/test.sh"
-[ -f "$TASKLS_BIN" ] && [ -x "$TASKLS_BIN" ] || die "TASKLS_BIN=$TASKLS_BIN is not an executable file"
+{ [ -f "$TASKLS_BIN" ] && [ -x "$TASKLS_BIN" ]; } || die "TASKLS_BIN=$TASKLS_BIN is not an executable file"
 TASKLS_BIN=$(cd "$(dirname "$TASKLS_BIN")" && pwd)/$(basename "$TASKLS_BIN")
 BUILD=$(mkdir -p "${TASKLS_BUILD_DIR:-$ROOT/.build}" && cd "${TASKLS_BUILD_DIR:-$ROOT/.build}" && pwd)
 
@@ -45,7 +45,7 @@ SKIPPED=()
 # unavailable WHAT WHY: fails under CI=true, otherwise a loud skip.
 unavailable() {
   if [ "$CI" = true ]; then
-    die "$1 is not available ($2); CI=true, so this is an error, not a skip"
+    die "cannot run $1: $2 (CI=true, so this is an error, not a skip)"
   fi
   printf '\n!!! SKIPPING %s: %s (set CI=true to make this an error)\n' "$1" "$2" >&2
   SKIPPED+=("$1 ($2)")
@@ -67,9 +67,35 @@ apt_install() {
 
 # A scratch home, so that no user config, plugin or site folder takes part.
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/taskls-nvim.XXXXXX")
-trap 'rm -rf "$SCRATCH"' EXIT
+trap 'end_servers >/dev/null 2>&1; rm -rf "$SCRATCH"' EXIT
 mkdir -p "$SCRATCH/bin"
-ln -s "$TASKLS_BIN" "$SCRATCH/bin/taskls" # the configs run `taskls serve` from PATH
+# The configs run `taskls serve` from PATH. This taskls notes its pid (Neovim
+# starts servers detached, in a session of their own) and becomes the binary.
+cat >"$SCRATCH/bin/taskls" <<EOF
+#!/bin/sh
+echo \$\$ >>'$SCRATCH/server-pids'
+exec '$TASKLS_BIN' "\$@"
+EOF
+chmod +x "$SCRATCH/bin/taskls"
+# end_servers: ends the servers that outlived their Neovim (they should not)
+# and fails when there were any.
+end_servers() {
+  local pid left=0
+  [ -f "$SCRATCH/server-pids" ] || return 0
+  while read -r pid; do
+    for _ in 1 2 3 4 5 6 7 8 9 10; do # a server may take a moment to exit
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.2
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "not ok - taskls (pid $pid) still ran after its Neovim had exited: killed"
+      kill -KILL "$pid" 2>/dev/null || true
+      left=1
+    fi
+  done <"$SCRATCH/server-pids"
+  : >"$SCRATCH/server-pids"
+  return "$left"
+}
 export PATH="$SCRATCH/bin:$PATH"
 
 PASSED=0 FAILED=0 RUNS_FAILED=0
@@ -87,9 +113,11 @@ run() {
     cd "$ROOT"
     # run.lua has its own watchdog (90 s); this is the last resort
     exec timeout -k 5 150 "$nvim" --headless -u NONE -i NONE -n -c "luafile $HERE/test/run.lua" </dev/null
-  ) >"$log" 2>&1 || rc=$?
+  ) >"$log" 2>&1 &
+  wait $! || rc=$?
   [ -f "$result" ] || echo "not ok - no result file (nvim exited with $rc)" >"$result"
   sed -n '/^#/!p' "$result"
+  end_servers || { FAILED=$((FAILED + 1)); rc=${rc/#0/1}; }
   local p f
   p=$(grep -c '^ok ' "$result" || true)
   f=$(grep -c '^not ok ' "$result" || true)
@@ -105,7 +133,7 @@ run() {
     for lsplog in "$dir"/state/nvim/lsp.log "$dir"/cache/nvim/lsp.log; do
       if [ -f "$lsplog" ]; then
         printf '  -- end of %s (WARN/ERROR):\n' "${lsplog#"$dir"/}"
-        grep -E '^\[(WARN|ERROR)' "$lsplog" | cut -c1-400 | tail -n 20 | sed 's/^/     /'
+        { grep -E '^\[(WARN|ERROR)' "$lsplog" || true; } | cut -c1-400 | tail -n 20 | sed 's/^/     /'
       fi
     done
   fi
@@ -132,7 +160,7 @@ modes_for() {
   fi
 }
 
-echo "==> taskls: $TASKLS_BIN ($("$TASKLS_BIN" version 2>/dev/null || echo '?'))"
+echo "==> taskls: $TASKLS_BIN ($(timeout 10 "$TASKLS_BIN" version 2>/dev/null || echo "no version"))"
 
 # --- Debian's own Neovim ---------------------------------------------------
 OLD=${TASKLS_NVIM_OLD:-}
@@ -151,6 +179,8 @@ if [ -n "$OLD" ] && [ -x "$OLD" ]; then
   for mode in $(modes_for "$v"); do
     run "$OLD" "$mode"
   done
+elif [ -n "${TASKLS_NVIM_OLD:-}" ]; then
+  unavailable "the tests on Debian's Neovim" "TASKLS_NVIM_OLD=$TASKLS_NVIM_OLD is not executable"
 else
   unavailable "the tests on Debian's Neovim" "no nvim, and apt-get install neovim failed (needs root and apt)"
 fi
