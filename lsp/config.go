@@ -11,9 +11,9 @@ import (
 type settings struct {
 	Checks   map[string]string `json:"checks"`
 	Sections *struct {
-		MinCriteria  int      `json:"min_criteria"`
-		MinScenarios int      `json:"min_scenarios"`
-		MinRisks     int      `json:"min_risks"`
+		MinCriteria  *int     `json:"min_criteria"`
+		MinScenarios *int     `json:"min_scenarios"`
+		MinRisks     *int     `json:"min_risks"`
 		Required     []string `json:"required"`
 	} `json:"sections"`
 }

@@ -5,6 +5,8 @@ package check
 
 import (
 	"runtime"
+
+	"github.com/taskls/taskls/analysis/model"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -97,9 +99,10 @@ type Pass struct {
 
 // facts are graph facts several checks need, computed once per root.
 type facts struct {
-	mu   sync.Mutex
-	deps map[string][]string // what each known task depends on (depsOf)
-	docs []*workspace.Doc    // the root's docs in path order
+	mu    sync.Mutex
+	deps  map[string][]string // what each known task depends on (depsOf)
+	waits map[string][]string // deps and blocked_by: what each task waits for
+	docs  []*workspace.Doc    // the root's docs in path order
 }
 
 // deps is depsOf, cached for the run.
@@ -162,9 +165,9 @@ func All() []*Check {
 type Config struct {
 	Severity map[string]Severity
 
-	MinCriteria  int      // acceptance criteria a task needs (default 8)
-	MinScenarios int      // test scenarios (default 6)
-	MinRisks     int      // risks (default 4)
+	MinCriteria  *int     // acceptance criteria a task needs (nil: 8)
+	MinScenarios *int     // test scenarios (nil: 6)
+	MinRisks     *int     // risks (nil: 4)
 	Sections     []string // required sections (default: the generators' ten)
 }
 
@@ -180,22 +183,22 @@ var (
 )
 
 func (c *Config) minCriteria() int {
-	if c != nil && c.MinCriteria > 0 {
-		return c.MinCriteria
+	if c != nil && c.MinCriteria != nil {
+		return *c.MinCriteria
 	}
 	return DefaultMinCriteria
 }
 
 func (c *Config) minScenarios() int {
-	if c != nil && c.MinScenarios > 0 {
-		return c.MinScenarios
+	if c != nil && c.MinScenarios != nil {
+		return *c.MinScenarios
 	}
 	return DefaultMinScenarios
 }
 
 func (c *Config) minRisks() int {
-	if c != nil && c.MinRisks > 0 {
-		return c.MinRisks
+	if c != nil && c.MinRisks != nil {
+		return *c.MinRisks
 	}
 	return DefaultMinRisks
 }
@@ -325,4 +328,30 @@ func (p *Pass) docs() []*workspace.Doc {
 		return p.facts.docs
 	}
 	return sortedDocs(p.Root)
+}
+
+// waits is what a task waits for: its dependencies and its blocked_by list
+// (either makes it the inverse of a `blocks`), cached for the run.
+func (p *Pass) waits(id string) ([]string, bool) {
+	deps, ok := p.deps(id)
+	p.facts.mu.Lock()
+	defer p.facts.mu.Unlock()
+	if p.facts.waits == nil {
+		p.facts.waits = map[string][]string{}
+	}
+	if w, ok2 := p.facts.waits[id]; ok2 {
+		return w, ok
+	}
+	w := deps
+	var extra *model.List
+	if d := p.Root.Task(id); d != nil {
+		extra = listOf(d.Task, model.KindBlockedBy)
+	} else if e := p.Root.Entry(id); e != nil {
+		extra = e.BlockedBy
+	}
+	if extra != nil && len(extra.Items) > 0 {
+		w = append(append([]string(nil), deps...), ids(extra)...)
+	}
+	p.facts.waits[id] = w
+	return w, ok
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/taskls/taskls/analysis/taskfile"
 	"github.com/taskls/taskls/analysis/text"
 	"github.com/taskls/taskls/analysis/workspace"
 	"gopkg.in/yaml.v3"
@@ -58,7 +59,7 @@ func ParseConfigFile(f *text.File) (*Config, []ConfigProblem) {
 			line, _ = strconv.Atoi(m[1])
 			msg = m[2]
 		}
-		l := line - 1
+		l := taskfile.TabLine(f, line-1, msg)
 		return cfg, []ConfigProblem{{Span: text.Span{Start: f.LineStart(l), End: f.LineEnd(l)}, Message: "invalid YAML: " + msg}}
 	}
 	if len(doc.Content) == 0 {
@@ -108,13 +109,13 @@ func ParseConfigFile(f *text.File) (*Config, []ConfigProblem) {
 			}
 			for j := 0; j+1 < len(v.Content); j += 2 {
 				name, val := v.Content[j], v.Content[j+1]
-				num := func(dst *int) {
+				num := func(dst **int) {
 					n, err := strconv.Atoi(val.Value)
 					if err != nil || n < 0 || val.Kind != yaml.ScalarNode {
 						probs = append(probs, ConfigProblem{at(val), fmt.Sprintf("%s must be a whole number", name.Value)})
 						return
 					}
-					*dst = n
+					*dst = &n
 				}
 				switch name.Value {
 				case "min_criteria":
@@ -159,13 +160,13 @@ func Merge(base, over *Config) *Config {
 	for k, v := range over.Severity {
 		out.Severity[k] = v
 	}
-	if over.MinCriteria > 0 {
+	if over.MinCriteria != nil {
 		out.MinCriteria = over.MinCriteria
 	}
-	if over.MinScenarios > 0 {
+	if over.MinScenarios != nil {
 		out.MinScenarios = over.MinScenarios
 	}
-	if over.MinRisks > 0 {
+	if over.MinRisks != nil {
 		out.MinRisks = over.MinRisks
 	}
 	if over.Sections != nil {

@@ -40,6 +40,9 @@ var Sections = register(&Check{
 					have[sectionKey(s.Title)] = true
 				}
 			}
+			if (t.Style == taskfile.StylePureYAML || t.Style == taskfile.StyleHeadings) && depList(t) != nil {
+				have["dependencies"] = true // a field that is the section
+			}
 			var missing []string
 			for i, want := range p.Config.sections() {
 				if !have[wantKeys[i]] {

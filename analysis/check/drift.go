@@ -129,8 +129,8 @@ func respell(old string, quote bool, p int) string {
 }
 
 func driftDeps(p *Pass, m *workspace.Doc, e *manifest.Entry, d *workspace.Doc) {
-	if e.DependsOn == nil {
-		return
+	if e.DependsOn == nil || depList(d.Task) == nil {
+		return // one side does not say: nothing to compare
 	}
 	fd := fileDeps(d.Task)
 	md := ids(e.DependsOn)

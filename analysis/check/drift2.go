@@ -23,7 +23,7 @@ var BlocksInverse = register(&Check{
 		r := p.Root
 		dependents := map[string][]string{} // B -> tasks that depend on B
 		for _, id := range r.IDs {
-			deps, _ := p.deps(id)
+			deps, _ := p.waits(id)
 			for _, dep := range deps {
 				dependents[dep] = append(dependents[dep], id)
 			}
@@ -33,7 +33,7 @@ var BlocksInverse = register(&Check{
 				return
 			}
 			for _, it := range l.Items {
-				deps, known := p.deps(it.ID)
+				deps, known := p.waits(it.ID)
 				if !known || it.ID == owner || contains(deps, owner) {
 					continue
 				}
@@ -99,7 +99,7 @@ func plural(list []string) string {
 func appendToList(d *workspace.Doc, l *model.List, add []string, jsonList bool) Edit {
 	c := d.Text.Content
 	if jsonList || l.Style == '[' {
-		q := add
+		q := append([]string(nil), add...)
 		if jsonList {
 			q = make([]string, len(add))
 			for i, x := range add {
@@ -114,8 +114,14 @@ func appendToList(d *workspace.Doc, l *model.List, add []string, jsonList bool) 
 			return Edit{Path: d.Path, Span: l.Span, NewText: "[" + strings.Join(q, ", ") + "]"}
 		}
 		last := l.Items[len(l.Items)-1].Span.End
-		if jsonList {
-			last++ // the closing quote
+		if last < len(c) && (c[last] == '"' || c[last] == '\'') {
+			// a quoted item: insert after its closing quote, quoted alike
+			if !jsonList {
+				for i, x := range add {
+					q[i] = string(c[last]) + x + string(c[last])
+				}
+			}
+			last++
 		}
 		if last > end {
 			last = end
@@ -161,18 +167,20 @@ func graphEntries(m *workspace.Doc) []graphEntry {
 		g := graphEntry{id: ref.ID, key: ref}
 		out = append(out, g)
 	}
-	// attach each graph list to the last key before it (both are in
-	// source order)
-	k := -1
+	// attach each graph list to its node
+	at := map[string]int{}
+	for i := range out {
+		if _, ok := at[out[i].id]; !ok {
+			at[out[i].id] = i
+		}
+	}
 	for ; li < len(lists); li++ {
 		l := lists[li]
 		if l.Kind != model.KindGraphDependsOn && l.Kind != model.KindGraphBlocks {
 			continue
 		}
-		for k+1 < len(out) && out[k+1].key.Span.Start < l.Span.Start {
-			k++
-		}
-		if k < 0 {
+		k, ok := at[l.Owner]
+		if !ok || l.Owner == "" {
 			continue
 		}
 		if l.Kind == model.KindGraphDependsOn && out[k].dependsOn == nil {
@@ -269,7 +277,13 @@ var StaleCopy = register(&Check{
 			if len(defs) != 2 || defs[0].Doc.Area() == defs[1].Doc.Area() {
 				continue
 			}
+			// the copy in use: the one the manifest points at, else the one
+			// in completed/ (a stale copy is left behind in tasks/)
 			a, b := defs[0].Doc, defs[1].Doc
+			ua, ub := defs[0].Span, defs[1].Span
+			if e := r.Entry(id); (e == nil || (e.File.Value != a.Rel && e.File.Value != b.Rel)) && a.Area() != "completed" && b.Area() == "completed" {
+				a, b, ua, ub = b, a, ub, ua
+			}
 			var parts []string
 			if a.Task.StatusNorm != b.Task.StatusNorm {
 				parts = append(parts, fmt.Sprintf("status %s here, %s there", b.Task.Status, a.Task.Status))
@@ -281,8 +295,8 @@ var StaleCopy = register(&Check{
 			if len(parts) == 0 {
 				continue
 			}
-			p.Report(b, defs[1].Span, fmt.Sprintf("stale copy of %s: %s disagrees with %s (%s)", id, b.Rel, a.Rel, strings.Join(parts, "; ")),
-				Related{Path: a.Path, Span: defs[0].Span, Message: "the copy in use"})
+			p.Report(b, ub, fmt.Sprintf("stale copy of %s: %s disagrees with %s (%s)", id, b.Rel, a.Rel, strings.Join(parts, "; ")),
+				Related{Path: a.Path, Span: ua, Message: "the copy in use"})
 		}
 	},
 })
@@ -298,8 +312,8 @@ var Misplaced = register(&Check{
 		r := p.Root
 		usesCompleted := false
 		for _, d := range r.Docs {
-			if d.Area() == "completed" {
-				usesCompleted = true
+			if d.Area() == "completed" && d.IsTask() {
+				usesCompleted = true // reports alone do not make the convention
 				break
 			}
 		}
@@ -468,7 +482,13 @@ func newEntryFix(r *workspace.Root, d *workspace.Doc) (Fix, bool) {
 	t := d.Task
 	has := func(f bool) bool { return f }
 	var fields []string
-	fields = append(fields, `"id": `+jsonString(t.ID))
+	keyed := false
+	if _, ok := mapKeyStart(c, last.Span.Start); ok && last.IDSpan.Start < last.Span.Start {
+		keyed = true // an object map whose entries carry no id of their own
+	}
+	if !keyed {
+		fields = append(fields, `"id": `+jsonString(t.ID))
+	}
 	if has(last.Title.Present) {
 		fields = append(fields, `"title": `+jsonString(t.Title))
 	}
@@ -485,6 +505,40 @@ func newEntryFix(r *workspace.Root, d *workspace.Doc) (Fix, bool) {
 		fields = append(fields, `"`+last.DependsOn.Key+`": `+jsonIDList(fileDeps(t)))
 	}
 	text := ",\n" + indent + "{" + strings.Join(fields, ", ") + "}"
+	if key, ok := mapKeyStart(c, last.Span.Start); ok {
+		// tasks is an object map: a new member, keyed by the ID
+		ls := m.Text.LineStart(m.Text.LineOf(key))
+		indent = string(c[ls:key])
+		if strings.TrimSpace(indent) != "" {
+			indent = ""
+		}
+		text = ",\n" + indent + jsonString(t.ID) + ": {" + strings.Join(fields, ", ") + "}"
+	}
 	return Fix{Title: "Add " + t.ID + " to manifest.json", Preferred: true,
 		Edits: []Edit{{Path: m.Path, Span: spanAt(last.Span.End), NewText: text}}}, true
+}
+
+// mapKeyStart reports whether the value starting at off is the value of an
+// object member (`"T001": {...}`) and where that member's key starts.
+func mapKeyStart(c []byte, off int) (int, bool) {
+	i := off - 1
+	for i >= 0 && (c[i] == ' ' || c[i] == '\t' || c[i] == '\n' || c[i] == '\r') {
+		i--
+	}
+	if i < 0 || c[i] != ':' {
+		return 0, false
+	}
+	i--
+	for i >= 0 && (c[i] == ' ' || c[i] == '\t' || c[i] == '\n' || c[i] == '\r') {
+		i--
+	}
+	if i < 1 || c[i] != '"' {
+		return 0, false
+	}
+	for j := i - 1; j >= 0; j-- {
+		if c[j] == '"' && (j == 0 || c[j-1] != '\\') {
+			return j, true
+		}
+	}
+	return 0, false
 }

@@ -123,8 +123,16 @@ func NewTask(r *workspace.Root, cfg *Config, title string) (string, []Edit) {
 		if last.DependsOn != nil {
 			fields = append(fields, `"`+last.DependsOn.Key+`": []`)
 		}
-		edits = append(edits, Edit{Path: m.Path, Span: text.Span{Start: last.Span.End, End: last.Span.End},
-			NewText: ",\n" + indent + "{" + strings.Join(fields, ", ") + "}"})
+		entry := ",\n" + indent + "{" + strings.Join(fields, ", ") + "}"
+		if key, ok := mapKeyStart(c, last.Span.Start); ok {
+			ls := m.Text.LineStart(m.Text.LineOf(key))
+			indent = string(c[ls:key])
+			if strings.TrimSpace(indent) != "" {
+				indent = ""
+			}
+			entry = ",\n" + indent + jsonString(id) + ": {" + strings.Join(fields, ", ") + "}"
+		}
+		edits = append(edits, Edit{Path: m.Path, Span: text.Span{Start: last.Span.End, End: last.Span.End}, NewText: entry})
 		if st := m.Manifest.Stats; st != nil {
 			for _, mem := range st.Members {
 				k := strings.TrimSuffix(strings.TrimPrefix(strings.ToLower(mem.Key), "total_"), "_tasks")

@@ -30,7 +30,11 @@ var UnknownID = register(&Check{
 					continue
 				}
 				msg := "unknown task ID " + ref.ID
-				s := Suggest(r, ref.ID)
+				owner := ""
+				if d.IsTask() {
+					owner = d.Task.ID
+				}
+				s := Suggest(r, ref.ID, owner)
 				if s != "" {
 					msg += " (did you mean " + s + "?)"
 				}
@@ -53,20 +57,20 @@ var UnknownID = register(&Check{
 // Suggest returns the one known ID that id most likely meant: the same
 // number with other zero padding, else the only ID one edit away; "" when
 // there is no such ID or more than one.
-func Suggest(r *workspace.Root, id string) string {
+func Suggest(r *workspace.Root, id, owner string) string {
 	pre, dig := model.SplitID(id)
 	if pre != "" {
 		n := strings.TrimLeft(dig, "0")
 		for _, k := range r.IDs {
 			kp, kd := model.SplitID(k)
-			if strings.EqualFold(kp, pre) && strings.TrimLeft(kd, "0") == n && k != id {
+			if strings.EqualFold(kp, pre) && strings.TrimLeft(kd, "0") == n && k != id && k != owner {
 				return k
 			}
 		}
 	}
 	found := ""
 	for _, k := range r.IDs {
-		if oneEdit(id, k) {
+		if k != owner && oneEdit(id, k) {
 			if found != "" {
 				return ""
 			}

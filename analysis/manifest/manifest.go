@@ -156,8 +156,9 @@ func byStart(a, b *model.List) int { return a.Span.Start - b.Span.Start }
 
 // ctx is what a value's ancestors say about it.
 type ctx struct {
-	graph    bool // inside dependency_graph
-	deferred bool // an ancestor's key contains "deferred"
+	graph    bool   // inside dependency_graph
+	deferred bool   // an ancestor's key contains "deferred"
+	node     string // the dependency_graph node (task ID) above, if any
 }
 
 type builder struct {
@@ -322,15 +323,18 @@ func (b *builder) member(key string, keySpan text.Span, c ctx) *model.List {
 	case lk == "dependency_graph" && k == jsonpos.Object:
 		c.graph = true
 		b.d.Object(func(node string, nodeSpan text.Span) {
+			nc := c
+			nc.node = ""
 			if model.IsTaskID(node) {
 				b.refs.add(model.Ref{ID: node, Span: inner(nodeSpan), Kind: model.KindGraphKey})
+				nc.node = node
 			}
 			if k, _ := b.d.Peek(); k == jsonpos.Array && model.IsTaskID(node) {
 				// an adjacency list: the node's dependencies
-				b.list(node, model.KindGraphDependsOn, c)
+				b.list(node, model.KindGraphDependsOn, nc)
 				return
 			}
-			b.walk(c)
+			b.walk(nc)
 		})
 		return nil
 	case strings.HasPrefix(lk, "critical_path"):
@@ -376,6 +380,9 @@ func (b *builder) walk(c ctx) {
 // that are arrays are lists of the same kind; objects are walked.
 func (b *builder) list(key string, kind model.RefKind, c ctx) *model.List {
 	l := &model.List{Key: key, Kind: kind, Style: '['}
+	if c.graph {
+		l.Owner = c.node
+	}
 	b.lists.add(l)
 	anyString := kind != model.KindPhase && kind != model.KindDeferred
 	base := len(b.items)

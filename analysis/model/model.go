@@ -68,6 +68,9 @@ type List struct {
 	// heading-field comma list.
 	Style byte
 	Items []Ref
+	// Owner is the dependency_graph node a graph list belongs to ("" for
+	// other lists, and for lists under keys that are not task IDs).
+	Owner string
 }
 
 // Statuses known after normalisation.

@@ -163,6 +163,7 @@ func (t *Task) parseYAML(f *text.File, span text.Span, what string) {
 		if end := f.LineOf(span.End); l > end {
 			l = end
 		}
+		l = tabLine(f, l, f.LineOf(span.End), msg)
 		t.Problems = append(t.Problems, Problem{
 			Span:    lineSpan(f, l),
 			Message: "invalid YAML in " + what + ": " + msg,
@@ -593,3 +594,20 @@ func (s *fenceState) step(line []byte) bool {
 	}
 	return true
 }
+
+// tabLine moves a tab error to the line holding the tab: yaml.v3 names the
+// line before it.
+func tabLine(f *text.File, l, last int, msg string) int {
+	if !strings.Contains(msg, "tab character") {
+		return l
+	}
+	for k := l; k <= last && k < f.LineCount(); k++ {
+		if bytes.IndexByte(f.Line(k), '\t') >= 0 {
+			return k
+		}
+	}
+	return l
+}
+
+// TabLine is tabLine for other YAML files (taskls.yaml).
+func TabLine(f *text.File, l int, msg string) int { return tabLine(f, l, f.LineCount()-1, msg) }
