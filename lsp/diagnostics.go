@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 
 	"github.com/taskls/taskls/analysis/check"
 	"github.com/taskls/taskls/analysis/workspace"
@@ -22,6 +23,10 @@ type publisher struct {
 	mu      sync.Mutex
 
 	sent map[string]string // uri -> the JSON last published (worker only)
+
+	// published is the Seq of the newest snapshot whose diagnostics have all
+	// been published (tests wait for it to reach the current snapshot).
+	published atomic.Uint64
 
 	reopenMu sync.Mutex
 	reopened map[string]bool // uris just opened: publish even when unchanged
@@ -139,6 +144,7 @@ func (p *publisher) round() {
 			return
 		}
 		p.publish(snap, diags)
+		p.published.Store(snap.Seq)
 	}
 }
 
@@ -154,7 +160,7 @@ func (p *publisher) publishSome(snap *workspace.Snapshot, diags map[string][]che
 	}
 	for path := range only {
 		d := snap.Doc(path)
-		if d == nil || d.Kind == workspace.KindOther || d.Kind == workspace.KindNote {
+		if d == nil || d.Kind == workspace.KindOther {
 			continue
 		}
 		p.send(snap, d, diags[path], notify)
@@ -198,7 +204,9 @@ func (p *publisher) publish(snap *workspace.Snapshot, diags map[string][]check.D
 	}
 	seen := map[string]bool{}
 	for _, d := range snap.AllDocs() {
-		if d.Kind == workspace.KindOther || d.Kind == workspace.KindNote {
+		// notes too: context-budget reports on context/ files (a clean file
+		// never reported costs nothing, see send)
+		if d.Kind == workspace.KindOther {
 			continue
 		}
 		seen[pathToURI(d.Path)] = true

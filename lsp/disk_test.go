@@ -131,3 +131,24 @@ func TestDiskEventOnUnreadableFile(t *testing.T) {
 	}
 	waitMessages(t, c, uri(p), "cannot read file: open "+p+": permission denied")
 }
+
+// Diagnostics on notes are published: context-budget reports on context/
+// files, which the publisher skipped (it published task files, the
+// manifest, updates and metrics only), so the editor never showed what
+// `taskls check` prints.
+func TestNoteDiagnosticsPublished(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		".tasks/README.md":          "Context budgets: `project.md ~10 tokens`\n",
+		".tasks/context/project.md": strings.Repeat("word ", 100) + "\n",
+		".tasks/tasks/T001-a.md":    "---\nid: T001\n---\n",
+	})
+	c := sessionWith(t, dir, watchCaps, only("context-budget"))
+	got, err := c.WaitDiagnostics(uri(filepath.Join(dir, ".tasks/context/project.md")), func(ds []protocol.Diagnostic) bool { return len(ds) == 1 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0].Message != "context/project.md is about 126 tokens, over the README's budget of ~10" {
+		t.Errorf("got %s", dump(got))
+	}
+}

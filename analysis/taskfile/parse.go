@@ -259,7 +259,9 @@ func scalarSpan(f *text.File, base int, n *yaml.Node) scalarPos {
 	if start >= len(c) {
 		return scalarPos{outer: text.Span{Start: len(c), End: len(c)}, inner: text.Span{Start: len(c), End: len(c)}}
 	}
-	switch n.Style {
+	// a tag (`!!str "T001"`) adds its own bit to the scalar's style
+	style := n.Style &^ yaml.TaggedStyle
+	switch style {
 	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
 		q := c[start]
 		if q != '"' && q != '\'' {
@@ -295,7 +297,7 @@ func scalarSpan(f *text.File, base int, n *yaml.Node) scalarPos {
 		return scalarPos{outer: text.Span{Start: start, End: end}, inner: text.Span{Start: start, End: end}}
 	}
 	// A plain scalar folded over lines: its words go on over the next lines.
-	if words := strings.Fields(n.Value); len(words) > 1 && n.Style == 0 {
+	if words := strings.Fields(n.Value); len(words) > 1 && style == 0 {
 		var got []string
 		e := start
 		for l, from := f.LineOf(start), start; l < f.LineCount() && len(got) < len(words); l, from = l+1, f.LineStart(l+1) {

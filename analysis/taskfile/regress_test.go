@@ -83,6 +83,18 @@ criteria: 0/0
 `,
 		},
 		{
+			// a tag adds a bit to the scalar's style, so tagged values were
+			// not recognised as quoted, block or folded (found by fuzzing)
+			name: "tagged values",
+			src:  "---\nid: !!str \"T001\"\ntitle: !t a\n  b\nstatus: !!str |\n  pending\n---\n",
+			want: `style: front matter
+id: T001 at "T001"
+title: a b at "a\n  b"
+status: pending -> pending at "pending"
+criteria: 0/0
+`,
+		},
+		{
 			// an id of blanks is no id: the file name's ID is used (and
 			// missing-field says so), instead of a task with an empty ID
 			name: "blank id",
