@@ -45,6 +45,8 @@ type Server struct {
 	workDoneProgress bool          // the client shows $/progress
 	pullConfig       bool          // the client answers workspace/configuration
 	ready            chan struct{} // closed when the first index is in
+	indexing         bool          // the first index is being read
+	lateDisk         []string      // disk events that came in meanwhile
 	documentChanges  bool          // the client takes WorkspaceEdit.documentChanges
 
 	diagMu    sync.Mutex // guards the cache of diagnostics for code actions
@@ -393,6 +395,7 @@ func (s *Server) initialized(ctx *glsp.Context, _ *protocol.InitializedParams) (
 	ready := make(chan struct{})
 	s.mu.Lock()
 	s.ready = ready
+	s.indexing = true
 	s.mu.Unlock()
 	s.requestConfig(ctx.Call)
 	// The progress token is created by the client; indexing does not wait
@@ -421,6 +424,9 @@ func (s *Server) initialized(ctx *glsp.Context, _ *protocol.InitializedParams) (
 			// never leave requests waiting on an index that failed
 			if r := recover(); r != nil {
 				s.logf("panic while indexing: %v\n%s", r, debug.Stack())
+				s.mu.Lock()
+				s.indexing, s.lateDisk = false, nil
+				s.mu.Unlock()
 			}
 			closeReady.Do(func() { close(ready) })
 		}()
@@ -438,7 +444,13 @@ func (s *Server) initialized(ctx *glsp.Context, _ *protocol.InitializedParams) (
 		}
 		snap.Seq = s.snap.Seq + 1
 		s.snap = snap.Apply(changes)
+		late := s.lateDisk
+		s.lateDisk, s.indexing = nil, false
 		s.mu.Unlock()
+		if len(late) > 0 {
+			// files that changed on disk while the index was read
+			s.diskChanged(late)
+		}
 		msg := fmt.Sprintf("indexed %d tasks in %d .tasks folder(s) in %d ms", tasks, len(snap.Roots), time.Since(start).Milliseconds())
 		s.logf("%s", msg)
 		pmu.Lock()
@@ -553,6 +565,10 @@ func (s *Server) diskChanged(paths []string) {
 	open := make(map[string]bool, len(s.overlays))
 	for p := range s.overlays {
 		open[p] = true
+	}
+	if s.indexing {
+		// the first index is being read: read these again once it is in
+		s.lateDisk = append(s.lateDisk, paths...)
 	}
 	s.mu.Unlock()
 	for _, path := range paths {
