@@ -313,7 +313,7 @@ func TestCheckFix(t *testing.T) {
 	dir, manifest := workspace()
 	code, out, errs := runIn(t, dir, "check")
 	if code != 1 || !strings.Contains(out, "[manifest-drift]") {
-		t.Skipf("manifest-drift does not report this workspace (exit %d):\n%s%s", code, out, errs)
+		t.Fatalf("manifest-drift does not report this workspace (exit %d):\n%s%s", code, out, errs)
 	}
 	// text: the fix report, then what remains, on stdout.
 	code, out, errs = runIn(t, dir, "check", "--fix")
