@@ -261,6 +261,10 @@ async function runSession(server, ws, plan, o) {
       if (probe.progressEnd !== undefined) r.progressEnd = probe.progressEnd - tReady;
     }
     await idle();
+    if (server.startup) {
+      // every diagnostic published after the first index, against what faults.json expects
+      r.startupDiagnostics = [...client.diagnostics.values()].reduce((a, e) => a + e.diagnostics.length, 0);
+    }
 
     const docs = new Map(); // file -> {uri, text, version}
     const open = async (task) => {
@@ -392,6 +396,8 @@ function aggregate(runs) {
   out.completionIncomplete = runs.reduce((a, r) => a + r.completionIncomplete, 0);
   const ff = runs.map((r) => r.faultFilesPublished).filter((x) => x !== undefined);
   if (ff.length) out.faultFilesPublished = Math.min(...ff);
+  const sd = runs.map((r) => r.startupDiagnostics).filter((x) => x !== undefined);
+  if (sd.length) out.startupDiagnostics = { min: Math.min(...sd), max: Math.max(...sd) };
   out.timeouts = runs.flatMap((r) => r.timeouts);
   out.errors = runs.flatMap((r) => r.errors);
   return out;
@@ -441,6 +447,10 @@ function render(result) {
   const notes = [];
   notes.push(`answered (non-empty) taskls: ${Object.entries(taskls.answered).map(([k, v]) => `${k} ${v}`).join(', ')}; completion items median ${taskls.completionItems.median ?? 'n/a'}, isIncomplete ${taskls.completionIncomplete} times`);
   if (taskls.faultFilesPublished !== undefined) notes.push(`files with injected faults that got diagnostics: ${taskls.faultFilesPublished}/${meta.faultFiles} (fewest in a run)`);
+  if (taskls.startupDiagnostics) {
+    const { min, max } = taskls.startupDiagnostics;
+    notes.push(`diagnostics published after the first index: ${min === max ? min : `${min}-${max}`} (faults.json lists ${meta.faults})`);
+  }
   if (taskls.timeouts.length) notes.push(`taskls timeouts: ${[...new Set(taskls.timeouts)].join('; ')}`);
   if (taskls.errors.length) notes.push(`taskls errors: ${[...new Set(taskls.errors)].slice(0, 5).join('; ')}`);
   if (ylsOn) {
@@ -483,6 +493,7 @@ async function main() {
       tasks: ws.tasks.length,
       files: countFiles(ws.tasksDir),
       faultFiles: ws.faultFiles.size,
+      faults: ws.faultCount,
       runs: o.runs,
       requestsPerKind: o.requests,
       seed: o.seed,

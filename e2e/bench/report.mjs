@@ -82,9 +82,9 @@ function main() {
     const extra = s?.progressEnd?.n ? `; server: \`$/progress\` end ${ms(s.progressEnd.median)}, first diagnostics ${ms(s.firstDiag.median)}` : '';
     rows.push([`cold index, ${label} tasks`, `<= ${ms(goal)}`, ...(g ? [`${ms(g.ms)} (BenchmarkColdIndex, median of ${g.n})${extra}`, verdict(g.ms, goal)] : notRun(n === 50000 ? 'not run (BENCH_50K=1 runs it)' : 'not run'))]);
   }
-  const s10 = server(10000)?.taskls;
-  const sAny = s10 ?? server(Math.max(0, ...o.server.keys()))?.taskls;
-  const at = (s) => (s === s10 ? '10k' : 'largest size run');
+  const latencySize = server(10000) ? 10000 : Math.max(0, ...o.server.keys());
+  const sAny = server(latencySize)?.taskls;
+  const at = () => (latencySize === 10000 ? '10k' : `at ${latencySize} tasks`);
   const latency = (label, goal, key, field, extraFn) => {
     const s = sAny?.[key];
     if (!s?.n) {
@@ -124,6 +124,15 @@ function main() {
     else rows.push(['`taskls check` on 10k, whole process', '<= 1.00 s', ...notRun('not run')]);
   }
   console.log(table(['target', 'goal', 'measured', 'met'], rows));
+  // recall and precision of the first index, against faults.json
+  const found = [...o.server.keys()].sort((a, b) => a - b).map((n) => [n, server(n)]).filter(([, r]) => r?.taskls?.startupDiagnostics);
+  if (found.length) {
+    console.log('');
+    for (const [n, r] of found) {
+      const { min, max } = r.taskls.startupDiagnostics;
+      console.log(`- ${n} tasks: files with injected faults that got diagnostics ${r.taskls.faultFilesPublished}/${r.meta.faultFiles}; diagnostics after the first index ${min === max ? min : `${min}-${max}`}, faults.json lists ${r.meta.faults}.`);
+    }
+  }
 
   // the in-process counterparts, for reading the server's numbers
   if (go.size) {

@@ -1,7 +1,7 @@
 // Reads a generated workspace (internal/gen) to find what the benchmark
 // needs: task files, the IDs of their dependency lists with LSP positions,
 // and pairs (task, dependent) whose edit makes a cycle through both files.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
 const LIST_KEY = /^(\s*)(dependencies|depends_on)\s*:\s*(.*?)\s*$/;
@@ -67,16 +67,34 @@ export class Workspace {
     // faults.json (written with -faults): files that must get diagnostics
     this.faultFiles = new Set();
     this.faultIds = new Set();
+    this.faultCount = 0;
     const faultsPath = path.join(this.dir, 'faults.json');
     this.hasFaults = existsSync(faultsPath);
     if (this.hasFaults) {
-      for (const f of JSON.parse(readFileSync(faultsPath, 'utf8'))) {
+      const faults = JSON.parse(readFileSync(faultsPath, 'utf8'));
+      this.faultCount = faults.length;
+      for (const f of faults) {
         this.faultFiles.add(path.join(this.dir, f.file));
         this.faultIds.add(f.id);
         for (const id of String(f.message).match(ID) ?? []) this.faultIds.add(id);
       }
     }
     this.textCache = new Map();
+    // how many files of tasks/ and completed/ name each ID (a task moved to
+    // completed/ may have left a copy in tasks/)
+    this.filesOf = new Map();
+    for (const area of ['tasks', 'completed']) {
+      let names = [];
+      try {
+        names = readdirSync(path.join(this.tasksDir, area));
+      } catch {
+        continue;
+      }
+      for (const name of names) {
+        const id = /^[A-Za-z][A-Za-z0-9_]*?-?\d+/.exec(name)?.[0];
+        if (id) this.filesOf.set(id, (this.filesOf.get(id) ?? 0) + 1);
+      }
+    }
   }
 
   text(file) {
@@ -112,17 +130,18 @@ export class Workspace {
    * editPairs picks up to n pairs {task, dependent} with no injected fault
    * near them: the task's file has a flow dependency list (the edit adds the
    * dependent before its `]`, making a cycle through both files) and the
-   * dependent's file lists the task.
+   * dependent's file lists the task. Tasks with a second file (a copy left in
+   * tasks/) are left out: which copy counts depends on the manifest.
    */
   editPairs(rand, n, exclude = new Set()) {
     const out = [];
     const used = new Set(exclude);
     for (const t of rand.shuffle(this.tasks)) {
       if (out.length >= n) break;
-      if (used.has(t.id) || this.faultIds.has(t.id)) continue;
+      if (used.has(t.id) || this.faultIds.has(t.id) || (this.filesOf.get(t.id) ?? 0) > 1) continue;
       const flow = this.lists(t).find((l) => l.flow && l.items.length > 0);
       if (!flow) continue;
-      const deps = (this.dependents.get(t.id) ?? []).filter((d) => !this.faultIds.has(d) && !used.has(d) && d !== t.id);
+      const deps = (this.dependents.get(t.id) ?? []).filter((d) => !this.faultIds.has(d) && !used.has(d) && d !== t.id && (this.filesOf.get(d) ?? 0) <= 1);
       for (const d of deps) {
         const dt = this.byId.get(d);
         if (!dt || !this.lists(dt).some((l) => l.items.some((it) => it.id === t.id))) continue;
