@@ -84,6 +84,8 @@ const (
 // AllStatuses lists the normalised statuses in their natural order.
 var AllStatuses = []string{StatusPending, StatusInProgress, StatusCompleted, StatusBlocked}
 
+var statusSep = strings.NewReplacer("-", "_", " ", "_")
+
 // NormStatus maps a loosely written status ("Completed", "complete", "done",
 // "In Progress", "in-progress", "todo") to one of the four statuses. ok is
 // false when the value means nothing known.
@@ -94,7 +96,7 @@ func NormStatus(raw string) (string, bool) {
 		s = strings.TrimSpace(s[:i])
 	}
 	s = strings.Trim(s, "✅❌🚧⏳🔄 *_`\"'")
-	s = strings.NewReplacer("-", "_", " ", "_").Replace(s)
+	s = statusSep.Replace(s)
 	switch s {
 	case "pending", "todo", "to_do", "open", "not_started", "planned", "new", "ready", "backlog":
 		return StatusPending, true
