@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/taskls/taskls/analysis/manifest"
 	"github.com/taskls/taskls/analysis/model"
@@ -36,6 +37,24 @@ type Root struct {
 	IDs      []string             // every known ID, sorted
 	prefixes map[string]bool
 	minDig   int
+
+	memo sync.Map // key -> *memoEntry: values derived from this root (see Memo)
+}
+
+type memoEntry struct {
+	once sync.Once
+	v    any
+}
+
+// Memo returns the value build gives for key, building it once per root:
+// a root never changes, so anything derived from it alone (a search index,
+// a graph) can be kept with it and dies with it. Concurrent callers wait
+// for the one build.
+func (r *Root) Memo(key any, build func() any) any {
+	e, _ := r.memo.LoadOrStore(key, &memoEntry{})
+	m := e.(*memoEntry)
+	m.once.Do(func() { m.v = build() })
+	return m.v
 }
 
 // Def is a task file's definition of a task.
