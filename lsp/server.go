@@ -191,7 +191,11 @@ func affected(old, next *workspace.Snapshot, changes []workspace.Change) []strin
 				continue
 			}
 			for _, l := range r.RefsTo[d.Task.ID] {
-				add(l.Doc.Path)
+				// not manifest.json: its checks go over the whole manifest,
+				// so it waits for the full pass (unless it was edited)
+				if l.Doc.Kind != workspace.KindManifest {
+					add(l.Doc.Path)
+				}
 			}
 			for _, def := range r.Defs[d.Task.ID] {
 				add(def.Doc.Path)

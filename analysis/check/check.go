@@ -100,25 +100,132 @@ type Pass struct {
 // facts are graph facts several checks need, computed once per root.
 type facts struct {
 	mu    sync.Mutex
-	deps  map[string][]string // what each known task depends on (depsOf)
+	deps  map[string]depsFact // what each known task depends on (depsOf), filled on demand
 	waits map[string][]string // deps and blocked_by: what each task waits for
-	docs  []*workspace.Doc    // the root's docs in path order
+	docs  []*workspace.Doc    // the root's docs in path order (only those asked for, see only)
+
+	// only, when not nil, is the set of files a quick run reports on
+	// (RunFiles): checks then look at the tasks those files define and their
+	// neighbours, not at the whole graph.
+	only      map[string]bool
+	narrow    bool // only is set and does not hold manifest.json: a focused run
+	focusOnce sync.Once
+	focus     []string // see (*Pass).ids
+
+	dependentsOnce sync.Once
+	dependents     map[string][]string // full runs: B -> tasks that wait for B
+}
+
+type depsFact struct {
+	deps  []string
+	known bool
 }
 
 // deps is depsOf, cached for the run.
 func (p *Pass) deps(id string) ([]string, bool) {
 	p.facts.mu.Lock()
-	defer p.facts.mu.Unlock()
+	if f, ok := p.facts.deps[id]; ok {
+		p.facts.mu.Unlock()
+		return f.deps, f.known
+	}
+	p.facts.mu.Unlock()
+	d, ok := depsOf(p.Root, id)
+	p.facts.mu.Lock()
 	if p.facts.deps == nil {
-		p.facts.deps = make(map[string][]string, len(p.Root.IDs))
-		for _, x := range p.Root.IDs {
-			if d, ok := depsOf(p.Root, x); ok {
-				p.facts.deps[x] = d
+		p.facts.deps = map[string]depsFact{}
+	}
+	p.facts.deps[id] = depsFact{d, ok}
+	p.facts.mu.Unlock()
+	return d, ok
+}
+
+// wants reports whether the run reports on doc (a quick run reports on the
+// files asked for only): checks skip work whose findings would be dropped.
+func (p *Pass) wants(doc *workspace.Doc) bool {
+	return p.facts == nil || p.facts.only == nil || doc != nil && p.facts.only[doc.Path]
+}
+
+// ids returns the task IDs a check that goes task by task must look at, in
+// order: every known ID in a full run; in a quick run, the IDs defined by
+// the files asked for (what such checks report lands on the defining
+// files). With manifest.json among the files, every ID (the manifest's
+// checks are whole-manifest anyway).
+func (p *Pass) ids() []string {
+	if p.facts == nil || !p.facts.narrow {
+		return p.Root.IDs
+	}
+	p.facts.focusOnce.Do(func() {
+		r := p.Root
+		seen := map[string]bool{}
+		for _, d := range p.facts.docs {
+			if d.Kind != workspace.KindTask || d.Task == nil || d.Task.ID == "" || seen[d.Task.ID] {
+				continue
+			}
+			if _, ok := r.Defs[d.Task.ID]; ok {
+				seen[d.Task.ID] = true
+				p.facts.focus = append(p.facts.focus, d.Task.ID)
+			}
+		}
+		sort.Strings(p.facts.focus)
+	})
+	return p.facts.focus
+}
+
+// dependents returns the tasks that wait for id (depend on it or are
+// blocked by it), in ID order.
+func (p *Pass) dependents(id string) []string {
+	if !p.facts.narrow {
+		p.facts.dependentsOnce.Do(func() {
+			m := map[string][]string{}
+			for _, x := range p.Root.IDs {
+				ws, _ := p.waits(x)
+				for _, w := range ws {
+					m[w] = append(m[w], x)
+				}
+			}
+			p.facts.dependents = m
+		})
+		return p.facts.dependents[id]
+	}
+	// a quick run: the candidates are the tasks whose files or manifest
+	// entries name id
+	r := p.Root
+	cand := map[string]bool{}
+	for _, l := range r.RefsTo[id] {
+		if l.Doc.IsTask() {
+			cand[l.Doc.Task.ID] = true
+		}
+	}
+	if m := r.Manifest; m != nil && m.Manifest != nil {
+		for _, e := range m.Manifest.Entries {
+			for _, l := range []*model.List{e.DependsOn, e.BlockedBy} {
+				if l == nil {
+					continue
+				}
+				for _, it := range l.Items {
+					if it.ID == id {
+						cand[e.ID] = true
+					}
+				}
 			}
 		}
 	}
-	d, ok := p.facts.deps[id]
-	return d, ok
+	var out []string
+	for x := range cand {
+		if _, known := r.Defs[x]; !known {
+			if _, known = r.Entries[x]; !known {
+				continue
+			}
+		}
+		ws, _ := p.waits(x)
+		for _, w := range ws {
+			if w == id {
+				out = append(out, x) // as often as the full run counts it
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Report records a diagnostic at span of doc with the check's severity.
@@ -244,17 +351,18 @@ func run(s *workspace.Snapshot, cfg *Config, only map[string]bool) map[string][]
 	for _, r := range s.Roots {
 		_, fileCfg, _ := rootConfig(r)
 		rc := Merge(fileCfg, cfg)
-		docs := sortedDocs(r)
-		if only != nil {
-			var some []*workspace.Doc
-			for _, d := range docs {
-				if only[d.Path] {
-					some = append(some, d)
+		var docs []*workspace.Doc
+		if only == nil {
+			docs = sortedDocs(r)
+		} else {
+			for p := range only {
+				if d := r.Docs[p]; d != nil {
+					docs = append(docs, d)
 				}
 			}
-			docs = some
+			sort.Slice(docs, func(i, j int) bool { return docs[i].Path < docs[j].Path })
 		}
-		shared := &facts{docs: docs}
+		shared := &facts{docs: docs, only: only, narrow: only != nil && (r.Manifest == nil || !only[r.Manifest.Path])}
 		for _, c := range All() {
 			sev := c.Severity
 			if rc != nil {

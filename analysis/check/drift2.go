@@ -21,13 +21,6 @@ var BlocksInverse = register(&Check{
 	Severity: Warning,
 	Run: func(p *Pass) {
 		r := p.Root
-		dependents := map[string][]string{} // B -> tasks that depend on B
-		for _, id := range r.IDs {
-			deps, _ := p.waits(id)
-			for _, dep := range deps {
-				dependents[dep] = append(dependents[dep], id)
-			}
-		}
 		check := func(doc *workspace.Doc, owner string, l *model.List, where string, fix func(missing []string) []Fix) {
 			if l == nil {
 				return
@@ -44,7 +37,7 @@ var BlocksInverse = register(&Check{
 			for _, it := range l.Items {
 				have[it.ID] = true
 			}
-			for _, dep := range dependents[owner] {
+			for _, dep := range p.dependents(owner) {
 				if dep != owner && !have[dep] {
 					missing = append(missing, dep)
 				}
@@ -56,8 +49,8 @@ var BlocksInverse = register(&Check{
 				}
 			}
 		}
-		for _, id := range r.IDs {
-			if d := r.Task(id); d != nil {
+		for _, id := range p.ids() {
+			if d := r.Task(id); d != nil && p.wants(d) {
 				l := listOf(d.Task, model.KindBlocks)
 				check(d, id, l, "the blocks list of "+id, func(missing []string) []Fix {
 					return []Fix{{Title: "Add " + strings.Join(missing, ", ") + " to the blocks list of " + id, Preferred: true,
@@ -66,7 +59,7 @@ var BlocksInverse = register(&Check{
 			}
 		}
 		m := r.Manifest
-		if m == nil || m.Manifest == nil {
+		if m == nil || m.Manifest == nil || !p.wants(m) {
 			return
 		}
 		for _, e := range m.Manifest.Entries {
@@ -246,7 +239,7 @@ var NotInManifest = register(&Check{
 		if m == nil || m.Manifest == nil || m.Manifest.Err != nil {
 			return
 		}
-		for _, id := range r.IDs {
+		for _, id := range p.ids() {
 			defs := r.Defs[id]
 			if len(defs) == 0 || len(r.Entries[id]) > 0 {
 				continue
@@ -272,7 +265,7 @@ var StaleCopy = register(&Check{
 	Severity: Warning,
 	Run: func(p *Pass) {
 		r := p.Root
-		for _, id := range r.IDs {
+		for _, id := range p.ids() {
 			defs := r.Defs[id]
 			if len(defs) != 2 || defs[0].Doc.Area() == defs[1].Doc.Area() {
 				continue
@@ -317,7 +310,7 @@ var Misplaced = register(&Check{
 				break
 			}
 		}
-		for _, id := range r.IDs {
+		for _, id := range p.ids() {
 			defs := r.Defs[id]
 			if len(defs) != 1 {
 				continue // copies are the stale-copy check's business

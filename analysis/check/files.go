@@ -18,7 +18,7 @@ var DuplicateID = register(&Check{
 	Severity: Error,
 	Run: func(p *Pass) {
 		r := p.Root
-		for _, id := range r.IDs {
+		for _, id := range p.ids() {
 			defs := r.Defs[id]
 			if len(defs) < 2 {
 				continue
@@ -61,7 +61,7 @@ var DuplicateID = register(&Check{
 				p.Report(d.Doc, d.Span, "task ID "+id+" is also defined in "+strings.Join(names, ", "), rel...)
 			}
 		}
-		if m := r.Manifest; m != nil && m.Manifest != nil {
+		if m := r.Manifest; m != nil && m.Manifest != nil && p.wants(m) {
 			for _, id := range r.IDs {
 				es := r.Entries[id]
 				for i, e := range es {
@@ -85,9 +85,10 @@ var DuplicateID = register(&Check{
 // `.tasks/` folder. When a file of the same task exists elsewhere (moved to
 // completed/, renamed), the message says where.
 var MissingFile = register(&Check{
-	Name:     "missing-file",
-	Title:    "a manifest entry whose file does not exist",
-	Severity: Warning,
+	ManifestOnly: true,
+	Name:         "missing-file",
+	Title:        "a manifest entry whose file does not exist",
+	Severity:     Warning,
 	Run: func(p *Pass) {
 		r := p.Root
 		m := r.Manifest

@@ -3,6 +3,7 @@ package check
 import (
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/taskls/taskls/analysis/model"
 	"github.com/taskls/taskls/analysis/workspace"
@@ -37,7 +38,7 @@ var SelfDependency = register(&Check{
 			}
 		}
 		m := r.Manifest
-		if m == nil || m.Manifest == nil {
+		if m == nil || m.Manifest == nil || !p.wants(m) {
 			return
 		}
 		for _, e := range m.Manifest.Entries {
@@ -89,6 +90,10 @@ var Cycle = register(&Check{
 	Severity: Error,
 	Run: func(p *Pass) {
 		r := p.Root
+		if p.facts != nil && p.facts.narrow {
+			cyclesThrough(p)
+			return
+		}
 		var files []edge
 		ids := make([]string, 0, len(r.Defs))
 		for id := range r.Defs {
@@ -121,6 +126,161 @@ var Cycle = register(&Check{
 		}
 	},
 })
+
+// fileGraph is the task files' dependency graph (dependencies and
+// blocked_by of each task's preferred file, self-edges left out) over the
+// indexes of Root.IDs, built once per root.
+type fileGraph struct {
+	idx map[string]int32
+	out [][]int32
+}
+
+type fileGraphKey struct{}
+
+// graphCache keeps the last graphs built, by workspace.Root.GraphGen: an
+// edit that leaves every dependency list alone reuses the graph.
+var graphCache struct {
+	sync.Mutex
+	gen [2]uint64
+	g   [2]*fileGraph
+	n   int
+}
+
+func graphOf(r *workspace.Root) *fileGraph {
+	return r.Memo(fileGraphKey{}, func() any {
+		gen := r.GraphGen()
+		graphCache.Lock()
+		for i, x := range graphCache.gen {
+			if gen != 0 && x == gen && len(graphCache.g[i].out) == len(r.IDs) {
+				g := graphCache.g[i]
+				graphCache.Unlock()
+				return g
+			}
+		}
+		graphCache.Unlock()
+		g := buildGraph(r)
+		if gen != 0 {
+			graphCache.Lock()
+			i := graphCache.n % len(graphCache.gen)
+			graphCache.gen[i], graphCache.g[i] = gen, g
+			graphCache.n++
+			graphCache.Unlock()
+		}
+		return g
+	}).(*fileGraph)
+}
+
+func buildGraph(r *workspace.Root) *fileGraph {
+	{
+		g := &fileGraph{idx: make(map[string]int32, len(r.IDs)), out: make([][]int32, len(r.IDs))}
+		for i, id := range r.IDs {
+			g.idx[id] = int32(i)
+		}
+		for i, id := range r.IDs {
+			d := r.Task(id)
+			if d == nil {
+				continue
+			}
+			for _, l := range d.Task.Lists {
+				if l.Kind != model.KindDependency && l.Kind != model.KindBlockedBy {
+					continue
+				}
+				for _, it := range l.Items {
+					if j, ok := g.idx[it.ID]; ok && it.ID != id {
+						g.out[i] = append(g.out[i], j)
+					}
+				}
+			}
+		}
+		return g
+	}
+}
+
+// cyclesThrough is the cycle check of a quick run: only the edges written
+// in the files asked for, each judged by a walk from its target. It reports
+// what the whole-graph run reports on those files, paths included: a
+// shortest path from the target back to the task lies inside their
+// component, and the walk visits the component in the same order.
+func cyclesThrough(p *Pass) {
+	r := p.Root
+	var g *fileGraph
+	var mark []uint32 // mark[v] == epoch: v seen in this walk
+	var epoch uint32
+	var stack []int32
+	for _, x := range p.ids() {
+		d := r.Task(x)
+		if d == nil || !p.wants(d) {
+			continue
+		}
+		if g == nil {
+			g = graphOf(r)
+			mark = make([]uint32, len(g.out))
+		}
+		xi := g.idx[x]
+		// is x on a cycle at all? (the usual answer, no, costs one walk)
+		epoch++
+		stack = append(stack[:0], xi)
+		onCycle := false
+	walk:
+		for len(stack) > 0 {
+			v := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			for _, w := range g.out[v] {
+				if w == xi {
+					onCycle = true
+					break walk
+				}
+				if mark[w] != epoch {
+					mark[w] = epoch
+					stack = append(stack, w)
+				}
+			}
+		}
+		if !onCycle {
+			continue
+		}
+		for _, l := range d.Task.Lists {
+			if l.Kind != model.KindDependency && l.Kind != model.KindBlockedBy {
+				continue
+			}
+			for _, e := range l.Items {
+				yi, ok := g.idx[e.ID]
+				if !ok || e.ID == x {
+					continue
+				}
+				// breadth first from the target back to x
+				prev := map[int32]int32{yi: -1}
+				queue := []int32{yi}
+				found := false
+				for len(queue) > 0 && !found {
+					v := queue[0]
+					queue = queue[1:]
+					if v == xi {
+						found = true
+						break
+					}
+					for _, w := range g.out[v] {
+						if _, ok := prev[w]; !ok {
+							prev[w] = v
+							queue = append(queue, w)
+						}
+					}
+				}
+				if !found {
+					continue
+				}
+				var path []string
+				for v := xi; v != -1; v = prev[v] {
+					path = append([]string{r.IDs[v]}, path...)
+					if v == yi {
+						break
+					}
+				}
+				p.Report(d, e.Span, "dependency cycle: "+x+" -> "+strings.Join(path, " -> "))
+			}
+		}
+	}
+}
 
 func reportCycles(p *Pass, edges []edge) {
 	adj := map[string][]string{}

@@ -24,7 +24,7 @@ var StatusValue = register(&Check{
 				p.Report(d, d.Task.StatusSpan, fmt.Sprintf("unknown status %q (want one of %s)", d.Task.Status, strings.Join(model.AllStatuses, ", ")))
 			}
 		}
-		if m := r.Manifest; m != nil && m.Manifest != nil {
+		if m := r.Manifest; m != nil && m.Manifest != nil && p.wants(m) {
 			for _, e := range m.Manifest.Entries {
 				if _, ok := model.NormStatus(e.Status.Value); e.Status.Present && !ok {
 					p.Report(m, inner(e.Status.Span, m.Text.Content), fmt.Sprintf("unknown status %q (want one of %s)", e.Status.Value, strings.Join(model.AllStatuses, ", ")))
@@ -47,7 +47,7 @@ var PriorityValue = register(&Check{
 				p.Report(d, d.Task.PrioritySpan, fmt.Sprintf("unknown priority %q (want P0-P4 or 0-4)", d.Task.Priority))
 			}
 		}
-		if m := r.Manifest; m != nil && m.Manifest != nil {
+		if m := r.Manifest; m != nil && m.Manifest != nil && p.wants(m) {
 			for _, e := range m.Manifest.Entries {
 				if _, ok := model.NormPriority(e.Priority.Value); e.Priority.Present && !ok {
 					p.Report(m, inner(e.Priority.Span, m.Text.Content), fmt.Sprintf("unknown priority %q (want P0-P4 or 0-4)", e.Priority.Value))
@@ -130,7 +130,7 @@ var DoneBeforeDeps = register(&Check{
 	Severity: Warning,
 	Run: func(p *Pass) {
 		r := p.Root
-		for _, id := range r.IDs {
+		for _, id := range p.ids() {
 			d := r.Task(id)
 			if d == nil {
 				continue

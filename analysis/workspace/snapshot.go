@@ -5,9 +5,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/taskls/taskls/analysis/manifest"
 	"github.com/taskls/taskls/analysis/model"
@@ -39,6 +41,47 @@ type Root struct {
 	minDig   int
 
 	memo sync.Map // key -> *memoEntry: values derived from this root (see Memo)
+
+	graphGen uint64 // see GraphGen
+}
+
+var graphGens atomic.Uint64
+
+// GraphGen numbers the root's task graph: two roots with the same number
+// have the same IDs (Root.IDs), the same preferred file for each, and the
+// same dependencies and blocked_by in those files, so facts about that
+// graph computed on one hold for the other. An edit that leaves the lists
+// alone (a status, a title, the body) keeps the number.
+func (r *Root) GraphGen() uint64 { return r.graphGen }
+
+// sameGraph reports whether two versions of a file say the same about the
+// task graph: the same task, the same dependencies and blocked_by.
+func sameGraph(a, b *Doc) bool {
+	if a.IsTask() != b.IsTask() {
+		return false
+	}
+	if !a.IsTask() {
+		return true
+	}
+	if a.Task.ID != b.Task.ID {
+		return false
+	}
+	var la, lb []string
+	for _, l := range a.Task.Lists {
+		if l.Kind == model.KindDependency || l.Kind == model.KindBlockedBy {
+			for _, it := range l.Items {
+				la = append(la, it.ID)
+			}
+		}
+	}
+	for _, l := range b.Task.Lists {
+		if l.Kind == model.KindDependency || l.Kind == model.KindBlockedBy {
+			for _, it := range l.Items {
+				lb = append(lb, it.ID)
+			}
+		}
+	}
+	return slices.Equal(la, lb)
 }
 
 type memoEntry struct {
@@ -212,6 +255,7 @@ func (s *Snapshot) AllDocs() []*Doc {
 
 // index rebuilds a root's indexes from its docs.
 func (r *Root) index() {
+	r.graphGen = graphGens.Add(1)
 	r.Defs = map[string][]Def{}
 	r.Entries = map[string][]Entry{}
 	r.Deferred = map[string]model.Ref{}
@@ -813,6 +857,19 @@ func (r *Root) reindex(old *Root, paths []string) bool {
 		}
 	}
 	r.RefsTo = refs
+	r.graphGen = old.graphGen
+	for _, p := range paths {
+		if od, d := old.Docs[p], r.Docs[p]; od == nil || d == nil || !sameGraph(od, d) {
+			r.graphGen = graphGens.Add(1)
+			break
+		}
+	}
+	for id := range touchedIDs {
+		if len(defs[id]) > 1 || len(old.Defs[id]) > 1 {
+			r.graphGen = graphGens.Add(1) // which copy is preferred may have changed
+			break
+		}
+	}
 	// the sorted ID list changes only when an ID appears or goes
 	same := len(defs) == len(old.Defs)
 	if same {
@@ -845,5 +902,6 @@ func (r *Root) reindex(old *Root, paths []string) bool {
 		r.IDs = append(r.IDs, id)
 	}
 	sort.Strings(r.IDs)
+	r.graphGen = graphGens.Add(1)
 	return true
 }
