@@ -137,9 +137,11 @@ func (p *publisher) round() {
 			}
 			p.publishSome(snap, check.RunFiles(snap, cfg, touched), only)
 		}
-		diags := check.Run(snap, cfg)
-		if p.s.current().Seq != snap.Seq {
-			// a newer snapshot is waiting: its results replace these
+		// a newer snapshot waiting makes this run useless: drop it as soon
+		// as one comes (typing never waits for a whole-workspace run)
+		newer := func() bool { return p.s.current().Seq != snap.Seq }
+		diags, done := check.RunUntil(snap, cfg, newer)
+		if !done || newer() {
 			p.kick()
 			return
 		}

@@ -321,7 +321,15 @@ func (c *Config) sections() []string {
 // diagnostics of each file, sorted by position. Checks run in parallel;
 // each reports into its own list, so the result does not depend on timing.
 func Run(s *workspace.Snapshot, cfg *Config) map[string][]Diagnostic {
-	return run(s, cfg, nil)
+	out, _ := run(s, cfg, nil, nil)
+	return out
+}
+
+// RunUntil is Run that gives up as soon as stop reports true (it is asked
+// between checks), returning false: the server drops a full run once a
+// newer snapshot waits.
+func RunUntil(s *workspace.Snapshot, cfg *Config, stop func() bool) (map[string][]Diagnostic, bool) {
+	return run(s, cfg, nil, stop)
 }
 
 // RunFiles gives the diagnostics of a few files only, quickly: checks that
@@ -333,7 +341,7 @@ func RunFiles(s *workspace.Snapshot, cfg *Config, paths []string) map[string][]D
 	for _, p := range paths {
 		only[p] = true
 	}
-	out := run(s, cfg, only)
+	out, _ := run(s, cfg, only, nil)
 	for p := range out {
 		if !only[p] {
 			delete(out, p)
@@ -342,7 +350,7 @@ func RunFiles(s *workspace.Snapshot, cfg *Config, paths []string) map[string][]D
 	return out
 }
 
-func run(s *workspace.Snapshot, cfg *Config, only map[string]bool) map[string][]Diagnostic {
+func run(s *workspace.Snapshot, cfg *Config, only map[string]bool, stop func() bool) (map[string][]Diagnostic, bool) {
 	type job struct {
 		pass *Pass
 		out  []Diagnostic
@@ -383,6 +391,7 @@ func run(s *workspace.Snapshot, cfg *Config, only map[string]bool) map[string][]
 	}
 	workers := runtime.GOMAXPROCS(0)
 	var next atomic.Int64
+	var stopped atomic.Bool
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
@@ -390,7 +399,11 @@ func run(s *workspace.Snapshot, cfg *Config, only map[string]bool) map[string][]
 			defer wg.Done()
 			for {
 				i := int(next.Add(1) - 1)
-				if i >= len(jobs) {
+				if i >= len(jobs) || stopped.Load() {
+					return
+				}
+				if stop != nil && stop() {
+					stopped.Store(true)
 					return
 				}
 				jobs[i].pass.Check.Run(jobs[i].pass)
@@ -398,6 +411,9 @@ func run(s *workspace.Snapshot, cfg *Config, only map[string]bool) map[string][]
 		}()
 	}
 	wg.Wait()
+	if stopped.Load() {
+		return nil, false
+	}
 	out := map[string][]Diagnostic{}
 	for _, j := range jobs {
 		for _, d := range j.out {
@@ -415,7 +431,7 @@ func run(s *workspace.Snapshot, cfg *Config, only map[string]bool) map[string][]
 			return ds[i].Message < ds[j].Message
 		})
 	}
-	return out
+	return out, true
 }
 
 func sortedDocs(r *workspace.Root) []*workspace.Doc {
