@@ -4,7 +4,9 @@
 package check
 
 import (
+	"fmt"
 	"runtime"
+	"runtime/debug"
 
 	"github.com/taskls/taskls/analysis/model"
 	"sort"
@@ -392,11 +394,20 @@ func run(s *workspace.Snapshot, cfg *Config, only map[string]bool, stop func() b
 	workers := runtime.GOMAXPROCS(0)
 	var next atomic.Int64
 	var stopped atomic.Bool
+	var panicked atomic.Pointer[checkPanic]
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer func() {
+				// a check that panics must not take the process down from a
+				// goroutine no caller can recover: hand the panic over
+				if r := recover(); r != nil {
+					panicked.CompareAndSwap(nil, &checkPanic{r, debug.Stack()})
+					stopped.Store(true)
+				}
+			}()
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(jobs) || stopped.Load() {
@@ -411,6 +422,9 @@ func run(s *workspace.Snapshot, cfg *Config, only map[string]bool, stop func() b
 		}()
 	}
 	wg.Wait()
+	if p := panicked.Load(); p != nil {
+		panic(fmt.Sprintf("%v\n%s", p.value, p.stack))
+	}
 	if stopped.Load() {
 		return nil, false
 	}
@@ -432,6 +446,12 @@ func run(s *workspace.Snapshot, cfg *Config, only map[string]bool, stop func() b
 		})
 	}
 	return out, true
+}
+
+// checkPanic is a panic in a check, with the stack where it happened.
+type checkPanic struct {
+	value any
+	stack []byte
 }
 
 func sortedDocs(r *workspace.Root) []*workspace.Doc {

@@ -110,7 +110,7 @@ func describe(snap *workspace.Snapshot, d check.Diagnostic, name string) string 
 	if doc := snap.Doc(d.Path); doc != nil {
 		p := doc.Text.Position(d.Span.Start)
 		e := doc.Text.Position(d.Span.End)
-		pos = fmt.Sprintf("%d:%d-%d:%d %q", p.Line+1, p.Col+1, e.Line+1, e.Col+1, doc.Text.Content[d.Span.Start:d.Span.End])
+		pos = fmt.Sprintf("%d:%d-%d:%d %q", p.Line+1, p.Col+1, e.Line+1, e.Col+1, doc.Text.Bytes()[d.Span.Start:d.Span.End])
 	}
 	return fmt.Sprintf("%s:%s: %s: %s [%s]", name, pos, d.Severity, d.Message, d.Check)
 }

@@ -53,7 +53,7 @@ func ParseConfigFile(f *text.File) (*Config, []ConfigProblem) {
 	cfg := &Config{Severity: map[string]Severity{}}
 	var probs []ConfigProblem
 	var doc yaml.Node
-	if err := yaml.Unmarshal(f.Content, &doc); err != nil {
+	if err := yaml.Unmarshal(f.Bytes(), &doc); err != nil {
 		line, msg := 1, strings.TrimPrefix(err.Error(), "yaml: ")
 		if m := yamlLineRe.FindStringSubmatch(err.Error()); m != nil {
 			line, _ = strconv.Atoi(m[1])
@@ -68,7 +68,7 @@ func ParseConfigFile(f *text.File) (*Config, []ConfigProblem) {
 	at := func(n *yaml.Node) text.Span {
 		s := f.YAMLOffset(0, n.Line, n.Column)
 		e := s + len(n.Value)
-		if n.Kind != yaml.ScalarNode || e > len(f.Content) {
+		if n.Kind != yaml.ScalarNode || e > len(f.Bytes()) {
 			e = f.LineEnd(f.LineOf(s))
 		}
 		return text.Span{Start: s, End: e}

@@ -52,7 +52,7 @@ func driftStatus(p *Pass, m *workspace.Doc, e *manifest.Entry, d *workspace.Doc)
 	if !ok || ms == t.StatusNorm {
 		return
 	}
-	sp := inner(e.Status.Span, m.Text.Content)
+	sp := inner(e.Status.Span, m.Text.Bytes())
 	dg := p.Report(m, sp, fmt.Sprintf("status differs: manifest.json says %s, %s says %s", e.Status.Value, d.Rel, t.Status),
 		Related{Path: d.Path, Span: t.StatusSpan, Message: "the task file says " + t.Status})
 	dg.Fixes = []Fix{
@@ -68,7 +68,7 @@ func driftTitle(p *Pass, m *workspace.Doc, e *manifest.Entry, d *workspace.Doc) 
 	if !e.Title.Present || !t.HasTitle || strings.TrimSpace(e.Title.Value) == t.Title {
 		return
 	}
-	sp := inner(e.Title.Span, m.Text.Content)
+	sp := inner(e.Title.Span, m.Text.Bytes())
 	dg := p.Report(m, sp, fmt.Sprintf("title differs: manifest.json says %q, %s says %q", e.Title.Value, d.Rel, t.Title),
 		Related{Path: d.Path, Span: t.TitleSpan, Message: "the task file's title"})
 	fileEdit := Edit{Path: d.Path, Span: t.TitleSpan, NewText: strings.TrimSpace(e.Title.Value)}
@@ -84,7 +84,7 @@ func driftTitle(p *Pass, m *workspace.Doc, e *manifest.Entry, d *workspace.Doc) 
 
 // yamlValueSpan widens a YAML scalar's inner span over its quotes.
 func yamlValueSpan(d *workspace.Doc, s text.Span) text.Span {
-	c := d.Text.Content
+	c := d.Text.Bytes()
 	if s.Start > 0 && s.End < len(c) && (c[s.Start-1] == '"' || c[s.Start-1] == '\'') && c[s.End] == c[s.Start-1] {
 		return text.Span{Start: s.Start - 1, End: s.End + 1}
 	}
@@ -100,12 +100,12 @@ func driftPriority(p *Pass, m *workspace.Doc, e *manifest.Entry, d *workspace.Do
 	if !ok || mp == t.PriorityNorm {
 		return
 	}
-	dg := p.Report(m, inner(e.Priority.Span, m.Text.Content),
+	dg := p.Report(m, inner(e.Priority.Span, m.Text.Bytes()),
 		fmt.Sprintf("priority differs: manifest.json says %s, %s says %s", e.Priority.Value, d.Rel, t.Priority),
 		Related{Path: d.Path, Span: t.PrioritySpan, Message: "the task file says " + t.Priority})
 	dg.Fixes = []Fix{
 		{Title: "Set the manifest's priority of " + e.ID + " from " + d.Rel, Preferred: true,
-			Edits: []Edit{{Path: m.Path, Span: e.Priority.Span, NewText: respell(e.Priority.Value, m.Text.Content[e.Priority.Span.Start] == '"', t.PriorityNorm)}}},
+			Edits: []Edit{{Path: m.Path, Span: e.Priority.Span, NewText: respell(e.Priority.Value, m.Text.Bytes()[e.Priority.Span.Start] == '"', t.PriorityNorm)}}},
 		{Title: "Set the priority in " + d.Rel + " from the manifest",
 			Edits: []Edit{{Path: d.Path, Span: t.PrioritySpan, NewText: respell(t.Priority, false, mp)}}},
 	}
@@ -174,7 +174,7 @@ func setFileDeps(d *workspace.Doc, list []string) (Edit, bool) {
 	if l.Span.Len() == 0 {
 		return Edit{Path: d.Path, Span: l.Span, NewText: " [" + strings.Join(list, ", ") + "]"}, true
 	}
-	c := d.Text.Content
+	c := d.Text.Bytes()
 	ls := d.Text.LineStart(d.Text.LineOf(l.Span.Start))
 	indent := string(c[ls:l.Span.Start])
 	if len(list) == 0 {

@@ -90,7 +90,7 @@ func plural(list []string) string {
 
 // appendToList adds IDs at the end of a list, in its style.
 func appendToList(d *workspace.Doc, l *model.List, add []string, jsonList bool) Edit {
-	c := d.Text.Content
+	c := d.Text.Bytes()
 	if jsonList || l.Style == '[' {
 		q := append([]string(nil), add...)
 		if jsonList {
@@ -466,7 +466,7 @@ func newEntryFix(r *workspace.Root, d *workspace.Doc) (Fix, bool) {
 		return Fix{}, false
 	}
 	last := es[len(es)-1]
-	c := m.Text.Content
+	c := m.Text.Bytes()
 	ls := m.Text.LineStart(m.Text.LineOf(last.Span.Start))
 	indent := string(c[ls:last.Span.Start])
 	if strings.TrimSpace(indent) != "" {

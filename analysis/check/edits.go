@@ -10,7 +10,7 @@ import (
 // separator: ", T002" in flow and JSON lists and comma lists, the whole
 // line of a block list item.
 func removeItem(d *workspace.Doc, l *model.List, i int) Edit {
-	c := d.Text.Content
+	c := d.Text.Bytes()
 	it := l.Items[i].Span
 	if l.Style == '-' {
 		line := d.Text.LineOf(it.Start)

@@ -110,7 +110,7 @@ func NewTask(r *workspace.Root, cfg *Config, title string) (string, []Edit) {
 	if m := r.Manifest; m != nil && m.Manifest != nil && m.Manifest.Err == nil && len(m.Manifest.Entries) > 0 {
 		es := m.Manifest.Entries
 		last := es[len(es)-1]
-		c := m.Text.Content
+		c := m.Text.Bytes()
 		ls := m.Text.LineStart(m.Text.LineOf(last.Span.Start))
 		indent := string(c[ls:last.Span.Start])
 		if strings.TrimSpace(indent) != "" {

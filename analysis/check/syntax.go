@@ -40,8 +40,8 @@ var JSONSyntax = register(&Check{
 		}
 		off := d.Manifest.Err.Offset
 		end := off + 1
-		if end > len(d.Text.Content) {
-			end = len(d.Text.Content)
+		if end > len(d.Text.Bytes()) {
+			end = len(d.Text.Bytes())
 		}
 		if off > end {
 			off = end

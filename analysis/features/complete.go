@@ -64,7 +64,7 @@ func Complete(s *workspace.Snapshot, path string, off int) Completions {
 		return Completions{}
 	}
 	d := r.Docs[path]
-	if d == nil || off < 0 || off > len(d.Text.Content) {
+	if d == nil || off < 0 || off > len(d.Text.Bytes()) {
 		return Completions{}
 	}
 	switch d.Kind {
@@ -95,7 +95,7 @@ func wordBefore(c []byte, off int) int {
 
 func completeTask(r *workspace.Root, d *workspace.Doc, off int) Completions {
 	f := d.Text
-	c := f.Content
+	c := f.Bytes()
 	line := f.LineOf(off)
 	ls := f.LineStart(line)
 	before := string(c[ls:off])
@@ -223,7 +223,7 @@ func priorityValues(r *workspace.Root) []string {
 // completeJSON completes IDs inside a string array of manifest.json that
 // holds task IDs, inside the quotes or between items.
 func completeJSON(r *workspace.Root, d *workspace.Doc, off int) Completions {
-	c := d.Text.Content
+	c := d.Text.Bytes()
 	// Walk back to the array's `[`: only ID strings, commas and blanks may
 	// lie between it and the cursor.
 	i := off - 1

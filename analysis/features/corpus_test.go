@@ -152,8 +152,8 @@ func TestCorpusReferences(t *testing.T) {
 		seen := map[string]bool{}
 		for _, l := range features.RefsOf(r, id, true) {
 			d := snap.Doc(l.Path)
-			if string(d.Text.Content[l.Span.Start:l.Span.End]) != id {
-				t.Errorf("%s: a reference covers %q", id, d.Text.Content[l.Span.Start:l.Span.End])
+			if string(d.Text.Bytes()[l.Span.Start:l.Span.End]) != id {
+				t.Errorf("%s: a reference covers %q", id, d.Text.Bytes()[l.Span.Start:l.Span.End])
 			}
 			key := r.Rel(l.Path) + ":" + strconv.Itoa(d.Text.Position(l.Span.Start).Line+1)
 			if !seen[key] {

@@ -58,7 +58,7 @@ func DocumentSymbols(s *workspace.Snapshot, path string) []Symbol {
 
 func taskSymbols(d *workspace.Doc) []Symbol {
 	t := d.Task
-	end := len(d.Text.Content)
+	end := len(d.Text.Bytes())
 	root := Symbol{Name: t.ID, Detail: t.Title, Kind: SymTask, Span: text.Span{Start: 0, End: end}, Select: t.IDSpan}
 	if t.IDFromName {
 		root.Select = text.Span{}
@@ -383,7 +383,7 @@ func InlayHints(s *workspace.Snapshot, path string, from, to int) []InlayHint {
 				label += " · " + title
 			}
 			end := it.Span.End
-			if end < len(d.Text.Content) && d.Text.Content[end] == '"' {
+			if end < len(d.Text.Bytes()) && d.Text.Bytes()[end] == '"' {
 				end++
 			}
 			out = append(out, InlayHint{Offset: end, Label: label})
@@ -411,7 +411,7 @@ func FoldingRanges(s *workspace.Snapshot, path string) []Fold {
 	}
 	for _, sec := range t.Sections {
 		end := sec.Extent.End
-		for end > sec.Extent.Start && (d.Text.Content[end-1] == '\n' || d.Text.Content[end-1] == '\r' || d.Text.Content[end-1] == ' ') {
+		for end > sec.Extent.Start && (d.Text.Bytes()[end-1] == '\n' || d.Text.Bytes()[end-1] == '\r' || d.Text.Bytes()[end-1] == ' ') {
 			end--
 		}
 		if d.Text.LineOf(end) > d.Text.LineOf(sec.Span.Start) {

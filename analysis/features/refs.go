@@ -159,7 +159,7 @@ func fileIDSpan(d *workspace.Doc, v string, inner text.Span, id string) (text.Sp
 		return text.Span{}, false
 	}
 	start := inner.Start + strings.LastIndex(v, base)
-	if start+len(id) > len(d.Text.Content) || string(d.Text.Content[start:start+len(id)]) != id {
+	if start+len(id) > len(d.Text.Bytes()) || string(d.Text.Bytes()[start:start+len(id)]) != id {
 		return text.Span{}, false
 	}
 	return text.Span{Start: start, End: start + len(id)}, true

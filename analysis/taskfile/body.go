@@ -25,7 +25,7 @@ var (
 // scanBody reads headings, sections, criteria, scenarios, risks and ID
 // mentions. For files without YAML metadata, heading fields are read too.
 func (t *Task) scanBody(f *text.File, from int) {
-	c := f.Content
+	c := f.Bytes()
 	if from >= len(c) {
 		return
 	}

@@ -1,6 +1,7 @@
 package taskfile
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -18,14 +19,14 @@ func (t *Task) headingField(f *text.File, l, lvl int, line []byte) bool {
 		if m == nil {
 			return false
 		}
-		if t.Field("id", "task_id") == nil {
+		if t.Field(IDKeys...) == nil {
 			t.Fields = append(t.Fields, Field{Key: "id", KeySpan: text.Span{Start: ls, End: ls + 1},
 				Value: string(line[m[2]:m[3]]), ValueSpan: text.Span{Start: ls + m[2], End: ls + m[3]}, fromHeading: true})
 		} else {
 			// the metadata says the id: the heading's ID is a mention of it
 			t.headMentions = append(t.headMentions, model.Ref{ID: string(line[m[2]:m[3]]), Span: text.Span{Start: ls + m[2], End: ls + m[3]}, Kind: model.KindMention})
 		}
-		if m[5] > m[4] && t.Field("title", "name") == nil {
+		if m[5] > m[4] && t.Field(TitleKeys...) == nil {
 			t.Fields = append(t.Fields, Field{Key: "title", KeySpan: text.Span{Start: ls, End: ls + 1},
 				Value: string(line[m[4]:m[5]]), ValueSpan: text.Span{Start: ls + m[4], End: ls + m[5]}, fromHeading: true})
 		}
@@ -58,7 +59,7 @@ func (t *Task) headingField(f *text.File, l, lvl int, line []byte) bool {
 		fd.ValueSpan = text.Span{Start: ls + m[4], End: f.LineEnd(l)}
 		if fd.ValueSpan.Start > ls+m[3]+1 {
 			fd.ValueSpan.Start = ls + m[3] + 1 // just after the colon
-			for fd.ValueSpan.Start < fd.ValueSpan.End && (f.Content[fd.ValueSpan.Start] == ':' || f.Content[fd.ValueSpan.Start] == ' ') {
+			for fd.ValueSpan.Start < fd.ValueSpan.End && (f.Bytes()[fd.ValueSpan.Start] == ':' || f.Bytes()[fd.ValueSpan.Start] == ' ') {
 				fd.ValueSpan.Start++
 			}
 		}
@@ -102,19 +103,19 @@ func (t *Task) finish(f *text.File) {
 			t.scanMentions(f, 0, nil)
 		}
 	}
-	if fd := t.Field("id", "task_id"); fd != nil && !fd.Seq && strings.TrimSpace(fd.Value) != "" {
+	if fd := t.Field(IDKeys...); fd != nil && !fd.Seq && strings.TrimSpace(fd.Value) != "" {
 		t.ID, t.IDSpan = strings.TrimSpace(fd.Value), trimmedSpan(f, fd)
 	} else if t.NameID != "" && t.Style != StyleNone {
 		t.ID, t.IDFromName = t.NameID, true
 	}
-	if fd := t.Field("title", "name"); fd != nil && !fd.Seq && !fd.Null {
+	if fd := t.Field(TitleKeys...); fd != nil && !fd.Seq && !fd.Null {
 		t.Title, t.TitleSpan, t.HasTitle = strings.TrimSpace(fd.Value), trimmedSpan(f, fd), true
 	}
-	if fd := t.Field("status", "state"); fd != nil && !fd.Seq && !fd.Null {
+	if fd := t.Field(StatusKeys...); fd != nil && !fd.Seq && !fd.Null {
 		t.Status, t.StatusSpan, t.HasStatus = strings.TrimSpace(fd.Value), trimmedSpan(f, fd), true
 		t.StatusNorm, _ = model.NormStatus(t.Status)
 	}
-	if fd := t.Field("priority"); fd != nil && !fd.Seq && !fd.Null {
+	if fd := t.Field(PriorityKeys...); fd != nil && !fd.Seq && !fd.Null {
 		t.Priority, t.PrioritySpan, t.HasPriority = strings.TrimSpace(fd.Value), trimmedSpan(f, fd), true
 		t.PriorityNorm, t.PriorityKnown = model.NormPriority(t.Priority)
 	}
@@ -129,7 +130,7 @@ func (t *Task) finish(f *text.File) {
 		switch {
 		case fd.fromHeading:
 			l.Style = ','
-		case fd.Seq && fd.ValueSpan.Start < len(f.Content) && f.Content[fd.ValueSpan.Start] == '[':
+		case fd.Seq && fd.ValueSpan.Start < len(f.Bytes()) && f.Bytes()[fd.ValueSpan.Start] == '[':
 			l.Style = '['
 		case fd.Seq:
 			l.Style = '-'
@@ -155,7 +156,7 @@ func (t *Task) finish(f *text.File) {
 // written with escapes or over several lines).
 func trimmedSpan(f *text.File, fd *Field) text.Span {
 	sp := fd.ValueSpan
-	if sp.Start < 0 || sp.End > len(f.Content) || string(f.Content[sp.Start:sp.End]) != fd.Value {
+	if sp.Start < 0 || sp.End > len(f.Bytes()) || string(f.Bytes()[sp.Start:sp.End]) != fd.Value {
 		return sp
 	}
 	v := strings.TrimSpace(fd.Value)
@@ -174,13 +175,12 @@ func leadingID(f *text.File, it Field) (string, text.Span, bool) {
 		n++
 	}
 	tok := s[:n]
-	switch strings.ToLower(tok) {
-	case "", "none", "n/a", "-", "tbd", "null", "~":
+	if slices.Contains(NoRefItems, strings.ToLower(tok)) {
 		return "", text.Span{}, false
 	}
 	start := it.ValueSpan.Start + off
 	sp := text.Span{Start: start, End: start + n}
-	if sp.End > it.ValueSpan.End || string(f.Content[sp.Start:sp.End]) != tok {
+	if sp.End > it.ValueSpan.End || string(f.Bytes()[sp.Start:sp.End]) != tok {
 		sp = it.ValueSpan // written with escapes: point at the whole item
 	}
 	return tok, sp, true
@@ -306,7 +306,7 @@ func yamlEnd(f *text.File, base int, n *yaml.Node, min int) int {
 // scanMentions records ID-shaped words in the body: one to four capital
 // letters, an optional dash, digits, not inside a longer word.
 func (t *Task) scanMentions(f *text.File, from int, skip []text.Span) {
-	c := f.Content
+	c := f.Bytes()
 	if t.Style == StylePureYAML {
 		// prose values of a YAML document mention tasks too; its id and
 		// lists are fields, not mentions

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -23,7 +24,7 @@ func Parse(name string, f *text.File) *Task {
 	t.NameID = NameID(filepath.Base(name))
 	ext := strings.ToLower(filepath.Ext(name))
 	isYAML := ext == ".yaml" || ext == ".yml"
-	c := f.Content
+	c := f.Bytes()
 	start := 0
 	if bytes.HasPrefix(c, []byte("\xef\xbb\xbf")) {
 		start = 3
@@ -80,7 +81,29 @@ func Parse(name string, f *text.File) *Task {
 	if t.Style == StylePureYAML {
 		t.scanMentions(f, 0, nil)
 	}
+	t.compact()
 	return t
+}
+
+// compact trims the slices grown while parsing to their length: thousands
+// of parsed tasks stay in memory for as long as the workspace is open.
+func (t *Task) compact() {
+	t.Fields = slices.Clip(t.Fields)
+	for i := range t.Fields {
+		if t.Fields[i].Items != nil {
+			t.Fields[i].Items = slices.Clone(t.Fields[i].Items)
+		}
+	}
+	t.Fields = slices.Clone(t.Fields)
+	t.Sections = slices.Clone(t.Sections)
+	t.Criteria = slices.Clone(t.Criteria)
+	t.Scenarios = slices.Clone(t.Scenarios)
+	t.Risks = slices.Clone(t.Risks)
+	t.Mentions = slices.Clone(t.Mentions)
+	t.Lists = slices.Clone(t.Lists)
+	for _, l := range t.Lists {
+		l.Items = slices.Clone(l.Items)
+	}
 }
 
 var nameIDRe = regexp.MustCompile(`^([A-Z]{1,4}-?[0-9]+)(?:[-_ .]|$)`)
@@ -99,18 +122,18 @@ func isDelim(f *text.File, line, from int, delim string) bool {
 	if line >= f.LineCount() {
 		return false
 	}
-	s := f.Content[from:f.LineEnd(line)]
+	s := f.Bytes()[from:f.LineEnd(line)]
 	return string(bytes.TrimRight(s, " \t")) == delim
 }
 
 // tryPureYAML parses the whole file as YAML; it succeeds when the document is
 // a mapping that has an id or a title.
 func (t *Task) tryPureYAML(f *text.File, start int) bool {
-	if len(f.Content)-start > MaxYAML {
+	if len(f.Bytes())-start > MaxYAML {
 		return false
 	}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(f.Content[start:], &doc); err != nil {
+	if err := yaml.Unmarshal(f.Bytes()[start:], &doc); err != nil {
 		return false
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
@@ -128,7 +151,7 @@ func (t *Task) tryPureYAML(f *text.File, start int) bool {
 		return false
 	}
 	t.Style = StylePureYAML
-	t.MetaSpan = text.Span{Start: start, End: len(f.Content)}
+	t.MetaSpan = text.Span{Start: start, End: len(f.Bytes())}
 	t.readMapping(f, start, m)
 	t.readYAMLSections(f, start, m)
 	return true
@@ -138,7 +161,7 @@ var yamlErrRe = regexp.MustCompile(`^yaml: line ([0-9]+): (.*)$`)
 
 // parseYAML parses a metadata block at span (which starts at a line start).
 func (t *Task) parseYAML(f *text.File, span text.Span, what string) {
-	src := f.Content[span.Start:span.End]
+	src := f.Bytes()[span.Start:span.End]
 	if len(src) > MaxYAML {
 		t.Problems = append(t.Problems, Problem{
 			Span:    lineSpan(f, f.LineOf(span.Start)),
@@ -189,10 +212,10 @@ func (t *Task) parseYAML(f *text.File, span text.Span, what string) {
 
 func lineSpan(f *text.File, l int) text.Span {
 	s, e := f.LineStart(l), f.LineEnd(l)
-	line := f.Content[s:e]
+	line := f.Bytes()[s:e]
 	trimmed := bytes.TrimLeft(line, " \t")
 	s += len(line) - len(trimmed)
-	for e > s && (f.Content[e-1] == ' ' || f.Content[e-1] == '\t') {
+	for e > s && (f.Bytes()[e-1] == ' ' || f.Bytes()[e-1] == '\t') {
 		e--
 	}
 	return text.Span{Start: s, End: e}
@@ -235,10 +258,10 @@ func (t *Task) readMapping(f *text.File, base int, m *yaml.Node) {
 		if v.Kind == 0 || (v.Kind == yaml.ScalarNode && v.Tag == "!!null" && v.Value == "") {
 			// `key:` with nothing after: the value position is right after the colon.
 			p := ks.outer.End
-			for p < len(f.Content) && f.Content[p] != ':' && f.Content[p] != '\n' {
+			for p < len(f.Bytes()) && f.Bytes()[p] != ':' && f.Bytes()[p] != '\n' {
 				p++
 			}
-			if p < len(f.Content) && f.Content[p] == ':' {
+			if p < len(f.Bytes()) && f.Bytes()[p] == ':' {
 				p++
 			}
 			fd.ValueSpan = text.Span{Start: p, End: p}
@@ -254,7 +277,7 @@ type scalarPos struct {
 
 // scalarSpan finds a scalar node's text in the file.
 func scalarSpan(f *text.File, base int, n *yaml.Node) scalarPos {
-	c := f.Content
+	c := f.Bytes()
 	start := skipProps(c, f.YAMLOffset(base, n.Line, n.Column), n)
 	if start >= len(c) {
 		return scalarPos{outer: text.Span{Start: len(c), End: len(c)}, inner: text.Span{Start: len(c), End: len(c)}}
@@ -387,7 +410,7 @@ func blockScalarSpan(f *text.File, start int) scalarPos {
 			found = true
 		}
 		e := f.LineEnd(l)
-		for e > in.Start && (f.Content[e-1] == ' ' || f.Content[e-1] == '\t') {
+		for e > in.Start && (f.Bytes()[e-1] == ' ' || f.Bytes()[e-1] == '\t') {
 			e--
 		}
 		in.End = e
@@ -398,7 +421,7 @@ func blockScalarSpan(f *text.File, start int) scalarPos {
 // seqSpan is a sequence's extent: `[` to past `]` for flow style, the first
 // `-` to the end of the last item for block style.
 func seqSpan(f *text.File, base int, n *yaml.Node) text.Span {
-	c := f.Content
+	c := f.Bytes()
 	start := skipProps(c, f.YAMLOffset(base, n.Line, n.Column), n)
 	if n.Style&yaml.FlowStyle != 0 && start < len(c) && c[start] == '[' {
 		depth := 0
@@ -465,7 +488,7 @@ func (t *Task) salvage(f *text.File, span text.Span) {
 		key := string(line[m[2]:m[3]])
 		vs, ve := ls+m[4], ls+m[5]
 		fd := Field{Key: key, KeySpan: text.Span{Start: ls + m[2], End: ls + m[3]}}
-		val := f.Content[vs:ve]
+		val := f.Bytes()[vs:ve]
 		if len(val) >= 2 && val[0] == '[' && val[len(val)-1] == ']' {
 			fd.Seq = true
 			fd.ValueSpan = text.Span{Start: vs, End: ve}
@@ -475,7 +498,7 @@ func (t *Task) salvage(f *text.File, span text.Span) {
 				vs, ve = vs+1, ve-1
 				fd.Quoted = true
 			}
-			fd.Value = string(f.Content[vs:ve])
+			fd.Value = string(f.Bytes()[vs:ve])
 			fd.ValueSpan = text.Span{Start: vs, End: ve}
 			fd.Null = fd.Value == "" || fd.Value == "~" || fd.Value == "null"
 		}
@@ -487,7 +510,7 @@ func (t *Task) salvage(f *text.File, span text.Span) {
 // quotes removed.
 func splitItems(f *text.File, from, to int) []Field {
 	var out []Field
-	c := f.Content
+	c := f.Bytes()
 	i := from
 	for i < to {
 		j := i
@@ -552,7 +575,7 @@ func findMetadataBlock(f *text.File, start int) (text.Span, bool) {
 					return text.Span{Start: f.LineStart(k + 1), End: f.LineStart(e)}, true
 				}
 			}
-			return text.Span{Start: f.LineStart(k + 1), End: len(f.Content)}, true
+			return text.Span{Start: f.LineStart(k + 1), End: len(f.Bytes())}, true
 		}
 	}
 	return text.Span{}, false

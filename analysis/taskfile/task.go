@@ -173,15 +173,32 @@ func (t *Task) CriteriaDone() (done, total int) {
 	return done, len(t.Criteria)
 }
 
+// The metadata keys finish reads: a task file without an id, title or status
+// key (the first of each list that is written counts) is reported by the
+// missing-field check. Keys are matched as written, case included.
+var (
+	IDKeys       = []string{"id", "task_id"}
+	TitleKeys    = []string{"title", "name"}
+	StatusKeys   = []string{"status", "state"}
+	PriorityKeys = []string{"priority"}
+)
+
+// ListKeys maps the metadata keys that hold lists of task IDs, as normKey
+// spells them (lower case, blanks and dashes as underscores), to the kind of
+// their items.
+var ListKeys = map[string]model.RefKind{
+	"dependencies": model.KindDependency, "depends_on": model.KindDependency, "dependson": model.KindDependency,
+	"depends": model.KindDependency, "deps": model.KindDependency, "prerequisites": model.KindDependency,
+	"blocked_by": model.KindBlockedBy, "blockedby": model.KindBlockedBy,
+	"blocks": model.KindBlocks,
+}
+
+// NoRefItems are the list items (their first word, lower-cased) that say
+// "nothing" rather than name a task: `dependencies: [none]`.
+var NoRefItems = []string{"", "none", "n/a", "-", "tbd", "null", "~"}
+
 // listKind maps a metadata key to the kind of ID list it holds.
 func listKind(key string) (model.RefKind, bool) {
-	switch normKey(key) {
-	case "dependencies", "depends_on", "dependson", "depends", "deps", "prerequisites":
-		return model.KindDependency, true
-	case "blocked_by", "blockedby":
-		return model.KindBlockedBy, true
-	case "blocks":
-		return model.KindBlocks, true
-	}
-	return 0, false
+	k, ok := ListKeys[normKey(key)]
+	return k, ok
 }

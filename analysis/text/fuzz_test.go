@@ -226,7 +226,7 @@ func TestYAMLOnlyBreaks(t *testing.T) {
 	if o := b.YAMLOffset(3, 1, 5); o != 7 {
 		t.Errorf("YAMLOffset(3, 1, 5) = %d, want 7", o)
 	}
-	if o := b.YAMLOffset(3, 3, 1); string(b.Content[o:o+4]) != "x: y" {
+	if o := b.YAMLOffset(3, 3, 1); string(b.Bytes()[o:o+4]) != "x: y" {
 		t.Errorf("YAMLOffset(3, 3, 1) = %d", o)
 	}
 }

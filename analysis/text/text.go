@@ -4,8 +4,11 @@
 package text
 
 import (
+	"hash/maphash"
 	"sort"
+	"sync"
 	"unicode/utf8"
+	"weak"
 )
 
 // Span is a half-open byte range [Start, End) in one file.
@@ -25,9 +28,23 @@ type Pos struct {
 	Line, Col int
 }
 
-// File is immutable content plus the byte offset of the start of every line.
+// File is immutable content plus the byte offset of the start of every
+// line. A File made by New keeps its content; one made by Lazy reads it
+// again when asked (see Lazy), so that a workspace of thousands of files
+// holds only what it parsed from them.
 type File struct {
-	Content []byte
+	res *data // resident content, or nil for a lazy file
+
+	mu   sync.Mutex
+	w    weak.Pointer[data] // the content last read by a lazy file
+	load func() ([]byte, error)
+	size int
+	sum  uint64
+}
+
+// data is content with its line index.
+type data struct {
+	content []byte
 	lines   []int
 	// ylines are the starts of the lines yaml.v3 counts, when the content
 	// holds a break only YAML knows (NEL, U+2028, U+2029); nil otherwise,
@@ -35,10 +52,92 @@ type File struct {
 	ylines []int
 }
 
-// New indexes content. Lines end at "\n", "\r\n" or a lone "\r", the line
+var seed = maphash.MakeSeed()
+
+// New indexes content.
+func New(content []byte) *File { return &File{res: newData(content), size: len(content)} }
+
+// Lazy returns a File with the content of f that does not keep it: load
+// gives it again when it is needed, and it is kept only while in use (the
+// garbage collector drops it after). Content that load gives and that is
+// not f's (the file changed on disk since) is used as it is: positions in
+// it are right again once the file is read and parsed anew.
+func (f *File) Lazy(load func() ([]byte, error)) *File {
+	c := f.Bytes()
+	return &File{load: load, size: len(c), sum: maphash.Bytes(seed, c)}
+}
+
+// IsLazy reports whether the file reads its content when needed.
+func (f *File) IsLazy() bool { return f.res == nil && f.load != nil }
+
+func (f *File) d() *data {
+	if f.res != nil {
+		return f.res
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if x := f.w.Value(); x != nil {
+		return x
+	}
+	if f.load == nil {
+		f.res = newData(nil)
+		return f.res
+	}
+	c, err := f.load()
+	if err != nil {
+		c = nil
+	}
+	x := newData(c)
+	f.w = weak.Make(x)
+	return x
+}
+
+// Bytes is the content. It must not be modified.
+func (f *File) Bytes() []byte { return f.d().content }
+
+// Len is the content's length in bytes (known without reading a lazy file).
+func (f *File) Len() int {
+	if f.res == nil && f.load != nil {
+		return f.size
+	}
+	return len(f.d().content)
+}
+
+// LineCount is the number of lines (a trailing newline opens an empty last line).
+func (f *File) LineCount() int { return f.d().lineCount() }
+
+// LineStart is the byte offset where line (zero-based) starts, clamped.
+func (f *File) LineStart(line int) int { return f.d().lineStart(line) }
+
+// LineEnd is the byte offset of the end of line's text, before "\r\n" or "\n".
+func (f *File) LineEnd(line int) int { return f.d().lineEnd(line) }
+
+// Line returns line's text without its line break.
+func (f *File) Line(line int) []byte { return f.d().line(line) }
+
+// LineOf is the zero-based line holding byte offset off (clamped).
+func (f *File) LineOf(off int) int { return f.d().lineOf(off) }
+
+// Position converts a byte offset to a line and UTF-16 column. An offset in
+// the middle of a UTF-8 sequence counts as the start of that rune.
+func (f *File) Position(off int) Pos { return f.d().position(off) }
+
+// Offset converts a line and UTF-16 column to a byte offset. A column past
+// the end of the line is clamped to the line's end; a line past the end of the
+// file is clamped to the end of the file; a column inside a surrogate pair
+// lands before the rune.
+func (f *File) Offset(p Pos) int { return f.d().offset(p) }
+
+// YAMLOffset converts yaml.v3's 1-based line and 1-based rune column, counted
+// from base (the offset where the YAML text starts), to a byte offset in the
+// file. Lines are counted as yaml.v3 counts them, which also breaks lines at
+// NEL, U+2028 and U+2029. Lines and columns past the end are clamped.
+func (f *File) YAMLOffset(base, line, col int) int { return f.d().yamlOffset(base, line, col) }
+
+// newData indexes content. Lines end at "\n", "\r\n" or a lone "\r", the line
 // ends of LSP, CommonMark and YAML alike; the break is never part of a column
 // count that matters.
-func New(content []byte) *File {
+func newData(content []byte) *data {
 	lines := make([]int, 1, 64)
 	yamlOnly := false
 	for i, b := range content {
@@ -53,7 +152,7 @@ func New(content []byte) *File {
 			yamlOnly = yamlOnly || yamlBreakLen(content[i:]) > 0
 		}
 	}
-	f := &File{Content: content, lines: lines}
+	f := &data{content: content, lines: lines}
 	if yamlOnly {
 		f.ylines = []int{0}
 		for i := 0; i < len(content); i++ {
@@ -87,65 +186,65 @@ func yamlBreakLen(b []byte) int {
 }
 
 // LineCount is the number of lines (a trailing newline opens an empty last line).
-func (f *File) LineCount() int { return len(f.lines) }
+func (f *data) lineCount() int { return len(f.lines) }
 
 // LineStart is the byte offset where line (zero-based) starts, clamped.
-func (f *File) LineStart(line int) int {
+func (f *data) lineStart(line int) int {
 	if line < 0 {
 		return 0
 	}
 	if line >= len(f.lines) {
-		return len(f.Content)
+		return len(f.content)
 	}
 	return f.lines[line]
 }
 
 // LineEnd is the byte offset of the end of line's text, before "\r\n" or "\n".
-func (f *File) LineEnd(line int) int {
+func (f *data) lineEnd(line int) int {
 	if line < 0 {
 		line = 0
 	}
 	if line >= len(f.lines)-1 {
-		return len(f.Content)
+		return len(f.content)
 	}
 	end := f.lines[line+1] - 1 // at '\n' or a lone '\r'
-	if f.Content[end] == '\n' && end > f.lines[line] && f.Content[end-1] == '\r' {
+	if f.content[end] == '\n' && end > f.lines[line] && f.content[end-1] == '\r' {
 		end--
 	}
 	return end
 }
 
 // Line returns line's text without its line break.
-func (f *File) Line(line int) []byte {
-	return f.Content[f.LineStart(line):f.LineEnd(line)]
+func (f *data) line(line int) []byte {
+	return f.content[f.lineStart(line):f.lineEnd(line)]
 }
 
 // LineOf is the zero-based line holding byte offset off (clamped).
-func (f *File) LineOf(off int) int {
+func (f *data) lineOf(off int) int {
 	if off <= 0 {
 		return 0
 	}
-	if off > len(f.Content) {
-		off = len(f.Content)
+	if off > len(f.content) {
+		off = len(f.content)
 	}
 	return sort.Search(len(f.lines), func(i int) bool { return f.lines[i] > off }) - 1
 }
 
 // Position converts a byte offset to a line and UTF-16 column. An offset in
 // the middle of a UTF-8 sequence counts as the start of that rune.
-func (f *File) Position(off int) Pos {
+func (f *data) position(off int) Pos {
 	if off < 0 {
 		off = 0
 	}
-	if off > len(f.Content) {
-		off = len(f.Content)
+	if off > len(f.content) {
+		off = len(f.content)
 	}
-	line := f.LineOf(off)
+	line := f.lineOf(off)
 	col := 0
 	// Decode the runes as Offset does, from the content itself: a rune that
 	// would run past off holds off; an invalid byte is one column.
 	for i := f.lines[line]; i < off; {
-		r, size := utf8.DecodeRune(f.Content[i:])
+		r, size := utf8.DecodeRune(f.content[i:])
 		if i+size > off {
 			break
 		}
@@ -163,18 +262,18 @@ func (f *File) Position(off int) Pos {
 // the end of the line is clamped to the line's end; a line past the end of the
 // file is clamped to the end of the file; a column inside a surrogate pair
 // lands before the rune.
-func (f *File) Offset(p Pos) int {
+func (f *data) offset(p Pos) int {
 	if p.Line < 0 {
 		return 0
 	}
 	if p.Line >= len(f.lines) {
-		return len(f.Content)
+		return len(f.content)
 	}
-	start, end := f.lines[p.Line], f.LineEnd(p.Line)
+	start, end := f.lines[p.Line], f.lineEnd(p.Line)
 	col := 0
 	off := start
 	for off < end && col < p.Col {
-		r, size := utf8.DecodeRune(f.Content[off:end])
+		r, size := utf8.DecodeRune(f.content[off:end])
 		n := 1
 		if !(r == utf8.RuneError && size <= 1) {
 			n = utf16Len(r)
@@ -192,7 +291,7 @@ func (f *File) Offset(p Pos) int {
 // from base (the offset where the YAML text starts), to a byte offset in the
 // file. Lines are counted as yaml.v3 counts them, which also breaks lines at
 // NEL, U+2028 and U+2029. Lines and columns past the end are clamped.
-func (f *File) YAMLOffset(base, line, col int) int {
+func (f *data) yamlOffset(base, line, col int) int {
 	starts := f.lines
 	if f.ylines != nil {
 		starts = f.ylines
@@ -200,8 +299,8 @@ func (f *File) YAMLOffset(base, line, col int) int {
 	if base < 0 {
 		base = 0
 	}
-	if base > len(f.Content) {
-		base = len(f.Content)
+	if base > len(f.content) {
+		base = len(f.content)
 	}
 	first := sort.Search(len(starts), func(i int) bool { return starts[i] > base }) - 1
 	l := first + line - 1
@@ -212,11 +311,11 @@ func (f *File) YAMLOffset(base, line, col int) int {
 	case l < 0:
 		off = 0
 	case l >= len(starts):
-		return len(f.Content)
+		return len(f.content)
 	default:
 		off = starts[l]
 	}
-	c := f.Content
+	c := f.content
 	for n := 1; n < col && off < len(c); n++ {
 		if c[off] == '\n' || c[off] == '\r' || f.ylines != nil && yamlBreakLen(c[off:]) > 0 {
 			break

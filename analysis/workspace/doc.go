@@ -130,6 +130,25 @@ func parseDoc(path, rel string, content []byte, version int32) *Doc {
 	return d
 }
 
+// evict makes a doc read from disk keep what was parsed from it but not its
+// content: task files, notes and updates (thousands of them, kilobytes
+// each) read theirs again from disk when a position or an edit needs it.
+// manifest.json, metrics.json and the configuration stay: one file each,
+// read on every check.
+func evict(d *Doc) *Doc {
+	switch d.Kind {
+	case KindTask, KindNote, KindUpdate:
+	default:
+		return d
+	}
+	if d.Skipped != "" || d.Text == nil || d.Text.Len() == 0 {
+		return d
+	}
+	path := d.Path
+	d.Text = d.Text.Lazy(func() ([]byte, error) { return readFile(path) })
+	return d
+}
+
 func isBinary(b []byte) bool {
 	if len(b) > 8000 {
 		b = b[:8000]

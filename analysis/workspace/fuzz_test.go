@@ -66,7 +66,7 @@ func checkSpans(t testing.TB, s *workspace.Snapshot) {
 			if d.Path != p || d.Text == nil {
 				t.Fatalf("doc %s: path %s, text %v", p, d.Path, d.Text)
 			}
-			c := d.Text.Content
+			c := d.Text.Bytes()
 			valid := func(what string, sp text.Span) {
 				t.Helper()
 				if sp.Start < 0 || sp.End < sp.Start || sp.End > len(c) {
@@ -122,7 +122,7 @@ func checkSpans(t testing.TB, s *workspace.Snapshot) {
 				if df.Doc.Task == nil || df.Doc.Task.ID != id {
 					t.Fatalf("def of %s in %s", id, df.Doc.Rel)
 				}
-				if df.Span.End > len(df.Doc.Text.Content) || df.Span.Start > df.Span.End {
+				if df.Span.End > len(df.Doc.Text.Bytes()) || df.Span.Start > df.Span.End {
 					t.Fatalf("def of %s at %+v in %s", id, df.Span, df.Doc.Rel)
 				}
 			}
@@ -163,7 +163,7 @@ func summary(s *workspace.Snapshot, base string, noStale bool) string {
 	for _, r := range s.Roots {
 		lines = append(lines, "root "+rel(r.Dir))
 		for _, d := range r.Docs {
-			lines = append(lines, fmt.Sprintf("doc %s kind=%d skipped=%q len=%d", rel(d.Path), d.Kind, d.Skipped, len(d.Text.Content)))
+			lines = append(lines, fmt.Sprintf("doc %s kind=%d skipped=%q len=%d", rel(d.Path), d.Kind, d.Skipped, len(d.Text.Bytes())))
 		}
 		for id, defs := range r.Defs {
 			for i, df := range defs {

@@ -123,7 +123,7 @@ func diagsIn(t *testing.T, root string, s *workspace.Snapshot, diags map[string]
 		at := ""
 		var pos text.Pos
 		if d != nil {
-			at = string(d.Text.Content[dg.Span.Start:dg.Span.End])
+			at = string(d.Text.Bytes()[dg.Span.Start:dg.Span.End])
 			pos = d.Text.Position(dg.Span.Start)
 		}
 		out = append(out, diag{dg.Check, dg.Message, at, pos})
@@ -226,7 +226,7 @@ func TestHostileFiles(t *testing.T) {
 			t.Errorf("T771 at %+v", m.pos)
 		}
 		def := s.RootOf(root + "/x").Defs["T003"]
-		if len(def) != 1 || string(def[0].Doc.Text.Content[def[0].Span.Start:def[0].Span.End]) != "T003" {
+		if len(def) != 1 || string(def[0].Doc.Text.Bytes()[def[0].Span.Start:def[0].Span.End]) != "T003" {
 			t.Errorf("T003's definition: %+v", def)
 		}
 	})
@@ -463,7 +463,7 @@ func TestFileLargerThanLimit(t *testing.T) {
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	doc := next.Doc(filepath.Join(root, "tasks", "T005-buffer.md"))
-	if doc == nil || doc.Skipped != "file is 16.1 MiB, larger than the 16 MiB taskls reads; it was skipped" || len(doc.Text.Content) != 0 {
+	if doc == nil || doc.Skipped != "file is 16.1 MiB, larger than the 16 MiB taskls reads; it was skipped" || len(doc.Text.Bytes()) != 0 {
 		t.Fatalf("the large buffer's doc: %+v", doc)
 	}
 	if grew := int64(after.HeapInuse) - int64(before.HeapInuse); grew > 8<<20 {

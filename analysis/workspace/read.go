@@ -61,5 +61,5 @@ func ReadChange(path string) Change {
 	case err != nil:
 		return Change{Path: path, Version: -1, Unreadable: unreadReason(err)}
 	}
-	return Change{Path: path, Content: b, Version: -1}
+	return Change{Path: path, Content: b, Version: -1, Disk: true}
 }

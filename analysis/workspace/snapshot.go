@@ -127,6 +127,10 @@ type Change struct {
 	// Unreadable says why the file could not be read (see ReadChange): it
 	// is kept as a doc that was not read, as Load keeps it.
 	Unreadable string
+	// Disk says Content is the file as read from disk (ReadChange): the doc
+	// then keeps what it parsed but not the content, which it reads again
+	// when needed (see text.File.Lazy).
+	Disk bool
 }
 
 // manifestIDs lists the IDs a manifest doc declares (or last declared).
@@ -528,7 +532,7 @@ func loadRoot(dir string) *Root {
 			docs[i] = unreadDoc(j.path, j.rel, unreadReason(err))
 			return
 		}
-		docs[i] = parseDoc(j.path, j.rel, b, -1)
+		docs[i] = evict(parseDoc(j.path, j.rel, b, -1))
 	})
 	for _, d := range append(docs, folders...) {
 		r.Docs[d.Path] = d
@@ -632,6 +636,9 @@ func (s *Snapshot) Apply(changes []Change) *Snapshot {
 			continue
 		}
 		nd := parseDoc(path, rel, ch.Content, ch.Version)
+		if ch.Disk {
+			nd = evict(nd)
+		}
 		if ch.Unreadable != "" {
 			nd = unreadDoc(path, rel, ch.Unreadable)
 		}

@@ -137,7 +137,7 @@ func snapshotReader(s *workspace.Snapshot) contentReader {
 		if d == nil || d.Kind == workspace.KindOther || d.Skipped != "" || d.Text == nil {
 			return nil, false
 		}
-		return d.Text.Content, true
+		return d.Text.Bytes(), true
 	}
 }
 

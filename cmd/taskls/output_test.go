@@ -113,7 +113,7 @@ func fakeDiagnostics(t *testing.T, dir string) (*workspace.Snapshot, map[string]
 	if doc == nil {
 		t.Fatal("the manifest is not in the snapshot")
 	}
-	m := string(doc.Text.Content)
+	m := string(doc.Text.Bytes())
 	at := func(s, needle string) text.Span {
 		i := strings.Index(s, needle)
 		if i < 0 {

@@ -96,11 +96,11 @@ func fixtureOf(b *testing.B, n int) *fixture {
 		if l == nil || d.Task.Style != taskfile.StyleFrontMatter {
 			continue
 		}
-		f.path, f.content = path, d.Text.Content
+		f.path, f.content = path, d.Text.Bytes()
 		f.hoverAt = l.Items[0].Span.Start + 1
 		f.compAt = l.Items[0].Span.Start
 		st := d.Task.StatusSpan
-		f.edited = bytes.Join([][]byte{d.Text.Content[:st.Start], []byte("blocked"), d.Text.Content[st.End:]}, nil)
+		f.edited = bytes.Join([][]byte{d.Text.Bytes()[:st.Start], []byte("blocked"), d.Text.Bytes()[st.End:]}, nil)
 		break
 	}
 	if f.path == "" {

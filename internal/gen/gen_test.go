@@ -109,7 +109,7 @@ func recall(t *testing.T, n int, seed int64) {
 			got := ""
 			if doc != nil {
 				line = doc.Text.Position(d.Span.Start).Line + 1
-				got = string(doc.Text.Content[d.Span.Start:d.Span.End])
+				got = string(doc.Text.Bytes()[d.Span.Start:d.Span.End])
 			}
 			k := key{d.Check, rel, d.Message}
 			fs := want[k]

@@ -63,7 +63,7 @@ func TestRunFilesEqualsRunRewired(t *testing.T) {
 			if !d.IsTask() || rng.IntN(3) != 0 {
 				continue
 			}
-			c := d.Text.Content
+			c := d.Text.Bytes()
 			var out []byte
 			last := 0
 			for _, l := range d.Task.Lists {
