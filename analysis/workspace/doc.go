@@ -17,8 +17,21 @@ import (
 )
 
 // MaxFileSize is the largest file taskls reads; larger files are reported
-// and skipped.
-const MaxFileSize = 16 << 20
+// and skipped. manifest.json may be larger (MaxManifestSize): it indexes
+// every task, 36 MiB for 50,000 of them, and is read by a scanner that
+// keeps no tree.
+const (
+	MaxFileSize     = 16 << 20
+	MaxManifestSize = 256 << 20
+)
+
+// maxSize is the largest size taskls reads of the file at path.
+func maxSize(path string) int64 {
+	if filepath.Base(path) == "manifest.json" {
+		return MaxManifestSize
+	}
+	return MaxFileSize
+}
 
 // Kind is what a file of a `.tasks/` folder is.
 type Kind uint8
@@ -106,8 +119,8 @@ func parseDoc(path, rel string, content []byte, version int32) *Doc {
 	}
 	// A skipped file's content is not kept: content[:0] would keep all of
 	// it (up to MaxFileSize) alive for as long as the snapshot lives.
-	if len(content) > MaxFileSize {
-		d.Skipped = tooLarge(int64(len(content)))
+	if limit := maxSize(path); int64(len(content)) > limit {
+		d.Skipped = tooLarge(int64(len(content)), limit)
 		d.Text = text.New(nil)
 		return d
 	}
@@ -133,8 +146,9 @@ func parseDoc(path, rel string, content []byte, version int32) *Doc {
 // evict makes a doc read from disk keep what was parsed from it but not its
 // content: task files, notes and updates (thousands of them, kilobytes
 // each) read theirs again from disk when a position or an edit needs it.
-// manifest.json, metrics.json and the configuration stay: one file each,
-// read on every check.
+// manifest.json, metrics.json and the configuration keep theirs: one file
+// each, read over and over by every check run (a lazy manifest would be
+// read again from disk after each garbage collection).
 func evict(d *Doc) *Doc {
 	switch d.Kind {
 	case KindTask, KindNote, KindUpdate:

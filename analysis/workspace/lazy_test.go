@@ -3,6 +3,7 @@ package workspace_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/taskls/taskls/analysis/workspace"
@@ -33,7 +34,7 @@ func TestDiskContentNotKept(t *testing.T) {
 	if string(d.Text.Bytes()) != body {
 		t.Fatalf("content read again = %q, want the file", d.Text.Bytes())
 	}
-	if s.Doc(man).Text.IsLazy() {
+	if m := s.Doc(man); m.Text.IsLazy() || len(m.Manifest.Entries) != 1 {
 		t.Fatal("manifest.json must keep its content")
 	}
 	open := s.Apply([]workspace.Change{{Path: task, Content: []byte(body), Version: 1}})
@@ -43,5 +44,33 @@ func TestDiskContentNotKept(t *testing.T) {
 	closed := open.Apply([]workspace.Change{workspace.ReadChange(task)})
 	if !closed.Doc(task).Text.IsLazy() || string(closed.Doc(task).Text.Bytes()) != body {
 		t.Fatal("a file read again from disk must be lazy and equal the file")
+	}
+}
+
+// manifest.json is read up to MaxManifestSize, past the 16 MiB of other
+// files (50,000 tasks make a 36 MiB manifest); past that it is skipped with
+// the limit in the reason.
+func TestLargeManifest(t *testing.T) {
+	dir := t.TempDir()
+	root := filepath.Join(dir, ".tasks")
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	pad := strings.Repeat("x", workspace.MaxFileSize+1024)
+	man := filepath.Join(root, "manifest.json")
+	if err := os.WriteFile(man, []byte(`{"notes": "`+pad+`", "tasks": [{"id": "T001", "status": "pending"}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d := workspace.Load([]string{dir}).Doc(man)
+	if d == nil || d.Skipped != "" || d.Manifest == nil || len(d.Manifest.Entries) != 1 {
+		t.Fatalf("a %d MiB manifest: skipped %q, want it read", (workspace.MaxFileSize+1024)>>20, d.Skipped)
+	}
+	task := filepath.Join(root, "T001.md")
+	if err := os.WriteFile(task, []byte("---\nid: T001\nnotes: "+pad+"\n---\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	td := workspace.Load([]string{dir}).Doc(task)
+	if want := "file is 16.1 MiB, larger than the 16 MiB taskls reads; it was skipped"; td == nil || td.Skipped != want {
+		t.Fatalf("a 16.1 MiB task file: skipped %q, want %q", td.Skipped, want)
 	}
 }

@@ -12,17 +12,18 @@ import (
 
 // TooLargeError is readFile's error for a file larger than MaxFileSize.
 type TooLargeError struct {
-	Size int64 // the file's size, or what had been read when it grew past the limit
+	Size  int64 // the file's size, or what had been read when it grew past the limit
+	Limit int64 // the limit it is over (MaxFileSize, or MaxManifestSize for manifest.json)
 }
 
-func (e *TooLargeError) Error() string { return tooLarge(e.Size) }
+func (e *TooLargeError) Error() string { return tooLarge(e.Size, e.Limit) }
 
 // tooLarge says why a file of size bytes was skipped. The size is rounded up
 // to a tenth of a MiB, so that a file just over the limit does not read as
 // "16 MiB, larger than the 16 MiB".
-func tooLarge(size int64) string {
+func tooLarge(size, limit int64) string {
 	mib := math.Ceil(float64(size)*10/(1<<20)) / 10
-	return fmt.Sprintf("file is %.1f MiB, larger than the %d MiB taskls reads; it was skipped", mib, MaxFileSize>>20)
+	return fmt.Sprintf("file is %.1f MiB, larger than the %d MiB taskls reads; it was skipped", mib, limit>>20)
 }
 
 // unreadReason says why a file could not be read.

@@ -541,7 +541,7 @@ func loadRoot(dir string) *Root {
 	return r
 }
 
-// readFile reads a file, refusing more than MaxFileSize+1 bytes.
+// readFile reads a file, refusing more than its limit (maxSize) plus one byte.
 func readFile(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -552,8 +552,9 @@ func readFile(path string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if st.Size() > MaxFileSize {
-		return nil, &TooLargeError{Size: st.Size()}
+	limit := maxSize(path)
+	if st.Size() > limit {
+		return nil, &TooLargeError{Size: st.Size(), Limit: limit}
 	}
 	b := make([]byte, 0, st.Size()+1)
 	for {
@@ -568,8 +569,8 @@ func readFile(path string) ([]byte, error) {
 		if err != nil {
 			return nil, err // not the truncated content as if it were the file
 		}
-		if len(b) > MaxFileSize {
-			return nil, &TooLargeError{Size: int64(len(b))} // it grew while being read
+		if int64(len(b)) > limit {
+			return nil, &TooLargeError{Size: int64(len(b)), Limit: limit} // it grew while being read
 		}
 	}
 	return b, nil
