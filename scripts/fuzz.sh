@@ -38,6 +38,7 @@ TARGETS=(
   "FuzzSnapshot ./analysis/workspace"
   "FuzzParse ./analysis/jsonpos"
   "FuzzParse ./analysis/manifest"
+  "FuzzFastMapping ./analysis/taskfile"
 )
 
 selected() {

@@ -171,6 +171,9 @@ func (t *Task) parseYAML(f *text.File, span text.Span, what string) {
 		t.salvage(f, span)
 		return
 	}
+	if t.fastMapping(f, span) {
+		return
+	}
 	var doc yaml.Node
 	err := yaml.Unmarshal(src, &doc)
 	if err != nil {

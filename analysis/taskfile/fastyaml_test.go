@@ -1,0 +1,132 @@
+package taskfile
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/taskls/taskls/analysis/text"
+)
+
+// parseBoth parses content with and without the fast path.
+func parseBoth(name string, content []byte) (fast, slow *Task) {
+	useFast = true
+	fast = Parse(name, text.New(content))
+	useFast = false
+	slow = Parse(name, text.New(content))
+	useFast = true
+	return fast, slow
+}
+
+// The fast path gives what yaml.v3 gives, field for field and span for
+// span, on every task file of the example workspace, the shared corpus
+// and the hand-written cases below; and it does take them.
+func TestFastMappingEqualsYAML(t *testing.T) {
+	var files []string
+	for _, root := range []string{"../../examples", "../../../shared/corpora", "testdata"} {
+		filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && (strings.HasSuffix(p, ".md") || strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) {
+				files = append(files, p)
+			}
+			return nil
+		})
+	}
+	if len(files) < 20 {
+		t.Fatalf("only %d files found", len(files))
+	}
+	taken := 0
+	for _, p := range files {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fast, slow := parseBoth(filepath.Base(p), b)
+		if !reflect.DeepEqual(fast, slow) {
+			t.Errorf("%s: fast path differs:\n fast %+v\n yaml %+v", p, fast.Fields, slow.Fields)
+		}
+		useFast = true
+		var probe Task
+		if fast.Style == StyleFrontMatter || fast.Style == StyleMetadataBlock {
+			if probe.fastMapping(text.New(b), fast.MetaSpan) {
+				taken++
+			}
+		}
+	}
+	if taken == 0 {
+		t.Fatal("the fast path took no file")
+	}
+	t.Logf("%d files, %d through the fast path", len(files), taken)
+}
+
+var fastCases = []string{
+	"id: T001\ntitle: A title\nstatus: pending\n",
+	"id: T001\ndependencies: [T002, T003]\nblocks: []\nblocked_by: [ ]\n",
+	"id: T001\ndependencies:\n  - T002\n  - \"T003\"\n  - 'T004'\nstatus: done\n",
+	"id: T001\ndependencies:\n- T002\n- T003\n",
+	"id: \"T001\"\ntitle: 'Quoted: yes'\npriority: \"P1 (Critical Path)\"\n",
+	"id: T001\nupdated: 2025-11-16T16:52:00Z\nref: context/a.md#part\n",
+	"id: T001\nactual: null\nother: ~\nempty:\nnone: Null\n",
+	"id: T001\nactual: null\nempty:\nnone: Null\nlast: NULL\n",
+	"id: T001\ndeps: [null, T002]\n",
+	"id: T001\r\ntitle: CRLF lines\r\ndeps:\r\n  - T002\r\n",
+	"id: T001\ntitle: Café ☕ 𝄞 naïve\n",
+	"id: T001\n\n\ntitle: blank lines\n\n",
+	"id: T001\ntitle: a # comment\n",
+	"# comment\nid: T001\n",
+	"id: T001\ntitle: folded\n  over two lines\n",
+	"id: T001\nid: T002\n",
+	"id: T001\nnested:\n  a: b\n",
+	"id: T001\nlist: [a, b,]\n",
+	"id: T001\nlist: [a, [b]]\n",
+	"id: T001\ntitle: \"esc \\\" aped\"\n",
+	"id: T001\ntitle: 'it''s'\n",
+	"id: T001\ntitle:\ttab\n",
+	"id: T001\ndeps:\n  - a\n    - b\n",
+	"id: T001\ndeps:\n  - a\n\n  - b\n",
+	"id: &x T001\nother: *x\n",
+	"id: T001\ntitle: key: value\n",
+	"id: T001\ntitle: ends with colon:\n",
+	"id: T001\nwith space : x\n",
+	"id: T001\ntitle: \"unterminated\n",
+	"id: T001\ntitle: |\n  block\n",
+	"  id: T001\n  title: indented\n",
+	"id: T001\ntitle: tricky {braces} [and] , commas\n",
+	"id: T001\ndeps: [ T002 , 'T003' , \"T004\" ]\n",
+	"id: T001\ndeps: [T002\n",
+	"id: T001\ntitle: x\u0085y\n",
+	"id: T001\ntitle: trailing spaces   \n",
+	"id: T001\n- stray item\n",
+	"id: T001\nkey:value\n",
+	"id: T001\n1key: x\n",
+	"id: T001\nis-ok_key2: x\n",
+}
+
+func TestFastMappingCases(t *testing.T) {
+	for _, meta := range fastCases {
+		for _, wrap := range []func(string) string{
+			func(m string) string { return "---\n" + m + "---\n# Body\n" },
+			func(m string) string { return "# T001: Title\n\n## Metadata\n\n```yaml\n" + m + "```\n" },
+		} {
+			content := []byte(wrap(meta))
+			fast, slow := parseBoth("T001-x.md", content)
+			if !reflect.DeepEqual(fast, slow) {
+				t.Errorf("%q: fast path differs:\n fast %+v %+v\n yaml %+v %+v", content, fast.Fields, fast.Problems, slow.Fields, slow.Problems)
+			}
+		}
+	}
+}
+
+func FuzzFastMapping(f *testing.F) {
+	for _, c := range fastCases {
+		f.Add(c)
+	}
+	f.Fuzz(func(t *testing.T, meta string) {
+		content := []byte("---\n" + meta + "\n---\n")
+		fast, slow := parseBoth("T001-x.md", content)
+		if !reflect.DeepEqual(fast, slow) {
+			t.Fatalf("%q: fast path differs:\n fast %+v\n yaml %+v", content, fast.Fields, slow.Fields)
+		}
+	})
+}
