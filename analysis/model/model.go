@@ -86,6 +86,25 @@ var AllStatuses = []string{StatusPending, StatusInProgress, StatusCompleted, Sta
 
 var statusSep = strings.NewReplacer("-", "_", " ", "_")
 
+// StatusTrim holds what NormStatus strips from both ends of a status after
+// dropping a note: an emoji, Markdown emphasis, code ticks and quotes.
+const StatusTrim = "✅❌🚧⏳🔄 *_`\"'"
+
+// StatusWords maps every spelling NormStatus accepts, once lower-cased,
+// trimmed and with dashes and spaces turned into underscores, to its status.
+// The JSON Schema of task files (analysis/schema) is generated from it.
+var StatusWords = map[string]string{
+	"pending": StatusPending, "todo": StatusPending, "to_do": StatusPending,
+	"open": StatusPending, "not_started": StatusPending, "planned": StatusPending,
+	"new": StatusPending, "ready": StatusPending, "backlog": StatusPending,
+	"in_progress": StatusInProgress, "inprogress": StatusInProgress, "in_review": StatusInProgress,
+	"wip": StatusInProgress, "started": StatusInProgress, "active": StatusInProgress,
+	"doing": StatusInProgress, "review": StatusInProgress, "in_development": StatusInProgress,
+	"completed": StatusCompleted, "complete": StatusCompleted, "done": StatusCompleted,
+	"finished": StatusCompleted, "closed": StatusCompleted, "resolved": StatusCompleted, "verified": StatusCompleted,
+	"blocked": StatusBlocked, "on_hold": StatusBlocked, "waiting": StatusBlocked,
+}
+
 // NormStatus maps a loosely written status ("Completed", "complete", "done",
 // "In Progress", "in-progress", "todo") to one of the four statuses. ok is
 // false when the value means nothing known.
@@ -95,19 +114,20 @@ func NormStatus(raw string) (string, bool) {
 	if i := strings.IndexAny(s, "(["); i > 0 {
 		s = strings.TrimSpace(s[:i])
 	}
-	s = strings.Trim(s, "✅❌🚧⏳🔄 *_`\"'")
+	s = strings.Trim(s, StatusTrim)
 	s = statusSep.Replace(s)
-	switch s {
-	case "pending", "todo", "to_do", "open", "not_started", "planned", "new", "ready", "backlog":
-		return StatusPending, true
-	case "in_progress", "inprogress", "in_review", "wip", "started", "active", "doing", "review", "in_development":
-		return StatusInProgress, true
-	case "completed", "complete", "done", "finished", "closed", "resolved", "verified":
-		return StatusCompleted, true
-	case "blocked", "on_hold", "waiting":
-		return StatusBlocked, true
-	}
-	return "", false
+	st, ok := StatusWords[s]
+	return st, ok
+}
+
+// PriorityTrim holds what NormPriority strips from both ends of a priority.
+const PriorityTrim = "\"'`*_ "
+
+// PriorityWords maps the words NormPriority accepts (the first word of the
+// value, lower-cased) to their priority. The JSON Schema of task files
+// (analysis/schema) is generated from it.
+var PriorityWords = map[string]int{
+	"critical": 0, "blocker": 0, "urgent": 0, "high": 1, "medium": 2, "normal": 2, "low": 3,
 }
 
 // NormPriority maps "P1", "1", "p1", "P1-MVP", "P0 (Blocker)", "P1 (Critical
@@ -115,7 +135,7 @@ func NormStatus(raw string) (string, bool) {
 // false for anything else.
 func NormPriority(raw string) (int, bool) {
 	s := strings.ToLower(strings.TrimSpace(raw))
-	s = strings.Trim(s, "\"'`*_ ")
+	s = strings.Trim(s, PriorityTrim)
 	if s == "" {
 		return 0, false
 	}
@@ -128,17 +148,8 @@ func NormPriority(raw string) (int, bool) {
 	if i := strings.IndexAny(s, " (-"); i > 0 {
 		s = s[:i]
 	}
-	switch s {
-	case "critical", "blocker", "urgent":
-		return 0, true
-	case "high":
-		return 1, true
-	case "medium", "normal":
-		return 2, true
-	case "low":
-		return 3, true
-	}
-	return 0, false
+	p, ok := PriorityWords[s]
+	return p, ok
 }
 
 // PriorityLabel spells a normalised priority the way most workspaces do.

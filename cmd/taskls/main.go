@@ -38,6 +38,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runGraph(args, stdout, stderr)
 	case "next":
 		return runNext(args, stdout, stderr)
+	case "schema":
+		return runSchema(args, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "taskls", version)
 		return 0
@@ -59,6 +61,8 @@ func usage(w io.Writer) {
                                  print the dependency graph, status as style
   taskls next [--json] [PATH...] list the tasks ready to work on, by priority
                                  and by how much work each unblocks
+  taskls schema task|manifest    print the JSON Schema (draft-07) of task
+                                 metadata or of manifest.json
   taskls version                 print the version
 
 check flags:
