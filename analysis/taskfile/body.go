@@ -80,17 +80,20 @@ func (t *Task) scanBody(f *text.File, from int) {
 		}
 		switch curKind {
 		case "criteria":
-			if m := checkRe.FindSubmatch(line); m != nil {
+			// (each expression runs only where it can match: this loop sees
+			// every line of thousands of files)
+			if m := maybe(bytes.IndexByte(line, '[') >= 0, checkRe, line); m != nil {
 				st := Unchecked
 				if m[1][0] != ' ' {
 					st = Checked
 				}
 				t.Criteria = append(t.Criteria, Criterion{Text: strings.TrimSpace(string(m[2])), State: st, Span: lineSpan(f, l)})
-			} else if m := numberedRe.FindSubmatch(line); m != nil {
+			} else if m := maybe(len(line) > 0 && line[0] >= '0' && line[0] <= '9', numberedRe, line); m != nil {
 				t.Criteria = append(t.Criteria, Criterion{Text: strings.TrimSpace(string(m[1])), State: NoBox, Span: lineSpan(f, l)})
 			}
 		case "scenarios":
-			if m := boldCaseRe.FindSubmatch(bytes.TrimSpace(line)); m != nil {
+			if tr := bytes.TrimSpace(line); bytes.HasPrefix(tr, []byte("**")) && boldCaseRe.Match(tr) {
+				m := boldCaseRe.FindSubmatch(tr)
 				t.Scenarios = append(t.Scenarios, Scenario{Name: strings.TrimSpace(string(m[1])), Span: lineSpan(f, l)})
 				scen = &t.Scenarios[len(t.Scenarios)-1]
 			} else if scen != nil {
@@ -106,7 +109,7 @@ func (t *Task) scanBody(f *text.File, from int) {
 				}
 			} else if bytes.HasPrefix(tr, []byte("**Risk")) && !riskHeads {
 				t.Risks = append(t.Risks, Item{Name: strings.Trim(string(tr), "* "), Span: lineSpan(f, l)})
-			} else if m := bulletRe.FindSubmatch(line); m != nil && !riskHeads {
+			} else if m := maybe(len(line) > 0 && (line[0] == '-' || line[0] == '*' || line[0] == '+' || line[0] >= '0' && line[0] <= '9'), bulletRe, line); m != nil && !riskHeads {
 				t.Risks = append(t.Risks, Item{Name: strings.TrimSpace(string(m[1])), Span: lineSpan(f, l)})
 			}
 		}
@@ -137,7 +140,18 @@ func firstCell(row []byte) string {
 	return strings.TrimSpace(string(cells[0]))
 }
 
+// maybe runs re on line only when the cheap test says it can match.
+func maybe(can bool, re *regexp.Regexp, line []byte) [][]byte {
+	if !can {
+		return nil
+	}
+	return re.FindSubmatch(line)
+}
+
 func (t *Task) markGWT(line []byte, s *Scenario) {
+	if !bytes.Contains(line, []byte("Given")) && !bytes.Contains(line, []byte("When")) && !bytes.Contains(line, []byte("Then")) {
+		return
+	}
 	m := gwtRe.FindSubmatch(line)
 	if m == nil {
 		return
