@@ -3,7 +3,8 @@
 #
 #   scripts/test.sh
 #
-# Steps: Go modules, go vet, go test -race, build the server binary into
+# Steps: Go modules, go vet, go test -race, a short fuzzing of every fuzz
+# target, build the server binary into
 # .build/, the end-to-end tests in e2e/ (Node, over stdio against that binary),
 # then the editor tests. Needs go, node and npm on PATH. With CI=true a missing
 # tool is an error; on a developer machine the steps that need it are skipped
@@ -11,6 +12,7 @@
 #
 # Environment:
 #   TASKLS_BUILD_DIR   where the binary goes (default: .build/ in the repo)
+#   TASKLS_FUZZ_SECONDS  seconds each fuzz target mutates its seeds (default 8)
 #   CI=true            missing tools fail the run instead of skipping steps
 set -euo pipefail
 
@@ -130,7 +132,16 @@ editor_tests() {
   done
 }
 
+# Every fuzz target mutates its seeds for a few seconds (the seeds alone
+# already ran under go test); scripts/fuzz.sh runs them longer.
+fuzz_tests() {
+  step "fuzzing: every target for ${TASKLS_FUZZ_SECONDS:-8}s (scripts/fuzz.sh)"
+  FUZZ_MINIMIZE=2s scripts/fuzz.sh "${TASKLS_FUZZ_SECONDS:-8}"
+  step_done
+}
+
 go_tests
+fuzz_tests
 e2e_tests
 editor_tests
 
