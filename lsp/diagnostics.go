@@ -3,6 +3,7 @@ package lsp
 import (
 	"encoding/json"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -22,7 +23,8 @@ type publisher struct {
 	started bool
 	mu      sync.Mutex
 
-	sent map[string]string // uri -> the JSON last published (worker only)
+	sent map[string]string       // uri -> the JSON last published (worker only)
+	raw  map[string]sentFindings // uri -> what that JSON was made from (worker only)
 
 	// published is the Seq of the newest snapshot whose diagnostics have all
 	// been published (tests wait for it to reach the current snapshot).
@@ -172,6 +174,21 @@ func (p *publisher) publishSome(snap *workspace.Snapshot, diags map[string][]che
 // send publishes one file's diagnostics if they differ from the last sent.
 func (p *publisher) send(snap *workspace.Snapshot, d *workspace.Doc, ds []check.Diagnostic, notify func(string, any)) {
 	uri := pathToURI(d.Path)
+	p.reopenMu.Lock()
+	force := p.reopened[uri]
+	delete(p.reopened, uri)
+	p.reopenMu.Unlock()
+	// the same doc with the same findings (related docs unchanged too)
+	// publishes the same: skip converting positions, which for a file read
+	// from disk means reading it again
+	rel := relatedDocs(snap, ds)
+	if prev, ok := p.raw[uri]; ok && !force && prev.doc == d && sameFindings(prev.diags, ds) && slices.Equal(prev.rel, rel) {
+		return
+	}
+	if p.raw == nil {
+		p.raw = map[string]sentFindings{}
+	}
+	p.raw[uri] = sentFindings{doc: d, diags: ds, rel: rel}
 	list := make([]protocol.Diagnostic, 0, len(ds))
 	for _, dg := range ds {
 		list = append(list, toDiagnostic(snap, d, dg))
@@ -182,10 +199,6 @@ func (p *publisher) send(snap *workspace.Snapshot, d *workspace.Doc, ds []check.
 		params.Version = &v
 	}
 	key, _ := json.Marshal(list)
-	p.reopenMu.Lock()
-	force := p.reopened[uri]
-	delete(p.reopened, uri)
-	p.reopenMu.Unlock()
 	if prev, ok := p.sent[uri]; ok && prev == string(key) && !force {
 		return
 	}
@@ -195,6 +208,42 @@ func (p *publisher) send(snap *workspace.Snapshot, d *workspace.Doc, ds []check.
 	}
 	p.sent[uri] = string(key)
 	notify("textDocument/publishDiagnostics", params)
+}
+
+// sentFindings is what the last publish of a file was made from.
+type sentFindings struct {
+	doc   *workspace.Doc
+	diags []check.Diagnostic
+	rel   []*workspace.Doc // the docs related information points into
+}
+
+func relatedDocs(snap *workspace.Snapshot, ds []check.Diagnostic) []*workspace.Doc {
+	var out []*workspace.Doc
+	for _, dg := range ds {
+		for _, r := range dg.Related {
+			out = append(out, snap.Doc(r.Path))
+		}
+	}
+	return out
+}
+
+// sameFindings compares what publishing shows of two lists of findings.
+func sameFindings(a, b []check.Diagnostic) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		if x.Span != y.Span || x.Severity != y.Severity || x.Check != y.Check || x.Message != y.Message || len(x.Related) != len(y.Related) {
+			return false
+		}
+		for j := range x.Related {
+			if x.Related[j].Path != y.Related[j].Path || x.Related[j].Span != y.Related[j].Span || x.Related[j].Message != y.Related[j].Message {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // publish sends the diagnostics of every file whose diagnostics changed,
@@ -224,6 +273,7 @@ func (p *publisher) publish(snap *workspace.Snapshot, diags map[string][]check.D
 			continue
 		}
 		delete(p.sent, uri)
+		delete(p.raw, uri)
 		if prev != "[]" {
 			notify("textDocument/publishDiagnostics", protocol.PublishDiagnosticsParams{URI: uri, Diagnostics: []protocol.Diagnostic{}})
 		}
