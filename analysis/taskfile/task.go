@@ -32,10 +32,10 @@ type Field struct {
 	KeySpan   text.Span
 	Value     string    // the scalar's value ("" for sequences, mappings and null)
 	ValueSpan text.Span // the value as written; for a quoted scalar, inside the quotes
+	Items     []Field   // scalar items of a sequence (Key empty)
 	Quoted    bool
-	Seq       bool    // the value is a sequence (Items holds its scalars)
-	Null      bool    // no value, or an explicit null
-	Items     []Field // scalar items of a sequence (Key empty)
+	Seq       bool // the value is a sequence (Items holds its scalars)
+	Null      bool // no value, or an explicit null
 
 	fromHeading bool // written as a heading field (`## Status: Pending`)
 }
@@ -71,11 +71,10 @@ type Item struct {
 
 // Section is a Markdown heading and its extent.
 type Section struct {
-	Level   int
-	Title   string    // heading text, trimmed
-	Span    text.Span // the heading line
-	Extent  text.Span // heading line to the next heading of the same or a higher level
-	InFence bool      // never true: headings inside code fences are not sections (kept for clarity)
+	Title  string    // heading text, trimmed
+	Span   text.Span // the heading line (headings inside code fences are not sections)
+	Extent text.Span // heading line to the next heading of the same or a higher level
+	Level  int
 }
 
 // Problem is a syntax problem found while parsing.

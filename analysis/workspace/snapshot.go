@@ -344,6 +344,11 @@ func (r *Root) index() {
 			r.RefsTo[ref.ID] = append(r.RefsTo[ref.ID], Loc{Doc: d, Ref: ref})
 		}
 	}
+	for id, locs := range r.RefsTo {
+		if cap(locs) > len(locs)+len(locs)/4 {
+			r.RefsTo[id] = slices.Clone(locs) // appends left up to half of it unused
+		}
+	}
 	r.IDs = r.IDs[:0]
 	seen := map[string]bool{}
 	for id := range r.Defs {
