@@ -1,6 +1,20 @@
 // Package lsp is the taskls language server. This file is its connection
 // layer: LSP base-protocol framing, the initialize/shutdown/exit lifecycle,
-// panic recovery and error codes. The server proper is a Dispatcher.
+// requests answered off the read loop and their cancellation
+// ($/cancelRequest), back-pressure on a client that does not read, panic
+// recovery and error codes. The server proper is a Dispatcher (and a
+// Preparer).
+//
+// Messages are read one at a time by a single read loop. Notifications are
+// handled on it, in order. A request is handled on it too unless the
+// Dispatcher is a Preparer: then only Prepare runs on the read loop, and
+// the work it returns runs in its own goroutine, where $/cancelRequest can
+// reach it; answers may then go out in another order than the requests came
+// in, as JSON-RPC allows. At most MaxInFlight requests are being handled at
+// once: with that many unanswered (because they are slow, or because the
+// client does not read what is written to it and writes block), the read
+// loop stops reading until one is answered, so a client that never reads
+// makes the server wait, never grow.
 package lsp
 
 import (
@@ -26,7 +40,10 @@ import (
 // Dispatcher is what the server implements. Dispatch is called on the read
 // loop, one message at a time, in the order the client sent them, so
 // notifications such as textDocument/didChange are applied in order and a
-// request sees the effect of every notification sent before it.
+// request sees the effect of every notification sent before it. A request
+// handled by Dispatch holds up the read loop until it returns; a Dispatcher
+// that is also a Preparer has requests handled off the read loop instead
+// (see Preparer).
 //
 // ctx.Method is the method, ctx.Params the raw JSON params (the JSON literal
 // null when the message has none). ctx.Notify and ctx.Call send to the client;
@@ -36,11 +53,13 @@ import (
 // (*Conn).Notify and (*Conn).Call to see them.
 //
 // ctx.Call must never be invoked on the read loop itself, that is from inside
-// Dispatch: the answer can only be read by the loop that is waiting for it. Run
-// server->client requests (workspace/configuration,
+// Dispatch or Prepare: the answer can only be read by the loop that is
+// waiting for it. Run server->client requests (workspace/configuration,
 // client/registerCapability, ...) in their own goroutine, for instance with
 // (*Conn).Go. A Call made on the read loop fails at once with
-// ErrCallOnReadLoop (and is logged) instead of hanging.
+// ErrCallOnReadLoop (and is logged) instead of hanging. Nor should the work
+// a Preparer returns wait for a Call: with MaxInFlight of them waiting, the
+// read loop, which alone reads the answers, would wait for a free slot.
 //
 // For a request, the result is sent to the client (nil is sent as the JSON
 // result null). For a notification it is ignored. Errors: ErrUnhandled (or an
@@ -57,12 +76,50 @@ type Dispatcher interface {
 	Dispatch(ctx *glsp.Context) (result any, err error)
 }
 
+// Preparer is an optional interface of a Dispatcher, for requests that
+// should not hold up the read loop: slow ones, ones that wait for something,
+// and any that the client may want to cancel.
+//
+// Prepare is called on the read loop, in order with the notifications, for
+// every request but initialize and shutdown (which always go to Dispatch),
+// once the lifecycle rules allow it. It takes what the request needs from
+// the state the notifications before it have built (a snapshot, say) and
+// returns run, which the connection then calls in a goroutine of its own;
+// the read loop goes on reading meanwhile. ctx is as for Dispatch, and stays
+// valid while run runs.
+//
+// run's context is cancelled when the client cancels the request with
+// $/cancelRequest and when the connection ends; run should give up early
+// then (returning ctx.Err() or anything else: its answer is not sent). A
+// request cancelled before it is answered gets -32800 RequestCancelled at
+// once, even if run has not returned yet, and never another answer; run's
+// result and error are otherwise sent as Dispatch's are (an error that is
+// or wraps context.Canceled as -32800). A cancellation for a request that
+// is not running (answered, unknown) does nothing.
+//
+// An error from Prepare answers the request at once without calling run
+// (ErrUnhandled gives -32601, as from Dispatch). When Prepare returns a nil
+// run and no error, the request goes to Dispatch, on the read loop, as if
+// there were no Preparer. Panics in Prepare and in run are recovered and
+// answered -32603, as in Dispatch.
+//
+// The goroutine running run holds one of MaxInFlight slots until run
+// returns, even when the request was answered as cancelled: a run that
+// ignores its context keeps its slot.
+type Preparer interface {
+	Prepare(ctx *glsp.Context) (run func(context.Context) (any, error), err error)
+}
+
+// MaxInFlight is how many requests are handled at once at most (see the
+// package comment). The read loop waits for a free slot before it reads on.
+const MaxInFlight = 64
+
 // ErrUnhandled is returned by a Dispatcher for a method it does not implement.
 var ErrUnhandled = errors.New("lsp: method not handled")
 
 // ErrCallOnReadLoop is returned by (*Conn).Call, and logged by glsp.Context's
-// Call, when a server->client request is made from inside Dispatch, where
-// waiting for the answer would deadlock the connection.
+// Call, when a server->client request is made from inside Dispatch or
+// Prepare, where waiting for the answer would deadlock the connection.
 var ErrCallOnReadLoop = errors.New("lsp: server->client request made on the read loop (it would deadlock); make it from another goroutine")
 
 // Error codes of JSON-RPC and LSP.
@@ -159,6 +216,20 @@ type Conn struct {
 	goMu     sync.Mutex
 	goClosed bool
 	goWG     sync.WaitGroup
+
+	// slots holds a token for every request being handled (MaxInFlight).
+	slots chan struct{}
+
+	flightMu sync.Mutex
+	flights  map[jsonrpc2.ID]*flight // requests running off the read loop
+}
+
+// flight is a request running off the read loop.
+type flight struct {
+	cancel    context.CancelFunc
+	byClient  atomic.Bool // cancelled with $/cancelRequest
+	answered  atomic.Bool // its one answer has been claimed
+	cancelled chan struct{}
 }
 
 // NewConn prepares a connection serving d over stream (LSP base protocol:
@@ -169,10 +240,12 @@ func NewConn(stream io.ReadWriteCloser, d Dispatcher, logw io.Writer) *Conn {
 		logw = io.Discard
 	}
 	c := &Conn{
-		stream: stream,
-		d:      d,
-		log:    log.New(logw, "", log.LstdFlags),
-		ready:  make(chan struct{}),
+		stream:  stream,
+		d:       d,
+		log:     log.New(logw, "", log.LstdFlags),
+		ready:   make(chan struct{}),
+		slots:   make(chan struct{}, MaxInFlight),
+		flights: map[jsonrpc2.ID]*flight{},
 	}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	c.notify = func(method string, params any) {
@@ -196,12 +269,16 @@ func NewConn(stream io.ReadWriteCloser, d Dispatcher, logw io.Writer) *Conn {
 // every notification but exit is dropped; a second initialize gets -32600; a
 // failed initialize (error or panic) can be retried. After shutdown every
 // request gets -32600 and notifications other than exit are dropped. exit
-// ends Serve after Dispatch has seen it. $/cancelRequest is consumed here:
-// requests are answered on the read loop, so by the time a cancellation is
-// read its request has been answered and there is nothing left to cancel.
+// ends Serve after Dispatch has seen it; requests still running are then
+// cancelled and left unanswered. $/cancelRequest is consumed here, never
+// dispatched: it cancels the request with that id if it is running off the
+// read loop (see Preparer), which is answered -32800; for any other id
+// (answered, unknown, handled on the read loop and so answered already) it
+// does nothing.
 //
-// A panic in Dispatch is recovered: a request gets -32603 "panic in <method>:
-// <value>", a notification's panic is logged, and serving goes on.
+// A panic in Dispatch, Prepare or the work Prepare returns is recovered: a
+// request gets -32603 "panic in <method>: <value>", a notification's panic
+// is logged, and serving goes on.
 //
 // Garbage on the stream (a bad header, a body that is not a JSON-RPC message)
 // makes the connection unusable: it is logged and Serve returns 1.
@@ -210,8 +287,10 @@ func Serve(ctx context.Context, stream io.ReadWriteCloser, d Dispatcher, logw io
 }
 
 // Run serves the connection; see Serve. It may be called once. When it
-// returns, Dispatch is no longer called, Context is done and goroutines
-// started with Go have returned (Run waits for them for a short while only).
+// returns, Dispatch and Prepare are no longer called, Context is done (so
+// the contexts of running requests are cancelled) and goroutines started
+// with Go and requests running off the read loop have returned (Run waits
+// for them for a short while only).
 func (c *Conn) Run(ctx context.Context) (exitCode int) {
 	if !c.started.CompareAndSwap(false, true) {
 		panic("lsp: Conn.Run called twice")
@@ -270,9 +349,9 @@ func (c *Conn) Notify(method string, params any) error {
 
 // Call sends a request to the client and waits for its answer, which is
 // decoded into result (if not nil). It must not be called on the read loop
-// (from inside Dispatch): it then returns ErrCallOnReadLoop at once. An error
-// answer from the client is returned as a *jsonrpc2.Error; when the
-// connection ends, jsonrpc2.ErrClosed.
+// (from inside Dispatch or Prepare): it then returns ErrCallOnReadLoop at
+// once. An error answer from the client is returned as a *jsonrpc2.Error;
+// when the connection ends, jsonrpc2.ErrClosed.
 func (c *Conn) Call(ctx context.Context, method string, params, result any) error {
 	select {
 	case <-c.ready:
@@ -291,22 +370,31 @@ func (c *Conn) Call(ctx context.Context, method string, params, result any) erro
 // fn should return once Context is done. After the connection has ended Go
 // does nothing.
 func (c *Conn) Go(fn func()) {
-	c.goMu.Lock()
-	if c.goClosed {
-		c.goMu.Unlock()
-		return
-	}
-	c.goWG.Add(1)
-	c.goMu.Unlock()
-	go func() {
-		defer c.goWG.Done()
+	c.spawn(func() {
 		defer func() {
 			if r := recover(); r != nil {
 				c.log.Printf("lsp: panic in goroutine: %v\n%s", r, debug.Stack())
 			}
 		}()
 		fn()
+	})
+}
+
+// spawn runs fn in a goroutine that Run waits for; after the connection has
+// ended it does nothing and returns false.
+func (c *Conn) spawn(fn func()) bool {
+	c.goMu.Lock()
+	if c.goClosed {
+		c.goMu.Unlock()
+		return false
+	}
+	c.goWG.Add(1)
+	c.goMu.Unlock()
+	go func() {
+		defer c.goWG.Done()
+		fn()
 	}()
+	return true
 }
 
 func (c *Conn) waitGoroutines() {
@@ -335,19 +423,38 @@ func (h rpcHandler) Handle(_ context.Context, rpc *jsonrpc2.Conn, req *jsonrpc2.
 	if c.loopID.Load() == 0 { // jsonrpc2 reads on one goroutine throughout
 		c.loopID.Store(goroutineID())
 	}
+	if !req.Notif {
+		// Every request takes a slot, given back once it is answered: with
+		// MaxInFlight requests unanswered, nothing more is read (and so no
+		// goroutine started, no answer kept) until one of them is.
+		select {
+		case c.slots <- struct{}{}:
+		case <-rpc.DisconnectNotify():
+			return
+		}
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.stopped {
-		return
-	}
-	if req.Notif {
+	switch {
+	case c.stopped:
+		if !req.Notif {
+			c.release()
+		}
+	case req.Notif:
 		c.handleNotification(rpc, req)
-	} else {
-		c.handleRequest(rpc, req)
+	default:
+		if !c.handleRequest(rpc, req) {
+			c.release()
+		}
 	}
 }
 
-func (c *Conn) handleRequest(rpc *jsonrpc2.Conn, req *jsonrpc2.Request) {
+// release gives back the slot of a request that has been answered.
+func (c *Conn) release() { <-c.slots }
+
+// handleRequest answers req, or starts the goroutine that will and returns
+// true; the goroutine then gives the request's slot back.
+func (c *Conn) handleRequest(rpc *jsonrpc2.Conn, req *jsonrpc2.Request) (async bool) {
 	method := req.Method
 	var (
 		result any
@@ -372,9 +479,23 @@ func (c *Conn) handleRequest(rpc *jsonrpc2.Conn, req *jsonrpc2.Request) {
 			result, err = nil, nil
 		}
 	default:
-		result, err, _ = c.dispatch(req)
+		p, ok := c.d.(Preparer)
+		if !ok {
+			result, err, _ = c.dispatch(req)
+			break
+		}
+		run, perr := c.prepare(p, req)
+		switch {
+		case perr != nil:
+			err = perr
+		case run != nil:
+			return c.start(rpc, req, run) // false: the connection has ended, no one to answer
+		default:
+			result, err, _ = c.dispatch(req)
+		}
 	}
 	c.reply(rpc, req, result, err)
+	return false
 }
 
 func (c *Conn) handleNotification(rpc *jsonrpc2.Conn, req *jsonrpc2.Request) {
@@ -392,7 +513,7 @@ func (c *Conn) handleNotification(rpc *jsonrpc2.Conn, req *jsonrpc2.Request) {
 		}
 		rpc.Close()
 	case method == "$/cancelRequest":
-		// Every request has been answered before this is read.
+		c.cancelRequest(req)
 	case c.state == connWaiting:
 		c.log.Printf("lsp: dropped notification %s received before initialize", method)
 	case c.state == connShutdown:
@@ -412,9 +533,8 @@ func (c *Conn) handleNotification(rpc *jsonrpc2.Conn, req *jsonrpc2.Request) {
 	}
 }
 
-// dispatch calls the Dispatcher, turning a panic into an error (and logging
-// it with its stack).
-func (c *Conn) dispatch(req *jsonrpc2.Request) (result any, err error, panicked bool) {
+// glspContext is the context of one message for the Dispatcher.
+func (c *Conn) glspContext(req *jsonrpc2.Request) *glsp.Context {
 	ctx := &glsp.Context{
 		Method: req.Method,
 		Params: json.RawMessage("null"),
@@ -424,14 +544,118 @@ func (c *Conn) dispatch(req *jsonrpc2.Request) (result any, err error, panicked 
 	if req.Params != nil {
 		ctx.Params = *req.Params
 	}
+	return ctx
+}
+
+// recovered turns a panic into an error (and logs it with its stack).
+func (c *Conn) recovered(method string, r any) error {
+	c.log.Printf("lsp: panic in %s: %v\n%s", method, r, debug.Stack())
+	return ErrInternal("panic in %s: %v", method, r)
+}
+
+// dispatch calls the Dispatcher, turning a panic into an error.
+func (c *Conn) dispatch(req *jsonrpc2.Request) (result any, err error, panicked bool) {
 	defer func() {
 		if r := recover(); r != nil {
-			c.log.Printf("lsp: panic in %s: %v\n%s", req.Method, r, debug.Stack())
-			result, err, panicked = nil, ErrInternal("panic in %s: %v", req.Method, r), true
+			result, err, panicked = nil, c.recovered(req.Method, r), true
 		}
 	}()
-	result, err = c.d.Dispatch(ctx)
+	result, err = c.d.Dispatch(c.glspContext(req))
 	return result, err, false
+}
+
+// prepare calls the Preparer, turning a panic into an error.
+func (c *Conn) prepare(p Preparer, req *jsonrpc2.Request) (run func(context.Context) (any, error), err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			run, err = nil, c.recovered(req.Method, r)
+		}
+	}()
+	return p.Prepare(c.glspContext(req))
+}
+
+// start runs a prepared request in its own goroutine, which answers it and
+// gives its slot back. It returns false, having started nothing, once the
+// connection has ended.
+func (c *Conn) start(rpc *jsonrpc2.Conn, req *jsonrpc2.Request, run func(context.Context) (any, error)) bool {
+	ctx, cancel := context.WithCancel(c.ctx)
+	f := &flight{cancel: cancel, cancelled: make(chan struct{})}
+	c.flightMu.Lock()
+	if _, dup := c.flights[req.ID]; !dup { // an id used twice at once: a cancellation reaches the first
+		c.flights[req.ID] = f
+	}
+	c.flightMu.Unlock()
+	started := c.spawn(func() {
+		defer c.release()
+		defer cancel()
+		// A cancellation answers at once, whether run heeds it or not; the
+		// goroutine that does it is waited for, so that a client cancelling
+		// what it never reads cannot pile them up.
+		stop := context.AfterFunc(ctx, func() {
+			defer close(f.cancelled)
+			if f.byClient.Load() && f.answered.CompareAndSwap(false, true) {
+				c.reply(rpc, req, nil, ErrRequestCancelled("request cancelled: %s", req.Method))
+			}
+		})
+		result, err := c.run(ctx, req, run)
+		c.forget(req.ID, f)
+		if !stop() {
+			<-f.cancelled
+		}
+		if !f.answered.CompareAndSwap(false, true) {
+			return
+		}
+		if f.byClient.Load() || errors.Is(err, context.Canceled) {
+			result, err = nil, ErrRequestCancelled("request cancelled: %s", req.Method)
+		}
+		c.reply(rpc, req, result, err)
+	})
+	if !started {
+		c.forget(req.ID, f)
+		cancel()
+	}
+	return started
+}
+
+// run calls the work of a prepared request, turning a panic into an error.
+func (c *Conn) run(ctx context.Context, req *jsonrpc2.Request, run func(context.Context) (any, error)) (result any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			result, err = nil, c.recovered(req.Method, r)
+		}
+	}()
+	return run(ctx)
+}
+
+// forget drops f from the running requests.
+func (c *Conn) forget(id jsonrpc2.ID, f *flight) {
+	c.flightMu.Lock()
+	if c.flights[id] == f {
+		delete(c.flights, id)
+	}
+	c.flightMu.Unlock()
+}
+
+// cancelRequest handles $/cancelRequest: the request with that id, if it is
+// running, is cancelled (and answered -32800, see start). Anything else,
+// including params that name no id, is ignored.
+func (c *Conn) cancelRequest(req *jsonrpc2.Request) {
+	if req.Params == nil {
+		return
+	}
+	var p struct {
+		ID *jsonrpc2.ID `json:"id"`
+	}
+	if json.Unmarshal(*req.Params, &p) != nil || p.ID == nil {
+		return
+	}
+	c.flightMu.Lock()
+	f := c.flights[*p.ID]
+	c.flightMu.Unlock()
+	if f != nil {
+		f.byClient.Store(true)
+		f.cancel()
+	}
 }
 
 // reply answers req with result or err (see Dispatcher for the mapping).

@@ -29,8 +29,8 @@ func locations(snap *workspace.Snapshot, ls []features.Location) []protocol.Loca
 }
 
 // docAt resolves a position to the snapshot, path, doc and offset.
-func (s *Server) docAt(p protocol.TextDocumentPositionParams) (*workspace.Snapshot, string, *workspace.Doc, int) {
-	snap := s.current()
+func (s *Server) docAt(ctx *glsp.Context, p protocol.TextDocumentPositionParams) (*workspace.Snapshot, string, *workspace.Doc, int) {
+	snap := s.snapshot(ctx)
 	path := uriToPath(p.TextDocument.URI)
 	d := snap.Doc(path)
 	if d == nil {
@@ -39,28 +39,32 @@ func (s *Server) docAt(p protocol.TextDocumentPositionParams) (*workspace.Snapsh
 	return snap, path, d, toOffset(d.Text, p.Position)
 }
 
-func (s *Server) references(_ *glsp.Context, p *protocol.ReferenceParams) ([]protocol.Location, error) {
-	snap, path, d, off := s.docAt(p.TextDocumentPositionParams)
+func (s *Server) references(ctx *glsp.Context, p *protocol.ReferenceParams) ([]protocol.Location, error) {
+	snap, path, d, off := s.docAt(ctx, p.TextDocumentPositionParams)
 	if d == nil {
 		return nil, nil
 	}
-	return locations(snap, features.References(snap, path, off, p.Context.IncludeDeclaration)), nil
+	refs := features.References(snap, path, off, p.Context.IncludeDeclaration)
+	if err := s.cancelled(ctx); err != nil {
+		return nil, err
+	}
+	return locations(snap, refs), nil
 }
 
-func (s *Server) prepareRename(_ *glsp.Context, p *protocol.PrepareRenameParams) (any, error) {
-	_, path, d, off := s.docAt(p.TextDocumentPositionParams)
+func (s *Server) prepareRename(ctx *glsp.Context, p *protocol.PrepareRenameParams) (any, error) {
+	snap, path, d, off := s.docAt(ctx, p.TextDocumentPositionParams)
 	if d == nil {
 		return nil, ErrRequestFailed("there is no task ID here to rename")
 	}
-	sp, id, err := features.PrepareRename(s.current(), path, off)
+	sp, id, err := features.PrepareRename(snap, path, off)
 	if err != nil {
 		return nil, ErrRequestFailed("%s", err.Error())
 	}
 	return map[string]any{"range": toRange(d.Text, sp), "placeholder": id}, nil
 }
 
-func (s *Server) rename(_ *glsp.Context, p *protocol.RenameParams) (*protocol.WorkspaceEdit, error) {
-	snap, path, d, off := s.docAt(p.TextDocumentPositionParams)
+func (s *Server) rename(ctx *glsp.Context, p *protocol.RenameParams) (*protocol.WorkspaceEdit, error) {
+	snap, path, d, off := s.docAt(ctx, p.TextDocumentPositionParams)
 	if d == nil {
 		return nil, ErrRequestFailed("there is no task ID here to rename")
 	}
@@ -68,11 +72,15 @@ func (s *Server) rename(_ *glsp.Context, p *protocol.RenameParams) (*protocol.Wo
 	if err != nil {
 		return nil, &jsonrpc2.Error{Code: CodeRequestFailed, Message: err.Error()}
 	}
+	if err := s.cancelled(ctx); err != nil {
+		return nil, err
+	}
 	return s.renameEdit(snap, res), nil
 }
 
 // renameEdit turns a rename into a WorkspaceEdit: text edits first (on the
-// old names), then the file renames (documentChanges only).
+// old names), then the file renames (documentChanges only). Open documents
+// are named with the version the edits were computed on, that of snap.
 func (s *Server) renameEdit(snap *workspace.Snapshot, res features.RenameResult) *protocol.WorkspaceEdit {
 	byPath := map[string][]protocol.TextEdit{}
 	var order []string
@@ -97,12 +105,10 @@ func (s *Server) renameEdit(snap *workspace.Snapshot, res features.RenameResult)
 	var dc []any
 	for _, p := range order {
 		var version *protocol.Integer
-		s.mu.Lock()
-		if o := s.overlays[p]; o != nil {
-			v := protocol.Integer(o.version)
+		if d := snap.Doc(p); d != nil && d.Version >= 0 { // open: its buffer's version
+			v := protocol.Integer(d.Version)
 			version = &v
 		}
-		s.mu.Unlock()
 		edits := make([]any, len(byPath[p]))
 		for i, e := range byPath[p] {
 			edits[i] = e
@@ -129,8 +135,8 @@ var symbolKinds = map[features.SymbolKind]protocol.SymbolKind{
 	features.SymEntry:     protocol.SymbolKindObject,
 }
 
-func (s *Server) documentSymbol(_ *glsp.Context, p *protocol.DocumentSymbolParams) ([]protocol.DocumentSymbol, error) {
-	snap := s.current()
+func (s *Server) documentSymbol(ctx *glsp.Context, p *protocol.DocumentSymbolParams) ([]protocol.DocumentSymbol, error) {
+	snap := s.snapshot(ctx)
 	path := uriToPath(p.TextDocument.URI)
 	d := snap.Doc(path)
 	out := []protocol.DocumentSymbol{}
@@ -162,14 +168,30 @@ func (s *Server) documentSymbol(_ *glsp.Context, p *protocol.DocumentSymbolParam
 	return out, nil
 }
 
-func (s *Server) workspaceSymbol(_ *glsp.Context, p *protocol.WorkspaceSymbolParams) ([]protocol.SymbolInformation, error) {
-	snap := s.current()
+// maxWorkspaceSymbols caps a workspace/symbol answer (gopls and clangd cap
+// theirs at 100 too): the best matches, and the client asks again as the
+// query grows. At 10k tasks, 200 took half again the server's time of 100
+// (the answer's JSON, and the positions of tasks not shown before) and
+// nearly doubled the p95 latency.
+const maxWorkspaceSymbols = 100
+
+func (s *Server) workspaceSymbol(ctx *glsp.Context, p *protocol.WorkspaceSymbolParams) ([]protocol.SymbolInformation, error) {
+	snap := s.snapshot(ctx)
 	out := []protocol.SymbolInformation{}
-	for _, ws := range features.WorkspaceSymbols(snap, p.Query, 200) {
-		loc, ok := location(snap, ws.Location)
-		if !ok {
-			continue
+	found := features.WorkspaceSymbols(snap, p.Query, maxWorkspaceSymbols)
+	if err := s.cancelled(ctx); err != nil {
+		return nil, err
+	}
+	for _, ws := range found {
+		if snap.Doc(ws.Location.Path) == nil {
+			continue // its file is gone
 		}
+		// the positions come with the answer: converting the span here
+		// would read the task file again
+		loc := protocol.Location{URI: pathToURI(ws.Location.Path), Range: protocol.Range{
+			Start: protocol.Position{Line: uint32(ws.Start.Line), Character: uint32(ws.Start.Col)},
+			End:   protocol.Position{Line: uint32(ws.End.Line), Character: uint32(ws.End.Col)},
+		}}
 		name := ws.ID
 		if ws.Title != "" {
 			name += " " + ws.Title
@@ -180,8 +202,8 @@ func (s *Server) workspaceSymbol(_ *glsp.Context, p *protocol.WorkspaceSymbolPar
 	return out, nil
 }
 
-func (s *Server) documentLink(_ *glsp.Context, p *protocol.DocumentLinkParams) ([]protocol.DocumentLink, error) {
-	snap := s.current()
+func (s *Server) documentLink(ctx *glsp.Context, p *protocol.DocumentLinkParams) ([]protocol.DocumentLink, error) {
+	snap := s.snapshot(ctx)
 	path := uriToPath(p.TextDocument.URI)
 	d := snap.Doc(path)
 	out := []protocol.DocumentLink{}
@@ -195,8 +217,8 @@ func (s *Server) documentLink(_ *glsp.Context, p *protocol.DocumentLinkParams) (
 	return out, nil
 }
 
-func (s *Server) codeLens(_ *glsp.Context, p *protocol.CodeLensParams) ([]protocol.CodeLens, error) {
-	snap := s.current()
+func (s *Server) codeLens(ctx *glsp.Context, p *protocol.CodeLensParams) ([]protocol.CodeLens, error) {
+	snap := s.snapshot(ctx)
 	path := uriToPath(p.TextDocument.URI)
 	d := snap.Doc(path)
 	out := []protocol.CodeLens{}
@@ -216,11 +238,11 @@ func (s *Server) codeLens(_ *glsp.Context, p *protocol.CodeLensParams) ([]protoc
 
 // inlayHint answers the 3.17 textDocument/inlayHint, which glsp's 3.16
 // types lack.
-func (s *Server) inlayHint(_ *glsp.Context, p *struct {
+func (s *Server) inlayHint(ctx *glsp.Context, p *struct {
 	TextDocument protocol.TextDocumentIdentifier `json:"textDocument"`
 	Range        protocol.Range                  `json:"range"`
 }) ([]map[string]any, error) {
-	snap := s.current()
+	snap := s.snapshot(ctx)
 	path := uriToPath(p.TextDocument.URI)
 	d := snap.Doc(path)
 	out := []map[string]any{}
@@ -239,8 +261,8 @@ func (s *Server) inlayHint(_ *glsp.Context, p *struct {
 	return out, nil
 }
 
-func (s *Server) foldingRange(_ *glsp.Context, p *protocol.FoldingRangeParams) ([]protocol.FoldingRange, error) {
-	snap := s.current()
+func (s *Server) foldingRange(ctx *glsp.Context, p *protocol.FoldingRangeParams) ([]protocol.FoldingRange, error) {
+	snap := s.snapshot(ctx)
 	path := uriToPath(p.TextDocument.URI)
 	d := snap.Doc(path)
 	out := []protocol.FoldingRange{}
@@ -272,8 +294,8 @@ func callItem(snap *workspace.Snapshot, r *workspace.Root, id string) (protocol.
 	return item, true
 }
 
-func (s *Server) prepareCallHierarchy(_ *glsp.Context, p *protocol.CallHierarchyPrepareParams) ([]protocol.CallHierarchyItem, error) {
-	snap, path, d, off := s.docAt(p.TextDocumentPositionParams)
+func (s *Server) prepareCallHierarchy(ctx *glsp.Context, p *protocol.CallHierarchyPrepareParams) ([]protocol.CallHierarchyItem, error) {
+	snap, path, d, off := s.docAt(ctx, p.TextDocumentPositionParams)
 	if d == nil {
 		return nil, nil
 	}
@@ -303,8 +325,8 @@ func itemTask(snap *workspace.Snapshot, item protocol.CallHierarchyItem) (*works
 	return r, item.Name
 }
 
-func (s *Server) incomingCalls(_ *glsp.Context, p *protocol.CallHierarchyIncomingCallsParams) ([]protocol.CallHierarchyIncomingCall, error) {
-	snap := s.current()
+func (s *Server) incomingCalls(ctx *glsp.Context, p *protocol.CallHierarchyIncomingCallsParams) ([]protocol.CallHierarchyIncomingCall, error) {
+	snap := s.snapshot(ctx)
 	r, id := itemTask(snap, p.Item)
 	out := []protocol.CallHierarchyIncomingCall{}
 	if r == nil {
@@ -328,8 +350,8 @@ func (s *Server) incomingCalls(_ *glsp.Context, p *protocol.CallHierarchyIncomin
 	return out, nil
 }
 
-func (s *Server) outgoingCalls(_ *glsp.Context, p *protocol.CallHierarchyOutgoingCallsParams) ([]protocol.CallHierarchyOutgoingCall, error) {
-	snap := s.current()
+func (s *Server) outgoingCalls(ctx *glsp.Context, p *protocol.CallHierarchyOutgoingCallsParams) ([]protocol.CallHierarchyOutgoingCall, error) {
+	snap := s.snapshot(ctx)
 	r, id := itemTask(snap, p.Item)
 	out := []protocol.CallHierarchyOutgoingCall{}
 	if r == nil {

@@ -56,6 +56,16 @@ type Server struct {
 	watcher   *watcher
 	pub       *publisher
 	closeOnce sync.Once
+
+	pins sync.Map // *glsp.Context -> *pin: requests running off the read loop
+
+	cfgMu     sync.Mutex
+	cfgAsking bool // a workspace/configuration request waits for its answer
+	cfgAgain  bool // ask once more when it comes
+
+	// loadFirst reads the first index instead of workspace.Load (tests
+	// hold the index with it).
+	loadFirst func(folders []string) *workspace.Snapshot
 }
 
 // overlay is an open buffer: its content wins over the file on disk.
@@ -105,23 +115,45 @@ func (s *Server) config() *check.Config {
 
 // requestConfig asks a client that offers workspace/configuration for the
 // `taskls` section, from its own goroutine (never on the read loop).
+//
+// One request is out at a time: a notification that comes while one waits
+// for its answer only makes it ask once more afterwards, so a client that
+// never answers (or never reads) costs one goroutine, not one per
+// notification.
 func (s *Server) requestConfig(call glsp.CallFunc) {
 	if !s.pullConfig || call == nil {
 		return
 	}
+	s.cfgMu.Lock()
+	if s.cfgAsking {
+		s.cfgAgain = true
+		s.cfgMu.Unlock()
+		return
+	}
+	s.cfgAsking = true
+	s.cfgMu.Unlock()
 	go func() {
-		var res []json.RawMessage
-		call("workspace/configuration", map[string]any{"items": []map[string]any{{"section": "taskls"}}}, &res)
-		if len(res) == 0 || string(res[0]) == "null" {
-			return
-		}
-		cfg, notes := parseSettings(res[0])
-		for _, n := range notes {
-			s.logf("%s", n)
-		}
-		if cfg != nil {
-			s.setConfig(cfg)
-			s.pub.kick()
+		for {
+			var res []json.RawMessage
+			call("workspace/configuration", map[string]any{"items": []map[string]any{{"section": "taskls"}}}, &res)
+			if len(res) > 0 && string(res[0]) != "null" {
+				cfg, notes := parseSettings(res[0])
+				for _, n := range notes {
+					s.logf("%s", n)
+				}
+				if cfg != nil {
+					s.setConfig(cfg)
+					s.pub.kick()
+				}
+			}
+			s.cfgMu.Lock()
+			if !s.cfgAgain {
+				s.cfgAsking = false
+				s.cfgMu.Unlock()
+				return
+			}
+			s.cfgAgain = false
+			s.cfgMu.Unlock()
 		}
 	}()
 }
@@ -226,6 +258,7 @@ var handlers = map[string]func(s *Server, ctx *glsp.Context) (any, error){
 	"textDocument/hover":                  params((*Server).hover),
 	"textDocument/definition":             params((*Server).definition),
 	"textDocument/completion":             params((*Server).completion),
+	"completionItem/resolve":              params((*Server).completionResolve),
 	"textDocument/codeAction":             params((*Server).codeAction),
 	"workspace/executeCommand":            params((*Server).executeCommand),
 	"textDocument/references":             params((*Server).references),
@@ -258,19 +291,121 @@ func params[P any, R any](fn func(s *Server, ctx *glsp.Context, p *P) (R, error)
 	}
 }
 
-// Dispatch handles one message; it runs on the connection's read loop.
+// Dispatch handles one message; it runs on the connection's read loop. The
+// connection sends it the notifications, initialize and shutdown; other
+// requests go through Prepare. A request that needs the index waits for it
+// here, holding up the read loop.
 func (s *Server) Dispatch(ctx *glsp.Context) (any, error) {
 	h, ok := handlers[ctx.Method]
 	if !ok {
 		return nil, ErrUnhandled
 	}
-	if s.notify == nil && ctx.Notify != nil {
-		s.notify, s.call = ctx.Notify, ctx.Call
-	}
+	s.bind(ctx)
 	if !noWait[ctx.Method] {
 		s.waitReady()
 	}
 	return h(s, ctx)
+}
+
+// bind keeps the connection's Notify and Call for the server's own
+// goroutines (the first message that carries them; on the read loop).
+func (s *Server) bind(ctx *glsp.Context) {
+	if s.notify == nil && ctx.Notify != nil {
+		s.notify, s.call = ctx.Notify, ctx.Call
+	}
+}
+
+// pin is what a request running off the read loop works on: the snapshot
+// it was prepared with, and its cancellation.
+type pin struct {
+	ctx  context.Context
+	snap *workspace.Snapshot
+}
+
+// Prepare implements Preparer: every request that needs the index runs off
+// the read loop, so that it can be cancelled and the read loop goes on
+// applying edits meanwhile.
+//
+// Prepare runs on the read loop, after every notification sent before the
+// request has been applied, and takes the snapshot then: the handler works
+// on exactly that snapshot (through snapshot), whatever edits come in while
+// it runs. Before the first index is in there is no such snapshot yet: the
+// request then waits for the index (cancellably, off the read loop) and
+// works on the newest snapshot once it is in, which holds every edit sent
+// before the request, and maybe later ones. Handlers that read s.current()
+// directly (codeAction, executeCommand) work on the newest snapshot when
+// they start, which is never older than the prepared one.
+//
+// The handler does not start once its request is cancelled, and the slow
+// ones check s.cancelled between their phases.
+func (s *Server) Prepare(ctx *glsp.Context) (func(context.Context) (any, error), error) {
+	h, ok := handlers[ctx.Method]
+	if !ok {
+		return nil, ErrUnhandled
+	}
+	s.bind(ctx)
+	if noWait[ctx.Method] || ctx.Method == "workspace/didChangeWorkspaceFolders" {
+		// lifecycle, and notifications sent as requests by mistake (they
+		// change the server's state): on the read loop, see Dispatch
+		return nil, nil
+	}
+	var snap *workspace.Snapshot
+	s.mu.Lock()
+	ready := s.ready
+	s.mu.Unlock()
+	if isClosed(ready) {
+		// The index swaps its snapshot in before it closes ready: read the
+		// snapshot after seeing ready closed, not before.
+		snap = s.current()
+	}
+	return func(rctx context.Context) (any, error) {
+		if snap == nil {
+			select {
+			case <-ready:
+			case <-rctx.Done():
+				return nil, rctx.Err()
+			}
+			snap = s.current()
+		}
+		if err := rctx.Err(); err != nil {
+			return nil, err
+		}
+		s.pins.Store(ctx, &pin{ctx: rctx, snap: snap})
+		defer s.pins.Delete(ctx)
+		return h(s, ctx)
+	}, nil
+}
+
+// isClosed reports whether ready is nil (no index to wait for) or closed.
+func isClosed(ready chan struct{}) bool {
+	if ready == nil {
+		return true
+	}
+	select {
+	case <-ready:
+		return true
+	default:
+		return false
+	}
+}
+
+// snapshot is the snapshot the handler of ctx's request works on: the one
+// Prepare took for it, else (on the read loop) the newest.
+func (s *Server) snapshot(ctx *glsp.Context) *workspace.Snapshot {
+	if p, ok := s.pins.Load(ctx); ok {
+		return p.(*pin).snap
+	}
+	return s.current()
+}
+
+// cancelled returns -32800 once the client has cancelled ctx's request (or
+// the connection has ended), else nil. Slow handlers check it between their
+// phases.
+func (s *Server) cancelled(ctx *glsp.Context) error {
+	if p, ok := s.pins.Load(ctx); ok && p.(*pin).ctx.Err() != nil {
+		return ErrRequestCancelled("request cancelled: %s", ctx.Method)
+	}
+	return nil
 }
 
 func (s *Server) shutdown() error {
@@ -340,7 +475,7 @@ func initializeResult(version string) map[string]any {
 			"definitionProvider": true,
 			"completionProvider": map[string]any{
 				"triggerCharacters": []string{"[", ",", "\"", " ", "-"},
-				"resolveProvider":   false,
+				"resolveProvider":   true,
 			},
 			"referencesProvider":      true,
 			"renameProvider":          map[string]any{"prepareProvider": true},
@@ -435,7 +570,11 @@ func (s *Server) initialized(ctx *glsp.Context, _ *protocol.InitializedParams) (
 			closeReady.Do(func() { close(ready) })
 		}()
 		start := time.Now()
-		snap := workspace.Load(folders)
+		load := workspace.Load
+		if s.loadFirst != nil {
+			load = s.loadFirst
+		}
+		snap := load(folders)
 		tasks := 0
 		for _, r := range snap.Roots {
 			tasks += len(r.Defs)
@@ -473,7 +612,9 @@ func (s *Server) initialized(ctx *glsp.Context, _ *protocol.InitializedParams) (
 // progressToken names the indexing progress.
 const progressToken = "taskls-index"
 
-// waitReady blocks until the first index is in (requests need it).
+// waitReady blocks until the first index is in (requests need it). Only
+// what Dispatch handles waits here, on the read loop; requests that Prepare
+// handles wait off it, and can be cancelled meanwhile.
 func (s *Server) waitReady() {
 	s.mu.Lock()
 	ready := s.ready
@@ -483,7 +624,8 @@ func (s *Server) waitReady() {
 	}
 }
 
-// noWait are the methods that do not need the index.
+// noWait are the methods that do not need the index; Prepare leaves them
+// to Dispatch.
 var noWait = map[string]bool{
 	"initialize": true, "initialized": true, "shutdown": true, "exit": true,
 	"textDocument/didOpen": true, "textDocument/didChange": true, "textDocument/didClose": true,

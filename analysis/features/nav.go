@@ -2,9 +2,12 @@ package features
 
 import (
 	"fmt"
+	"math"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/taskls/taskls/analysis/model"
 	"github.com/taskls/taskls/analysis/taskfile"
@@ -119,84 +122,143 @@ func maxInt(a, b int) int {
 type WorkspaceSymbol struct {
 	ID, Title, Status string
 	Location          Location
-	Root              *workspace.Root
+	// Start and End are Location.Span as line and UTF-16 column, kept
+	// with the root's search index: a task file's content is not kept in
+	// memory, and reading it again for each answer would be slow.
+	Start, End text.Pos
+	Root       *workspace.Root
 }
 
 // WorkspaceSymbols finds tasks by ID or title: ID prefix first, then whole
 // words of the title, then fuzzy (the query's letters in order); completed
 // tasks after the others; at most limit results.
 func WorkspaceSymbols(s *workspace.Snapshot, query string, limit int) []WorkspaceSymbol {
-	q := strings.ToLower(strings.TrimSpace(query))
-	type scored struct {
-		sym   WorkspaceSymbol
-		score int
+	forget(s)
+	m := newMatcher(strings.ToLower(strings.TrimSpace(query)))
+	idx := make([]*searchIndex, len(s.Roots))
+	total := 0
+	for ri, r := range s.Roots {
+		idx[ri] = indexOf(r)
+		total += len(idx[ri].ids)
 	}
-	var all []scored
-	for _, r := range s.Roots {
-		for _, id := range r.IDs {
-			title, status, _ := summary(r, id)
-			score, ok := match(q, strings.ToLower(id), strings.ToLower(title))
-			if !ok {
-				continue
+	// Score every task once, keeping the scores (-1: no match) and how
+	// many tasks have each, so that only the hits that can make the limit
+	// are collected and sorted.
+	bp := scoreBufs.Get().(*[]int32)
+	defer scoreBufs.Put(bp)
+	scores := slices.Grow((*bp)[:0], total)[:total]
+	*bp = scores
+	var counts [scoreCounts]int32 // tasks by score, under scoreCounts
+	var more map[int]int          // and the others
+	matched, at := 0, 0
+	for _, x := range idx {
+		for i := range x.ids {
+			scores[at] = -1
+			if w := x.row(i); w.doc != nil {
+				if score, ok := m.match(w.lowID, w.lowTitle, w.letters); ok {
+					if w.done {
+						score += 1000
+					}
+					scores[at] = int32(score)
+					if score < scoreCounts {
+						counts[score]++
+					} else {
+						if more == nil {
+							more = map[int]int{}
+						}
+						more[score]++
+					}
+					matched++
+				}
 			}
-			if status == model.StatusCompleted {
-				score += 1000
-			}
-			locs := Defs(r, id)
-			if len(locs) == 0 {
-				continue
-			}
-			all = append(all, scored{WorkspaceSymbol{ID: id, Title: title, Status: status, Location: locs[0], Root: r}, score})
+			at++
 		}
 	}
-	sort.SliceStable(all, func(i, j int) bool {
-		if all[i].score != all[j].score {
-			return all[i].score < all[j].score
+	// Ranked by score, then ID, then root. With more hits than the limit,
+	// only those under the limit's score make it, and of those at it, the
+	// first few of each root (a root's hits come in ID order).
+	cut, room := math.MaxInt32, matched
+	if limit > 0 && matched > limit {
+		room = limit
+		for sc := 0; sc < scoreCounts && cut == math.MaxInt32; sc++ {
+			if int(counts[sc]) >= room {
+				cut = sc
+			} else {
+				room -= int(counts[sc])
+			}
 		}
-		return all[i].sym.ID < all[j].sym.ID
+		if cut == math.MaxInt32 {
+			keys := make([]int, 0, len(more))
+			for sc := range more {
+				keys = append(keys, sc)
+			}
+			sort.Ints(keys)
+			for _, sc := range keys {
+				if more[sc] >= room {
+					cut = sc
+					break
+				}
+				room -= more[sc]
+			}
+		}
+	}
+	type hit struct {
+		score   int
+		root, i int32
+	}
+	hits := make([]hit, 0, min(matched, max(limit, 0)+len(idx)*room))
+	at = 0
+	for ri, x := range idx {
+		taken := 0
+		for i := range x.ids {
+			sc := int(scores[at])
+			at++
+			switch {
+			case sc < 0 || sc > cut:
+			case sc < cut:
+				hits = append(hits, hit{sc, int32(ri), int32(i)})
+			case taken < room:
+				hits = append(hits, hit{sc, int32(ri), int32(i)})
+				taken++
+			}
+		}
+	}
+	sort.Slice(hits, func(i, j int) bool {
+		a, b := hits[i], hits[j]
+		if a.score != b.score {
+			return a.score < b.score
+		}
+		if a.root == b.root {
+			return a.i < b.i
+		}
+		if ia, ib := idx[a.root].ids[a.i], idx[b.root].ids[b.i]; ia != ib {
+			return ia < ib
+		}
+		return a.root < b.root
 	})
+	if limit > 0 && len(hits) > limit {
+		hits = hits[:limit]
+	}
 	var out []WorkspaceSymbol
-	for i, a := range all {
-		if limit > 0 && i == limit {
-			break
-		}
-		out = append(out, a.sym)
+	if len(hits) > 0 {
+		out = make([]WorkspaceSymbol, 0, len(hits))
+	}
+	for _, h := range hits {
+		x := idx[h.root]
+		w := x.row(int(h.i))
+		loc, _ := w.loc()
+		start, end := x.positions(int(h.i))
+		out = append(out, WorkspaceSymbol{ID: x.ids[h.i], Title: w.title, Status: w.status, Location: loc, Start: start, End: end, Root: s.Roots[h.root]})
 	}
 	return out
 }
 
-// match scores a query against an ID and a title (lower is better).
-func match(q, id, title string) (int, bool) {
-	switch {
-	case q == "":
-		return 50, true
-	case id == q:
-		return 0, true
-	case strings.HasPrefix(id, q):
-		return 1, true
-	case strings.HasPrefix(title, q):
-		return 2, true
-	case strings.Contains(title, " "+q):
-		return 3, true
-	case strings.Contains(title, q) || strings.Contains(id, q):
-		return 4, true
-	}
-	// fuzzy: the query's letters in order in ID + title
-	hay := id + " " + title
-	i := 0
-	gaps := 0
-	for _, c := range hay {
-		if i < len(q) && c == rune(q[i]) {
-			i++
-		} else if i > 0 && i < len(q) {
-			gaps++
-		}
-	}
-	if i == len(q) {
-		return 10 + gaps, true
-	}
-	return 0, false
-}
+// scoreCounts bounds the scores WorkspaceSymbols counts in an array (the
+// others, fuzzy matches with many letters skipped, in a map).
+const scoreCounts = 2048
+
+// scoreBufs holds WorkspaceSymbols' buffers of scores, one per task.
+var scoreBufs = sync.Pool{New: func() any { return new([]int32) }}
 
 // Link is a document link.
 type Link struct {

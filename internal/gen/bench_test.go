@@ -181,3 +181,67 @@ func BenchmarkCompletion(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkCompletionTyped completes after a partial ID or title word typed
+// at the start of a dependency list: "T" and "T00" (many IDs: the answer is
+// capped), "T0500" (a few IDs, then the titles are searched) and "cach" (no
+// ID: titles only). One op is one of them in turn.
+func BenchmarkCompletionTyped(b *testing.B) {
+	forSizes(b, func(b *testing.B, f *fixture) {
+		b.StopTimer()
+		type typed struct {
+			snap *workspace.Snapshot
+			at   int
+		}
+		var cases []typed
+		for i, p := range []string{"T", "T00", "T0500", "cach"} {
+			content := bytes.Join([][]byte{f.content[:f.compAt], []byte(p + ", "), f.content[f.compAt:]}, nil)
+			s := f.snap.Apply([]workspace.Change{{Path: f.path, Content: content, Version: int32(i + 1)}})
+			features.Complete(s, f.path, f.compAt+len(p)) // its index, built once per root
+			cases = append(cases, typed{s, f.compAt + len(p)})
+		}
+		b.StartTimer()
+		i := 0
+		for b.Loop() {
+			c := cases[i%len(cases)]
+			features.Complete(c.snap, f.path, c.at)
+			i++
+		}
+	})
+}
+
+// BenchmarkCompletionAfterEdit is the first completion after an edit, by
+// title ("cach" typed in a dependency list): the edit (not timed) makes a
+// new root, whose search index the completion builds, from the last one.
+func BenchmarkCompletionAfterEdit(b *testing.B) {
+	forSizes(b, func(b *testing.B, f *fixture) {
+		typed := bytes.Join([][]byte{f.content[:f.compAt], []byte("cach, "), f.content[f.compAt:]}, nil)
+		contents := [][]byte{typed, append(append([]byte(nil), typed...), '\n')}
+		i := 0
+		for b.Loop() {
+			b.StopTimer()
+			s := f.snap.Apply([]workspace.Change{{Path: f.path, Content: contents[i%2], Version: int32(i + 1)}})
+			i++
+			b.StartTimer()
+			if c := features.Complete(s, f.path, f.compAt+len("cach")); len(c.Items) == 0 {
+				b.Fatal("no completion")
+			}
+		}
+	})
+}
+
+// BenchmarkWorkspaceSymbol answers workspace/symbol queries, one per op in
+// turn: an ID prefix ("T05"), a title word ("auth"), the empty query (every
+// task) and letters found only in order, apart ("rtlmt": fuzzy).
+func BenchmarkWorkspaceSymbol(b *testing.B) {
+	queries := []string{"T05", "auth", "", "rtlmt"}
+	forSizes(b, func(b *testing.B, f *fixture) {
+		i := 0
+		for b.Loop() {
+			if len(features.WorkspaceSymbols(f.snap, queries[i%len(queries)], 200)) == 0 {
+				b.Fatalf("nothing for %q", queries[i%len(queries)])
+			}
+			i++
+		}
+	})
+}
