@@ -143,12 +143,11 @@ func parseDoc(path, rel string, content []byte, version int32) *Doc {
 	return d
 }
 
-// evict makes a doc read from disk keep what was parsed from it but not its
-// content: task files, notes and updates (thousands of them, kilobytes
-// each) read theirs again from disk when a position or an edit needs it.
-// manifest.json, metrics.json and the configuration keep theirs: one file
-// each, read over and over by every check run (a lazy manifest would be
-// read again from disk after each garbage collection).
+// evict makes a doc read from disk keep what was parsed from it and its
+// content compressed (text.File.Compact): task files, notes and updates,
+// thousands of them of kilobytes each. manifest.json, metrics.json and the
+// configuration keep theirs as it is: one file each, read by every check
+// run. Open buffers are not evicted either.
 func evict(d *Doc) *Doc {
 	switch d.Kind {
 	case KindTask, KindNote, KindUpdate:
@@ -158,8 +157,7 @@ func evict(d *Doc) *Doc {
 	if d.Skipped != "" || d.Text == nil || d.Text.Len() == 0 {
 		return d
 	}
-	path := d.Path
-	d.Text = d.Text.Lazy(func() ([]byte, error) { return readFile(path) })
+	d.Text = d.Text.Compact()
 	return d
 }
 

@@ -128,8 +128,8 @@ type Change struct {
 	// is kept as a doc that was not read, as Load keeps it.
 	Unreadable string
 	// Disk says Content is the file as read from disk (ReadChange): the doc
-	// then keeps what it parsed but not the content, which it reads again
-	// when needed (see text.File.Lazy).
+	// then keeps its content compressed (see text.File.Compact), as for
+	// every file the index reads.
 	Disk bool
 }
 
