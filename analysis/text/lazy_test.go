@@ -40,3 +40,36 @@ func TestCompact(t *testing.T) {
 		t.Fatal("an empty compact file must read as empty")
 	}
 }
+
+// On ASCII lines positions are computed without walking the line: they
+// must equal the walk, for every offset, column and YAML position.
+func TestASCIILinesEqualWalk(t *testing.T) {
+	contents := []string{
+		"id: T001\ntitle: plain\r\ndeps: [T002, T003]\rlone cr\n\nlast",
+		"a\r\n\r\nb: é\nascii again\n",
+		"no newline at all",
+		"\n\n\n",
+		"x: y\n  - item\ttab\r\n",
+	}
+	for _, c := range contents {
+		f := New([]byte(c))
+		walk := &data{content: f.res.content, lines: f.res.lines, ylines: f.res.ylines, wide: []uint64{^uint64(0)}} // every line "wide": always walks
+		for off := -1; off <= len(c)+1; off++ {
+			if a, b := f.Position(off), walk.position(off); a != b {
+				t.Errorf("%q: Position(%d) = %v, walking %v", c, off, a, b)
+			}
+		}
+		for l := -1; l <= f.LineCount(); l++ {
+			for col := -1; col <= 30; col++ {
+				if a, b := f.Offset(Pos{l, col}), walk.offset(Pos{l, col}); a != b {
+					t.Errorf("%q: Offset(%d:%d) = %d, walking %d", c, l, col, a, b)
+				}
+				for base := 0; base <= len(c); base++ {
+					if a, b := f.YAMLOffset(base, l+1, col), walk.yamlOffset(base, l+1, col); a != b {
+						t.Errorf("%q: YAMLOffset(%d, %d, %d) = %d, walking %d", c, base, l+1, col, a, b)
+					}
+				}
+			}
+		}
+	}
+}

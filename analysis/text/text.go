@@ -51,6 +51,14 @@ type data struct {
 	// holds a break only YAML knows (NEL, U+2028, U+2029); nil otherwise,
 	// as the lines are then the same.
 	ylines []int
+	// wide marks the lines holding a non-ASCII byte: on the others a
+	// column is a byte count, found without walking the line (a line of
+	// hundreds of kilobytes would make each position cost that much).
+	wide []uint64
+}
+
+func (f *data) ascii(line int) bool {
+	return line/64 >= len(f.wide) || f.wide[line/64]&(1<<(line%64)) == 0
 }
 
 // New indexes content.
@@ -153,6 +161,7 @@ func (f *File) YAMLOffset(base, line, col int) int { return f.d().yamlOffset(bas
 func newData(content []byte) *data {
 	lines := make([]int, 1, 64)
 	yamlOnly := false
+	var wide []uint64 // bit l: line l holds a byte >= 0x80
 	for i, b := range content {
 		switch b {
 		case '\n':
@@ -161,11 +170,20 @@ func newData(content []byte) *data {
 			if i+1 == len(content) || content[i+1] != '\n' {
 				lines = append(lines, i+1)
 			}
-		case 0xC2, 0xE2:
-			yamlOnly = yamlOnly || yamlBreakLen(content[i:]) > 0
+		default:
+			if b >= 0x80 {
+				l := len(lines) - 1
+				for len(wide) <= l/64 {
+					wide = append(wide, 0)
+				}
+				wide[l/64] |= 1 << (l % 64)
+				if b == 0xC2 || b == 0xE2 {
+					yamlOnly = yamlOnly || yamlBreakLen(content[i:]) > 0
+				}
+			}
 		}
 	}
-	f := &data{content: content, lines: lines}
+	f := &data{content: content, lines: lines, wide: wide}
 	if yamlOnly {
 		f.ylines = []int{0}
 		for i := 0; i < len(content); i++ {
@@ -253,6 +271,9 @@ func (f *data) position(off int) Pos {
 		off = len(f.content)
 	}
 	line := f.lineOf(off)
+	if f.ascii(line) {
+		return Pos{Line: line, Col: off - f.lines[line]}
+	}
 	col := 0
 	// Decode the runes as Offset does, from the content itself: a rune that
 	// would run past off holds off; an invalid byte is one column.
@@ -283,6 +304,12 @@ func (f *data) offset(p Pos) int {
 		return len(f.content)
 	}
 	start, end := f.lines[p.Line], f.lineEnd(p.Line)
+	if f.ascii(p.Line) {
+		if p.Col < 0 {
+			return start
+		}
+		return min(start+p.Col, end)
+	}
 	col := 0
 	off := start
 	for off < end && col < p.Col {
@@ -329,6 +356,12 @@ func (f *data) yamlOffset(base, line, col int) int {
 		off = starts[l]
 	}
 	c := f.content
+	if l := f.lineOf(off); f.ylines == nil && f.ascii(l) {
+		if col < 1 {
+			return off
+		}
+		return min(off+col-1, max(off, f.lineEnd(l)))
+	}
 	for n := 1; n < col && off < len(c); n++ {
 		if c[off] == '\n' || c[off] == '\r' || f.ylines != nil && yamlBreakLen(c[off:]) > 0 {
 			break
