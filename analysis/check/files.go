@@ -1,6 +1,7 @@
 package check
 
 import (
+	"path/filepath"
 	"strings"
 
 	"github.com/taskls/taskls/analysis/manifest"
@@ -113,9 +114,11 @@ var MissingFile = register(&Check{
 			if d != nil {
 				dg.Fixes = []Fix{{Title: "Point the manifest at " + d.Rel, Preferred: true,
 					Edits: []Edit{{Path: m.Path, Span: e.FileInner, NewText: d.Rel}}}}
-			} else {
-				dg.Fixes = []Fix{{Title: "Create " + workspace.CleanRel(e.File.Value) + " from the workspace's task template",
-					Edits: []Edit{{Path: r.Abs(workspace.CleanRel(e.File.Value)), Create: true, NewText: taskTemplate(r, e)}}}}
+			} else if rel := workspace.CleanRel(e.File.Value); rel != ".." && !strings.HasPrefix(rel, "../") && !filepath.IsAbs(rel) {
+				// a file that would leave .tasks/ gets no fix: a click must
+				// not create files elsewhere on the machine
+				dg.Fixes = []Fix{{Title: "Create " + rel + " from the workspace's task template",
+					Edits: []Edit{{Path: r.Abs(rel), Create: true, NewText: taskTemplate(r, e)}}}}
 			}
 		}
 	},
