@@ -21,12 +21,13 @@ var UnknownID = register(&Check{
 	Severity: Error,
 	Run: func(p *Pass) {
 		r := p.Root
+		lookalikes := lookalikeOn(p) // those are lookalike-id's
 		for _, d := range p.docs() {
 			if d.Kind != workspace.KindTask && d.Kind != workspace.KindManifest {
 				continue
 			}
 			for _, ref := range r.DocRefs(d) {
-				if r.Known(ref.ID) {
+				if r.Known(ref.ID) || lookalikes && isLookalike(ref.ID) {
 					continue
 				}
 				msg := "unknown task ID " + ref.ID

@@ -384,18 +384,21 @@ func TestHostileFiles(t *testing.T) {
 		stillWorks(t, root, s, d)
 		ds := diagsIn(t, root, s, d, "tasks/T012-look.md")
 		want1(t, ds, "filename-id", "file name starts with T012 but the task's id is T0١2", "T0١2")
-		// the messages may end in a did-you-mean: that is the check's business
-		wantPrefix(t, ds, "unknown-id", "unknown task ID Т001", "Т001")
-		wantPrefix(t, ds, "unknown-id", "unknown task ID T0١1", "T0١1")
+		// one clear diagnostic per lookalike, naming the character
+		want1(t, ds, "lookalike-id", `"T0١2" is not the task ID T012: it contains "١" (U+0661 ARABIC-INDIC DIGIT ONE)`, "T0١2")
+		want1(t, ds, "lookalike-id", `"Т001" is not the task ID T001: it contains "Т" (U+0422 CYRILLIC CAPITAL LETTER TE)`, "Т001")
+		want1(t, ds, "lookalike-id", `"T0١1" is not the task ID T011: it contains "١" (U+0661 ARABIC-INDIC DIGIT ONE)`, "T0١1")
 		r := s.RootOf(root + "/x")
 		if len(r.Defs["T0١2"]) != 1 || len(r.Defs["T0١3"]) != 1 || len(r.Defs["T012"]) != 0 {
 			t.Errorf("definitions: %v", r.IDs)
 		}
-		// nothing yet says that T0١3 is not an ID of the T000 form: see
-		// RELIABILITY.md; its dependency on T0١2 resolves like any other
-		for _, x := range diagsIn(t, root, s, d, "tasks/T0١3-look.md") {
+		ds3 := diagsIn(t, root, s, d, "tasks/T0١3-look.md")
+		want1(t, ds3, "lookalike-id", `the file name starts with "T0١3", which is not the task ID T013: it contains "١" (U+0661 ARABIC-INDIC DIGIT ONE)`, "*")
+		want1(t, ds3, "lookalike-id", `"T0١3" is not the task ID T013: it contains "١" (U+0661 ARABIC-INDIC DIGIT ONE)`, "T0١3")
+		want1(t, ds3, "lookalike-id", `"T0١2" is not the task ID T012: it contains "١" (U+0661 ARABIC-INDIC DIGIT ONE)`, "T0١2")
+		for _, x := range append(ds, ds3...) {
 			if x.check == "unknown-id" {
-				t.Errorf("T0١3's dependencies: %+v", x)
+				t.Errorf("a lookalike reported twice: %+v", x)
 			}
 		}
 	})
