@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/taskls/taskls/analysis/check"
 	"github.com/taskls/taskls/analysis/workspace"
@@ -109,15 +110,28 @@ func (p *publisher) stop() {
 
 func (p *publisher) loop() {
 	defer close(p.stopped)
+	var idle <-chan time.Time
 	for {
 		select {
 		case <-p.done:
 			return
+		case <-idle:
+			// nothing to check for a while: give back to the system what the
+			// last rounds (and the index) left behind, so that an editor left
+			// open does not sit on the peak of a check run
+			idle = nil
+			debug.FreeOSMemory()
+			continue
 		case <-p.signal:
 		}
 		p.round()
+		idle = time.After(idleFree)
 	}
 }
+
+// idleFree is how long the publisher waits with nothing to do before it
+// returns freed memory to the system.
+const idleFree = 3 * time.Second
 
 // round computes and publishes the diagnostics of the newest snapshot. A
 // panic in a check is logged and the round abandoned: the server keeps
