@@ -18,6 +18,7 @@
 package lsp
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -25,6 +26,7 @@ import (
 	"io"
 	"log"
 	"os"
+	"reflect"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -298,7 +300,7 @@ func (c *Conn) Run(ctx context.Context) (exitCode int) {
 	stop := context.AfterFunc(ctx, c.cancel)
 	defer stop()
 
-	stream := &readStream{ObjectStream: jsonrpc2.NewBufferedStream(c.stream, jsonrpc2.VSCodeObjectCodec{})}
+	stream := &readStream{ObjectStream: jsonrpc2.NewBufferedStream(c.stream, frameCodec{})}
 	c.rpc = jsonrpc2.NewConn(c.ctx, stream, rpcHandler{c}, jsonrpc2.SetLogger(rpcLogger{c.log}))
 	close(c.ready)
 
@@ -699,6 +701,22 @@ type readStream struct {
 
 func (s *readStream) ReadObject(v any) error {
 	err := s.ObjectStream.ReadObject(v)
+	for {
+		var bad *badFrame
+		if !errors.As(err, &bad) {
+			break
+		}
+		// a whole frame whose body is not a message: answer it as JSON-RPC
+		// says (id null) and read on, the framing is intact
+		resp := map[string]any{"jsonrpc": "2.0", "id": nil, "error": map[string]any{"code": CodeParseError, "message": "parse error: " + bad.err.Error()}}
+		if json.Valid(bad.body) {
+			resp["error"] = map[string]any{"code": CodeInvalidRequest, "message": "invalid request: " + bad.err.Error()}
+		}
+		// a client gone meanwhile shows on the next read
+		_ = s.ObjectStream.WriteObject(resp)
+		reflect.ValueOf(v).Elem().SetZero()
+		err = s.ObjectStream.ReadObject(v)
+	}
 	if err != nil {
 		s.mu.Lock()
 		if s.readErr == nil {
@@ -713,6 +731,75 @@ func (s *readStream) err() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.readErr
+}
+
+// frameCodec reads base-protocol frames: header lines ending in CRLF, a
+// Content-Length, a blank line, then the body, read whole before it is
+// decoded. A body that is not a JSON-RPC message (invalid JSON, a JSON value
+// of another shape) is a badFrame, which readStream answers without ending
+// the session; broken framing still ends it, as nothing tells where the next
+// message starts. Writing is jsonrpc2's.
+type frameCodec struct{ jsonrpc2.VSCodeObjectCodec }
+
+// maxHeaderLine bounds a header line: a peer that never sends a CR must not
+// make the server buffer without end.
+const maxHeaderLine = 4096
+
+type badFrame struct {
+	body []byte
+	err  error
+}
+
+func (b *badFrame) Error() string { return b.err.Error() }
+
+func (frameCodec) ReadObject(r *bufio.Reader, v any) error {
+	length := int64(-1)
+	for {
+		var line []byte
+		for {
+			c, err := r.ReadByte()
+			if err != nil {
+				return err
+			}
+			if c == '\r' {
+				break
+			}
+			if len(line) == maxHeaderLine {
+				return fmt.Errorf("lsp: a header line is longer than %d bytes", maxHeaderLine)
+			}
+			line = append(line, c)
+		}
+		if c, err := r.ReadByte(); err != nil {
+			return err
+		} else if c != '\n' {
+			return errors.New(`jsonrpc2: line endings must be \r\n`)
+		}
+		if len(line) == 0 {
+			break
+		}
+		if v, ok := strings.CutPrefix(string(line), "Content-Length: "); ok {
+			n, err := strconv.ParseUint(strings.TrimSpace(v), 10, 32)
+			if err != nil {
+				return err
+			}
+			length = int64(n)
+		}
+	}
+	if length <= 0 {
+		return errors.New("jsonrpc2: no Content-Length header found")
+	}
+	// grown as the bytes come, not allocated from what the header claims
+	body, err := io.ReadAll(io.LimitReader(r, length))
+	if err != nil {
+		return err
+	}
+	if int64(len(body)) < length {
+		return io.ErrUnexpectedEOF
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return &badFrame{body: body, err: err}
+	}
+	return nil
 }
 
 // rpcLogger is jsonrpc2's logger: everything but the protocol error that

@@ -683,8 +683,7 @@ func TestGarbage(t *testing.T) {
 		{"bad line end", "Content-Length: 2\rX\r\n{}", `lsp: cannot read from the client: jsonrpc2: line endings must be \r\n`, false},
 		// jsonrpc2 reads header lines up to '\r': without one it waits.
 		{"bare newlines", "Content-Length: 2\n\n{}", "lsp: connection closed without shutdown", true},
-		{"not json", "Content-Length: 5\r\n\r\nhello", "lsp: cannot read from the client: invalid character 'h'", false},
-		{"not a message", "Content-Length: 2\r\n\r\n{}", "lsp: cannot read from the client: jsonrpc2: unable to determine message type (request or response)", false},
+		{"endless header line", strings.Repeat("x", 5000), "lsp: cannot read from the client: lsp: a header line is longer than 4096 bytes", false},
 		{"binary", "\x00\xff\xfe\r\n\x01\r\n\r\n", "lsp: cannot read from the client: jsonrpc2: no Content-Length header found", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -710,6 +709,37 @@ func TestGarbage(t *testing.T) {
 	}
 }
 
+// A whole frame whose body is not a message is answered as JSON-RPC says
+// (-32700 for invalid JSON, -32600 for JSON of another shape, id null) and
+// the session goes on: the framing tells where the next message starts.
+func TestBadFrames(t *testing.T) {
+	f := newConnFake(nil)
+	client, _, code := connRawServer(t, f)
+	r := bufio.NewReader(client)
+	for _, tc := range []struct{ body, want string }{
+		{"hello", `{"error":{"code":-32700,"message":"parse error: invalid character 'h' looking for beginning of value"},"id":null,"jsonrpc":"2.0"}`},
+		{`{"jsonrpc":"2.0","id":1,"method":`, `{"error":{"code":-32700,"message":"parse error: unexpected end of JSON input"},"id":null,"jsonrpc":"2.0"}`},
+		{"{}", `{"error":{"code":-32600,"message":"invalid request: jsonrpc2: unable to determine message type (request or response)"},"id":null,"jsonrpc":"2.0"}`},
+		{"[1, 2]", `{"error":{"code":-32600,"message":"invalid request: json: cannot unmarshal number into Go value of type jsonrpc2.msg"},"id":null,"jsonrpc":"2.0"}`},
+	} {
+		connWriteFrame(t, client, tc.body)
+		if got := connReadFrame(t, r); got != tc.want {
+			t.Fatalf("%q: got %s, want %s", tc.body, got, tc.want)
+		}
+	}
+	// and the session goes on
+	connWriteFrame(t, client, `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}`)
+	if got := connReadFrame(t, r); !strings.Contains(got, `"id":1`) || strings.Contains(got, `"error"`) {
+		t.Fatalf("initialize after bad frames: %s", got)
+	}
+	connWriteFrame(t, client, `{"jsonrpc":"2.0","id":2,"method":"shutdown"}`)
+	connReadFrame(t, r)
+	connWriteFrame(t, client, `{"jsonrpc":"2.0","method":"exit"}`)
+	if n := connWaitExit(t, code); n != 0 {
+		t.Fatalf("exit code %d, want 0", n)
+	}
+}
+
 func TestGarbageAfterValidMessages(t *testing.T) {
 	f := newConnFake(nil)
 	client, _, code := connRawServer(t, f)
@@ -718,7 +748,7 @@ func TestGarbageAfterValidMessages(t *testing.T) {
 	connReadFrame(t, r)
 	connWriteFrame(t, client, `{"jsonrpc":"2.0","id":2,"method":"shutdown"}`)
 	connReadFrame(t, r)
-	go func() { client.Write([]byte("Content-Length: 1\r\n\r\n]")) }()
+	go func() { client.Write([]byte("Content-Length: x\r\n\r\n]")) }()
 	// The stream breaks after shutdown: the session ended cleanly.
 	if n := connWaitExit(t, code); n != 0 {
 		t.Fatalf("exit code %d, want 0", n)

@@ -457,6 +457,14 @@ func (c *client) response(id json.RawMessage, fields map[string]json.RawMessage,
 	defer c.mu.Unlock()
 	defer c.broadcastLocked()
 	cl := c.pending[key]
+	if cl == nil && key == "null" && hasErr {
+		// the answer to a frame that held no message (invalid JSON, or JSON
+		// of another shape): JSON-RPC answers it with id null
+		var e struct{ Code int }
+		if json.Unmarshal(rawErr, &e) == nil && (e.Code == -32700 || e.Code == -32600) {
+			return
+		}
+	}
 	if cl == nil {
 		c.violations = append(c.violations, fmt.Sprintf("a response to id %s, which is not in flight: %.300s", key, body))
 		return
