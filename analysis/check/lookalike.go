@@ -172,7 +172,7 @@ func fileNameLookalike(base string) (tok, ascii string, culprits []rune, ok bool
 // may spell them).
 func lookalikesInManifest(p *Pass, d *workspace.Doc) {
 	data := d.Text.Bytes()
-	if isASCII(data) && !bytes.Contains(data, []byte(`\u`)) {
+	if !bytes.Contains(data, []byte(`\u`)) && !stringMayFold(data) {
 		return
 	}
 	r := p.Root
@@ -279,6 +279,35 @@ func isASCII[T string | []byte](s T) bool {
 		}
 	}
 	return true
+}
+
+// stringMayFold reports whether a JSON string of data folds to a task ID:
+// only then is the manifest decoded again. Non-ASCII bytes lie inside
+// strings; the string around each one is bounded by the nearest quotes (a
+// string that holds a quote is no ID anyway). Titles with accents or emoji
+// make most manifests non-ASCII, so the gate must look closer than that.
+func stringMayFold(data []byte) bool {
+	for i := 0; i < len(data); {
+		k := i
+		for k < len(data) && data[k] < utf8.RuneSelf {
+			k++
+		}
+		if k == len(data) {
+			return false
+		}
+		start := bytes.LastIndexByte(data[:k], '"') + 1
+		end := bytes.IndexByte(data[k:], '"')
+		if end < 0 {
+			end = len(data)
+		} else {
+			end += k
+		}
+		if _, _, ok := foldID(strings.TrimSpace(string(data[start:end]))); ok {
+			return true
+		}
+		i = end + 1
+	}
+	return false
 }
 
 // lookalikeMessage says what id is not, and why.
