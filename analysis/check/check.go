@@ -463,8 +463,6 @@ func sortedDocs(r *workspace.Root) []*workspace.Doc {
 	return out
 }
 
-// docsOf returns the root's docs in path order (deterministic output).
-func docsOf(r *workspace.Root) []*workspace.Doc { return sortedDocs(r) }
 
 // docs returns the root's docs in path order, sorted once per run.
 func (p *Pass) docs() []*workspace.Doc {
