@@ -463,7 +463,6 @@ func sortedDocs(r *workspace.Root) []*workspace.Doc {
 	return out
 }
 
-
 // docs returns the root's docs in path order, sorted once per run.
 func (p *Pass) docs() []*workspace.Doc {
 	if p.facts != nil && p.facts.docs != nil {
