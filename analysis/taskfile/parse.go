@@ -357,9 +357,9 @@ func scalarSpan(f *text.File, base int, n *yaml.Node) scalarPos {
 // skipProps steps over the anchor (`&a`) and tag (`!!str`) written before a
 // node: yaml.v3 places the node there, its text comes after them.
 func skipProps(c []byte, start int, n *yaml.Node) int {
-	if n.Anchor == "" && n.Style&yaml.TaggedStyle == 0 {
-		return start
-	}
+	// not only when the node says it has a tag or an anchor: yaml.v3 marks
+	// no style for the non-specific tag `!`, yet the node starts at it; no
+	// scalar, sequence or mapping itself starts with & or !
 	p := start
 	for p < len(c) && (c[p] == '&' || c[p] == '!') {
 		for p < len(c) && !strings.ContainsRune(" \t\r\n,[]{}", rune(c[p])) {
