@@ -222,14 +222,14 @@ func affected(old, next *workspace.Snapshot, changes []workspace.Change) []strin
 			if !d.IsTask() {
 				continue
 			}
-			for _, l := range r.RefsTo[d.Task.ID] {
+			for _, l := range r.RefsTo.At(d.Task.ID) {
 				// not manifest.json: its checks go over the whole manifest,
 				// so it waits for the full pass (unless it was edited)
 				if l.Doc.Kind != workspace.KindManifest {
 					add(l.Doc.Path)
 				}
 			}
-			for _, def := range r.Defs[d.Task.ID] {
+			for _, def := range r.Defs.At(d.Task.ID) {
 				add(def.Doc.Path)
 			}
 		}
@@ -577,7 +577,7 @@ func (s *Server) initialized(ctx *glsp.Context, _ *protocol.InitializedParams) (
 		snap := load(folders)
 		tasks := 0
 		for _, r := range snap.Roots {
-			tasks += len(r.Defs)
+			tasks += r.Defs.Len()
 		}
 		s.mu.Lock()
 		// open buffers win over the disk

@@ -56,7 +56,7 @@ func goneUnder(snap *workspace.Snapshot, dir string, found []workspace.Change, o
 	}
 	var out []workspace.Change
 	for _, r := range snap.Roots {
-		for p := range r.Docs {
+		for p := range r.Docs.All() {
 			if (p == dir || strings.HasPrefix(p, dir+string(filepath.Separator))) && !there[p] && !open[p] {
 				out = append(out, workspace.Change{Path: p, Deleted: true})
 			}

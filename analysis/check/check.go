@@ -163,7 +163,7 @@ func (p *Pass) ids() []string {
 			if d.Kind != workspace.KindTask || d.Task == nil || d.Task.ID == "" || seen[d.Task.ID] {
 				continue
 			}
-			if _, ok := r.Defs[d.Task.ID]; ok {
+			if r.Defs.Has(d.Task.ID) {
 				seen[d.Task.ID] = true
 				p.facts.focus = append(p.facts.focus, d.Task.ID)
 			}
@@ -193,7 +193,7 @@ func (p *Pass) dependents(id string) []string {
 	// entries name id
 	r := p.Root
 	cand := map[string]bool{}
-	for _, l := range r.RefsTo[id] {
+	for _, l := range r.RefsTo.At(id) {
 		if l.Doc.IsTask() {
 			cand[l.Doc.Task.ID] = true
 		}
@@ -214,7 +214,7 @@ func (p *Pass) dependents(id string) []string {
 	}
 	var out []string
 	for x := range cand {
-		if _, known := r.Defs[x]; !known {
+		if known := r.Defs.Has(x); !known {
 			if _, known = r.Entries[x]; !known {
 				continue
 			}
@@ -366,7 +366,7 @@ func run(s *workspace.Snapshot, cfg *Config, only map[string]bool, stop func() b
 			docs = sortedDocs(r)
 		} else {
 			for p := range only {
-				if d := r.Docs[p]; d != nil {
+				if d := r.Docs.At(p); d != nil {
 					docs = append(docs, d)
 				}
 			}
@@ -455,8 +455,8 @@ type checkPanic struct {
 }
 
 func sortedDocs(r *workspace.Root) []*workspace.Doc {
-	out := make([]*workspace.Doc, 0, len(r.Docs))
-	for _, d := range r.Docs {
+	out := make([]*workspace.Doc, 0, r.Docs.Len())
+	for _, d := range r.Docs.All() {
 		out = append(out, d)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })

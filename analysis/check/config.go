@@ -178,7 +178,7 @@ func Merge(base, over *Config) *Config {
 // rootConfig reads the root's taskls.yaml, if any.
 func rootConfig(r *workspace.Root) (*workspace.Doc, *Config, []ConfigProblem) {
 	for _, name := range []string{"taskls.yaml", "taskls.yml", ".taskls.yaml"} {
-		if d := r.Docs[r.Abs(name)]; d != nil && d.Kind == workspace.KindConfig {
+		if d := r.Docs.At(r.Abs(name)); d != nil && d.Kind == workspace.KindConfig {
 			cfg, probs := ParseConfigFile(d.Text)
 			return d, cfg, probs
 		}

@@ -35,9 +35,11 @@ var Sections = register(&Check{
 			}
 			t := d.Task
 			have := map[string]bool{}
-			for _, s := range t.Sections {
+			keys := make([]string, len(t.Sections)) // of the sections of level 1 and 2
+			for i, s := range t.Sections {
 				if s.Level <= 2 {
-					have[sectionKey(s.Title)] = true
+					keys[i] = sectionKey(s.Title)
+					have[keys[i]] = true
 				}
 			}
 			if (t.Style == taskfile.StylePureYAML || t.Style == taskfile.StyleHeadings) && depList(t) != nil {
@@ -58,8 +60,8 @@ var Sections = register(&Check{
 			}
 			sectionAt := func(kind string) (spanOK bool, sp [2]int) {
 				key := sectionKey(kind)
-				for _, s := range t.Sections {
-					if s.Level <= 2 && sectionKey(s.Title) == key {
+				for i, s := range t.Sections {
+					if s.Level <= 2 && keys[i] == key {
 						return true, [2]int{s.Span.Start, s.Span.End}
 					}
 				}
@@ -151,7 +153,7 @@ var DeadRef = register(&Check{
 		statCache := map[string]bool{}
 		exists := func(path string) bool {
 			if strings.HasPrefix(path, r.Dir+string(filepath.Separator)) {
-				if r.Docs[path] != nil {
+				if r.Docs.At(path) != nil {
 					return true
 				}
 			}
@@ -197,7 +199,10 @@ var noteRe = regexp.MustCompile(`\s*\(.*\)\s*$`)
 
 // refPath extracts the path of a ref entry, or reports that it is prose.
 func refPath(v string) (string, bool) {
-	v = strings.TrimSpace(noteRe.ReplaceAllString(v, ""))
+	if strings.IndexByte(v, '(') >= 0 { // the note needs one: most entries skip the expression
+		v = noteRe.ReplaceAllString(v, "")
+	}
+	v = strings.TrimSpace(v)
 	if i := strings.IndexByte(v, '#'); i >= 0 {
 		v = v[:i]
 	}

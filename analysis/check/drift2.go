@@ -240,7 +240,7 @@ var NotInManifest = register(&Check{
 			return
 		}
 		for _, id := range p.ids() {
-			defs := r.Defs[id]
+			defs := r.Defs.At(id)
 			if len(defs) == 0 || len(r.Entries[id]) > 0 {
 				continue
 			}
@@ -266,7 +266,7 @@ var StaleCopy = register(&Check{
 	Run: func(p *Pass) {
 		r := p.Root
 		for _, id := range p.ids() {
-			defs := r.Defs[id]
+			defs := r.Defs.At(id)
 			if len(defs) != 2 || defs[0].Doc.Area() == defs[1].Doc.Area() {
 				continue
 			}
@@ -304,14 +304,14 @@ var Misplaced = register(&Check{
 	Run: func(p *Pass) {
 		r := p.Root
 		usesCompleted := false
-		for _, d := range r.Docs {
+		for _, d := range r.Docs.All() {
 			if d.Area() == "completed" && d.IsTask() {
 				usesCompleted = true // reports alone do not make the convention
 				break
 			}
 		}
 		for _, id := range p.ids() {
-			defs := r.Defs[id]
+			defs := r.Defs.At(id)
 			if len(defs) != 1 {
 				continue // copies are the stale-copy check's business
 			}
@@ -373,13 +373,13 @@ func statsEdits(r *workspace.Root, synced bool) []statsEdit {
 	}
 	if synced {
 		for _, id := range r.IDs {
-			if len(r.Entries[id]) > 0 || len(r.Defs[id]) == 0 {
+			if len(r.Entries[id]) > 0 || len(r.Defs.At(id)) == 0 {
 				continue
 			}
 			if _, ok := r.Deferred[id]; ok {
 				continue
 			}
-			count[r.Defs[id][0].Doc.Task.StatusNorm]++
+			count[r.Defs.At(id)[0].Doc.Task.StatusNorm]++
 			total++
 		}
 	}

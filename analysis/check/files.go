@@ -20,7 +20,7 @@ var DuplicateID = register(&Check{
 	Run: func(p *Pass) {
 		r := p.Root
 		for _, id := range p.ids() {
-			defs := r.Defs[id]
+			defs := r.Defs.At(id)
 			if len(defs) < 2 {
 				continue
 			}
@@ -108,7 +108,7 @@ var MissingFile = register(&Check{
 			d := r.Task(e.ID)
 			if d != nil {
 				msg += " (task " + e.ID + " is in " + d.Rel + ")"
-				rel = append(rel, Related{Path: d.Path, Span: r.Defs[e.ID][0].Span, Message: "task " + e.ID + " is defined here"})
+				rel = append(rel, Related{Path: d.Path, Span: r.Defs.At(e.ID)[0].Span, Message: "task " + e.ID + " is defined here"})
 			}
 			dg := p.Report(m, e.FileInner, msg, rel...)
 			if d != nil {

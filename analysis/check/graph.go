@@ -95,8 +95,8 @@ var Cycle = register(&Check{
 			return
 		}
 		var files []edge
-		ids := make([]string, 0, len(r.Defs))
-		for id := range r.Defs {
+		ids := make([]string, 0, r.Defs.Len())
+		for id := range r.Defs.Keys() {
 			ids = append(ids, id)
 		}
 		sort.Strings(ids)

@@ -137,7 +137,7 @@ func headingLookalike(p *Pass, d *workspace.Doc, sec taskfile.Section) {
 
 // definedElsewhere reports whether a task file other than d defines id.
 func definedElsewhere(r *workspace.Root, id string, d *workspace.Doc) bool {
-	for _, def := range r.Defs[id] {
+	for _, def := range r.Defs.At(id) {
 		if def.Doc != d {
 			return true
 		}
@@ -185,7 +185,7 @@ func lookalikesInManifest(p *Pass, d *workspace.Doc) {
 		switch {
 		case def && len(r.Entries[ascii]) == 0:
 			// an entry's own id: preferred when a file defines the ASCII ID
-			fixes = replaceFix(d, span, id, ascii, len(r.Defs[ascii]) > 0)
+			fixes = replaceFix(d, span, id, ascii, len(r.Defs.At(ascii)) > 0)
 		case !def && r.Known(ascii):
 			fixes = replaceFix(d, span, id, ascii, true)
 		}

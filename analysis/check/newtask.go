@@ -73,7 +73,7 @@ func NewTask(r *workspace.Root, cfg *Config, title string) (string, []Edit) {
 		title = "New task"
 	}
 	exts := map[string]int{}
-	for _, d := range r.Docs {
+	for _, d := range r.Docs.All() {
 		if d.IsTask() && d.Area() == "tasks" {
 			exts[filepath.Ext(d.Path)]++
 		}

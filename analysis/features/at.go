@@ -26,7 +26,7 @@ func At(s *workspace.Snapshot, path string, off int) (Occurrence, bool) {
 	if r == nil {
 		return Occurrence{}, false
 	}
-	d := r.Docs[path]
+	d := r.Docs.At(path)
 	if d == nil {
 		return Occurrence{}, false
 	}
@@ -115,7 +115,7 @@ func Definition(s *workspace.Snapshot, path string, off int) []Location {
 	r := oc.Root
 	if oc.File != "" {
 		abs := r.Abs(workspace.CleanRel(oc.File))
-		if d := r.Docs[abs]; d != nil {
+		if d := r.Docs.At(abs); d != nil {
 			return []Location{{Path: abs}}
 		}
 		// the file is missing: fall through to the task
@@ -126,7 +126,7 @@ func Definition(s *workspace.Snapshot, path string, off int) []Location {
 // Defs lists where a task is defined.
 func Defs(r *workspace.Root, id string) []Location {
 	var out []Location
-	for _, d := range r.Defs[id] {
+	for _, d := range r.Defs.At(id) {
 		out = append(out, Location{Path: d.Doc.Path, Span: d.Span})
 	}
 	if len(out) > 0 {

@@ -68,7 +68,7 @@ func Complete(s *workspace.Snapshot, path string, off int) Completions {
 	if r == nil {
 		return Completions{}
 	}
-	d := r.Docs[path]
+	d := r.Docs.At(path)
 	if d == nil || off < 0 || off > len(d.Text.Bytes()) {
 		return Completions{}
 	}
@@ -208,7 +208,7 @@ func values(vals []string, partial string, edit text.Span) Completions {
 // files use: P0..P4 or 0..4.
 func priorityValues(r *workspace.Root) []string {
 	digits, prefixed := 0, 0
-	for _, defs := range r.Defs {
+	for _, defs := range r.Defs.All() {
 		p := defs[0].Doc.Task.Priority
 		if p == "" {
 			continue

@@ -46,7 +46,7 @@ func TestCorpus(t *testing.T) {
 	}
 	r := snap.Roots[0]
 	tasks, yamlNamed := 0, 0
-	for _, d := range r.Docs {
+	for _, d := range r.Docs.All() {
 		if d.IsTask() {
 			tasks++
 			if strings.HasSuffix(d.Path, ".yaml") {

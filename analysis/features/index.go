@@ -42,7 +42,7 @@ type chunk struct {
 
 // row is what the index knows of one task ID.
 type row struct {
-	def             *workspace.Def // &Root.Defs[id][0], nil for a task without a file
+	def             *workspace.Def // &Root.Defs.At(id)[0], nil for a task without a file
 	doc             *workspace.Doc // the doc of span, nil when Defs(r, id) is empty
 	span            text.Span      // Defs(r, id)[0].Span
 	title, status   string         // as summary gives them
@@ -171,7 +171,7 @@ func (x *searchIndex) fill(r *workspace.Root, prev *searchIndex, lo, hi int, sam
 		}
 		// the same lookups, in the same order, as summary and Defs
 		var w row
-		if defs := r.Defs[id]; len(defs) > 0 {
+		if defs := r.Defs.At(id); len(defs) > 0 {
 			if old != nil && old.def == &defs[0] {
 				x.keep(i, prev, k, sameIDs)
 				continue

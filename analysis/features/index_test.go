@@ -379,7 +379,7 @@ func testSearchIndexAfterEdits(t *testing.T) {
 	r := s.Roots[0]
 	rng := rand.New(rand.NewSource(2))
 	var taskPaths []string
-	for p, d := range r.Docs {
+	for p, d := range r.Docs.All() {
 		if d.IsTask() {
 			taskPaths = append(taskPaths, p)
 		}
@@ -536,7 +536,7 @@ func BenchmarkSearchIndexAfterEdit(b *testing.B) {
 	r := s.Roots[0]
 	prev := buildIndex(r, nil)
 	var p string
-	for q, d := range r.Docs {
+	for q, d := range r.Docs.All() {
 		if d.IsTask() {
 			p = q
 			break

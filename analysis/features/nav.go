@@ -319,7 +319,7 @@ func DocumentLinks(s *workspace.Snapshot, path string) []Link {
 				continue
 			}
 			target := r.Abs(workspace.CleanRel(e.File.Value))
-			if r.Docs[target] != nil {
+			if r.Docs.At(target) != nil {
 				out = append(out, Link{Span: e.FileInner, Target: target})
 			}
 		}

@@ -27,7 +27,7 @@ func References(s *workspace.Snapshot, path string, off int, includeDecl bool) [
 func RefsOf(r *workspace.Root, id string, includeDecl bool) []Location {
 	var out []Location
 	if includeDecl {
-		for _, d := range r.Defs[id] {
+		for _, d := range r.Defs.At(id) {
 			if !d.Doc.Task.IDFromName {
 				out = append(out, Location{Path: d.Doc.Path, Span: d.Span})
 			}
@@ -36,7 +36,7 @@ func RefsOf(r *workspace.Root, id string, includeDecl bool) []Location {
 			out = append(out, Location{Path: e.Doc.Path, Span: e.Entry.IDSpan})
 		}
 	}
-	for _, l := range r.RefsTo[id] {
+	for _, l := range r.RefsTo.At(id) {
 		out = append(out, Location{Path: l.Doc.Path, Span: l.Ref.Span})
 	}
 	for _, e := range r.Entries[id] {
@@ -114,7 +114,7 @@ func Rename(s *workspace.Snapshot, file string, off int, newID string) (RenameRe
 	add := func(file string, sp text.Span) {
 		res.Edits = append(res.Edits, Edit{Path: file, Span: sp, NewText: newID})
 	}
-	for _, d := range r.Defs[old] {
+	for _, d := range r.Defs.At(old) {
 		if !d.Doc.Task.IDFromName {
 			add(d.Doc.Path, d.Span)
 		}
@@ -130,7 +130,7 @@ func Rename(s *workspace.Snapshot, file string, off int, newID string) (RenameRe
 			add(e.Doc.Path, sp)
 		}
 	}
-	for _, l := range r.RefsTo[old] {
+	for _, l := range r.RefsTo.At(old) {
 		add(l.Doc.Path, l.Ref.Span)
 	}
 	sort.SliceStable(res.Edits, func(i, j int) bool {

@@ -36,7 +36,7 @@ func mustSymlink(t *testing.T, target, link string) {
 
 func defined(s *workspace.Snapshot, id string) bool {
 	for _, r := range s.Roots {
-		if len(r.Defs[id]) > 0 {
+		if len(r.Defs.At(id)) > 0 {
 			return true
 		}
 	}
@@ -72,7 +72,7 @@ func TestSymlinks(t *testing.T) {
 		t.Fatalf("%d roots", len(s.Roots))
 	}
 	var rels []string
-	for _, d := range s.Roots[0].Docs {
+	for _, d := range s.Roots[0].Docs.All() {
 		rels = append(rels, d.Rel)
 	}
 	if strings.Join(sorted(rels), " ") != "tasks/T001-a.md tasks/T002-b.md" {
@@ -346,7 +346,7 @@ func TestSamePathTwiceInOneApply(t *testing.T) {
 	}
 	next := s.Apply([]workspace.Change{workspace.ReadChange(p), workspace.ReadChange(p)})
 	sameAsCold(t, dir, next)
-	if n := len(next.Roots[0].Defs["T003"]); n != 1 {
+	if n := len(next.Roots[0].Defs.At("T003")); n != 1 {
 		t.Errorf("T003 defined %d times", n)
 	}
 	for _, d := range check.Run(next, nil)[p] {

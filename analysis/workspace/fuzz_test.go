@@ -62,7 +62,7 @@ func writeTree(t testing.TB, dir string, files map[string][]byte) map[string][]b
 func checkSpans(t testing.TB, s *workspace.Snapshot) {
 	t.Helper()
 	for _, r := range s.Roots {
-		for p, d := range r.Docs {
+		for p, d := range r.Docs.All() {
 			if d.Path != p || d.Text == nil {
 				t.Fatalf("doc %s: path %s, text %v", p, d.Path, d.Text)
 			}
@@ -117,7 +117,7 @@ func checkSpans(t testing.TB, s *workspace.Snapshot) {
 				idAt("doc ref", ref)
 			}
 		}
-		for id, defs := range r.Defs {
+		for id, defs := range r.Defs.All() {
 			for _, df := range defs {
 				if df.Doc.Task == nil || df.Doc.Task.ID != id {
 					t.Fatalf("def of %s in %s", id, df.Doc.Rel)
@@ -127,9 +127,9 @@ func checkSpans(t testing.TB, s *workspace.Snapshot) {
 				}
 			}
 		}
-		for id, locs := range r.RefsTo {
+		for id, locs := range r.RefsTo.All() {
 			for _, l := range locs {
-				if l.Ref.ID != id || r.Docs[l.Doc.Path] != l.Doc {
+				if l.Ref.ID != id || r.Docs.At(l.Doc.Path) != l.Doc {
 					t.Fatalf("ref to %s: %+v in %s (not a doc of the root)", id, l.Ref, l.Doc.Rel)
 				}
 			}
@@ -162,10 +162,10 @@ func summary(s *workspace.Snapshot, base string, noStale bool) string {
 	}
 	for _, r := range s.Roots {
 		lines = append(lines, "root "+rel(r.Dir))
-		for _, d := range r.Docs {
+		for _, d := range r.Docs.All() {
 			lines = append(lines, fmt.Sprintf("doc %s kind=%d skipped=%q len=%d", rel(d.Path), d.Kind, d.Skipped, len(d.Text.Bytes())))
 		}
-		for id, defs := range r.Defs {
+		for id, defs := range r.Defs.All() {
 			for i, df := range defs {
 				lines = append(lines, fmt.Sprintf("def %s #%d %s %v", id, i, rel(df.Doc.Path), df.Span))
 			}
@@ -182,7 +182,7 @@ func summary(s *workspace.Snapshot, base string, noStale bool) string {
 			continue
 		}
 		lines = append(lines, "ids "+strings.Join(r.IDs, " "))
-		for id, locs := range r.RefsTo {
+		for id, locs := range r.RefsTo.All() {
 			for _, l := range locs {
 				lines = append(lines, fmt.Sprintf("ref %s %s %s %v", id, rel(l.Doc.Path), l.Ref.Kind, l.Ref.Span))
 			}

@@ -63,12 +63,12 @@ func stillWorks(t *testing.T, root string, s *workspace.Snapshot, diags map[stri
 		t.Fatal("no root")
 	}
 	for _, id := range []string{"T001", "T002"} {
-		if len(r.Defs[id]) == 0 {
+		if len(r.Defs.At(id)) == 0 {
 			t.Errorf("%s is not defined any more", id)
 		}
 	}
 	found := false
-	for _, l := range r.RefsTo["T002"] {
+	for _, l := range r.RefsTo.At("T002") {
 		if l.Doc.Rel == "tasks/T001-a.md" {
 			found = true
 		}
@@ -213,7 +213,7 @@ func TestHostileFiles(t *testing.T) {
 		if m := want1(t, ds, "unknown-id", "unknown task ID T771", "T771"); m.pos != (text.Pos{Line: 5, Col: 2}) || m.pos != posOf(t, src, "T771") {
 			t.Errorf("T771 at %+v, want line 5 column 2", m.pos)
 		}
-		if len(s.RootOf(root + "/x").Defs["T003"]) != 1 {
+		if len(s.RootOf(root+"/x").Defs.At("T003")) != 1 {
 			t.Error("T003 (salvaged from the broken front matter) is not defined")
 		}
 	})
@@ -225,7 +225,7 @@ func TestHostileFiles(t *testing.T) {
 		if m := want1(t, diagsIn(t, root, s, d, "tasks/T003-bom.md"), "unknown-id", "unknown task ID T771", "T771"); m.pos != (text.Pos{Line: 4, Col: 21}) {
 			t.Errorf("T771 at %+v", m.pos)
 		}
-		def := s.RootOf(root + "/x").Defs["T003"]
+		def := s.RootOf(root + "/x").Defs.At("T003")
 		if len(def) != 1 || string(def[0].Doc.Text.Bytes()[def[0].Span.Start:def[0].Span.End]) != "T003" {
 			t.Errorf("T003's definition: %+v", def)
 		}
@@ -270,7 +270,7 @@ func TestHostileFiles(t *testing.T) {
 		// in a .yaml file, "---" opens a YAML document that needs no end
 		want1(t, diagsIn(t, root, s, d, "tasks/T004-open.yaml"), "missing-field", "T004 has no status", "T004")
 		r := s.RootOf(root + "/x")
-		if len(r.Defs["T003"]) != 1 || len(r.Defs["T004"]) != 1 {
+		if len(r.Defs.At("T003")) != 1 || len(r.Defs.At("T004")) != 1 {
 			t.Errorf("the open files' tasks are not defined: %v", r.IDs)
 		}
 	})
@@ -291,7 +291,7 @@ func TestHostileFiles(t *testing.T) {
 		want1(t, diagsIn(t, root, s, d, "updates/deep.json"), "updates-ref", "invalid JSON: exceeded maximum nesting depth of 512", "*")
 		r := s.RootOf(root + "/x")
 		for _, id := range []string{"T003", "T004", "T006", "T007"} {
-			if len(r.Defs[id]) != 1 {
+			if len(r.Defs.At(id)) != 1 {
 				t.Errorf("%s is not defined", id)
 			}
 		}
@@ -300,7 +300,7 @@ func TestHostileFiles(t *testing.T) {
 	t.Run("deeply nested manifest", func(t *testing.T) {
 		root, s, d := loadHostile(t, map[string][]byte{"manifest.json": []byte(`{"tasks": ` + strings.Repeat("[", 10000))})
 		want1(t, diagsIn(t, root, s, d, "manifest.json"), "json-syntax", "invalid JSON: exceeded maximum nesting depth of 512", "[")
-		if r := s.RootOf(root + "/x"); len(r.Defs["T001"]) != 1 || len(r.Defs["T002"]) != 1 {
+		if r := s.RootOf(root + "/x"); len(r.Defs.At("T001")) != 1 || len(r.Defs.At("T002")) != 1 {
 			t.Error("the task files are not read while the manifest is broken")
 		}
 	})
@@ -314,12 +314,12 @@ func TestHostileFiles(t *testing.T) {
 		})
 		stillWorks(t, root, s, d)
 		r := s.RootOf(root + "/x")
-		if len(r.Defs["T003"]) != 1 || len(r.Defs["T004"]) != 1 {
+		if len(r.Defs.At("T003")) != 1 || len(r.Defs.At("T004")) != 1 {
 			t.Errorf("the bombs' tasks are not defined: %v", r.IDs)
 		}
 		// the aliases are not expanded: a list that is an alias holds no IDs
 		// (9^9 of them, unexpanded, would be 387 million)
-		if n := len(r.Docs[filepath.Join(root, "tasks/T003-lol.md")].Task.Deps()); n != 0 {
+		if n := len(r.Docs.At(filepath.Join(root, "tasks/T003-lol.md")).Task.Deps()); n != 0 {
 			t.Errorf("%d dependencies read through the alias", n)
 		}
 		if ds := diagsIn(t, root, s, d, "taskls.yaml"); len(ds) == 0 {
@@ -345,11 +345,11 @@ func TestHostileFiles(t *testing.T) {
 		}
 		// too large for the YAML parser: reported, and the fields salvaged
 		want1(t, diagsIn(t, root, s, d, "tasks/T005-huge-fm.md"), "yaml-syntax", "the front matter is larger than 1 MiB and was not read", "id: T005")
-		if r := s.RootOf(root + "/x"); len(r.Defs["T005"]) != 1 {
+		if r := s.RootOf(root + "/x"); len(r.Defs.At("T005")) != 1 {
 			t.Error("T005 is not defined")
 		}
-		if r := s.RootOf(root + "/x"); len(r.RefsTo["T001"]) < 200000 {
-			t.Errorf("%d references to T001, want the 200,000 mentions", len(r.RefsTo["T001"]))
+		if r := s.RootOf(root + "/x"); len(r.RefsTo.At("T001")) < 200000 {
+			t.Errorf("%d references to T001, want the 200,000 mentions", len(r.RefsTo.At("T001")))
 		}
 	})
 
@@ -364,12 +364,12 @@ func TestHostileFiles(t *testing.T) {
 		stillWorks(t, root, s, d)
 		want1(t, diagsIn(t, root, s, d, "updates/empty.json"), "updates-ref", "invalid JSON: unexpected end of JSON input", "")
 		r := s.RootOf(root + "/x")
-		if len(r.Defs["T003"]) != 0 || len(r.Defs["T004"]) != 0 {
+		if len(r.Defs.At("T003")) != 0 || len(r.Defs.At("T004")) != 0 {
 			t.Error("an empty file defines a task")
 		}
 		root2, s2, d2 := loadHostile(t, map[string][]byte{"manifest.json": {}, "taskls.yaml": {}})
 		want1(t, diagsIn(t, root2, s2, d2, "manifest.json"), "json-syntax", "invalid JSON: unexpected end of JSON input", "")
-		if r := s2.RootOf(root2 + "/x"); len(r.Defs["T001"]) != 1 {
+		if r := s2.RootOf(root2 + "/x"); len(r.Defs.At("T001")) != 1 {
 			t.Error("T001 is not defined next to an empty manifest")
 		}
 	})
@@ -389,7 +389,7 @@ func TestHostileFiles(t *testing.T) {
 		want1(t, ds, "lookalike-id", `"Т001" is not the task ID T001: it contains "Т" (U+0422 CYRILLIC CAPITAL LETTER TE)`, "Т001")
 		want1(t, ds, "lookalike-id", `"T0١1" is not the task ID T011: it contains "١" (U+0661 ARABIC-INDIC DIGIT ONE)`, "T0١1")
 		r := s.RootOf(root + "/x")
-		if len(r.Defs["T0١2"]) != 1 || len(r.Defs["T0١3"]) != 1 || len(r.Defs["T012"]) != 0 {
+		if len(r.Defs.At("T0١2")) != 1 || len(r.Defs.At("T0١3")) != 1 || len(r.Defs.At("T012")) != 0 {
 			t.Errorf("definitions: %v", r.IDs)
 		}
 		ds3 := diagsIn(t, root, s, d, "tasks/T0١3-look.md")
@@ -414,7 +414,7 @@ func TestHostileFiles(t *testing.T) {
 		stillWorks(t, root, s, d)
 		r := s.RootOf(root + "/x")
 		for _, id := range []string{"T003", "T004", "T005", "T006", "T007"} {
-			if len(r.Defs[id]) != 1 {
+			if len(r.Defs.At(id)) != 1 {
 				t.Errorf("%s is not defined: %v", id, r.IDs)
 			}
 		}

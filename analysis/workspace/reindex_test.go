@@ -18,22 +18,22 @@ func render(r *workspace.Root) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "ids %v\n", r.IDs)
 	var ids []string
-	for id := range r.Defs {
+	for id := range r.Defs.All() {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		for _, d := range r.Defs[id] {
+		for _, d := range r.Defs.At(id) {
 			fmt.Fprintf(&b, "def %s %s %v\n", id, r.Rel(d.Doc.Path), d.Span)
 		}
 	}
 	ids = ids[:0]
-	for id := range r.RefsTo {
+	for id := range r.RefsTo.All() {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		for _, l := range r.RefsTo[id] {
+		for _, l := range r.RefsTo.At(id) {
 			fmt.Fprintf(&b, "ref %s %s %v %s\n", id, r.Rel(l.Doc.Path), l.Ref.Span, l.Ref.Kind)
 		}
 	}
@@ -50,7 +50,7 @@ func TestIncrementalIndexEqualsCold(t *testing.T) {
 	snap := workspace.Load([]string{dir})
 	r := snap.Roots[0]
 	var files []string
-	for p, d := range r.Docs {
+	for p, d := range r.Docs.All() {
 		if d.IsTask() {
 			files = append(files, p)
 		}
@@ -85,7 +85,7 @@ func TestIncrementalIndexEqualsCold(t *testing.T) {
 		}
 		snap = snap.Apply([]workspace.Change{ch})
 		files = files[:0]
-		for q, d := range snap.Roots[0].Docs {
+		for q, d := range snap.Roots[0].Docs.All() {
 			if d.IsTask() {
 				files = append(files, q)
 			}

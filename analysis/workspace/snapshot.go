@@ -25,20 +25,26 @@ type Snapshot struct {
 
 // Root is one `.tasks/` folder and its indexes.
 type Root struct {
-	Dir  string          // absolute path of the `.tasks` folder
-	Docs map[string]*Doc // every file under Dir by absolute path (KindOther ones unparsed)
+	Dir  string     // absolute path of the `.tasks` folder
+	Docs *Map[*Doc] // every file under Dir by absolute path (KindOther ones unparsed)
 
 	Manifest *Doc // manifest.json, nil when absent
 
 	// Indexes, built by index().
-	Defs     map[string][]Def     // task ID -> task files defining it (manifest-preferred first)
+	Defs     *Map[[]Def]          // task ID -> task files defining it (manifest-preferred first)
 	Entries  map[string][]Entry   // task ID -> manifest entries
 	Deferred map[string]model.Ref // deferred task ID -> its first mention in a deferred list
 	Stale    map[string]bool      // IDs of the last manifest that parsed, while the current one does not
-	RefsTo   map[string][]Loc     // task ID -> every reference (not definitions)
+	RefsTo   *Map[[]Loc]          // task ID -> every reference (not definitions)
 	IDs      []string             // every known ID, sorted
 	prefixes map[string]bool
 	minDig   int
+	// defForms counts the definitions of each ID form (prefix, number of
+	// digits) and otherForms holds those of the manifest's and the stale
+	// IDs: an edit to a few files updates the counts instead of going
+	// over every ID again to learn whether the ID form moved.
+	defForms   map[idForm]int
+	otherForms map[idForm]bool
 
 	memo sync.Map // key -> *memoEntry: values derived from this root (see Memo)
 
@@ -167,7 +173,7 @@ func (s *Snapshot) RootOf(path string) *Root {
 // Doc returns the doc at path, or nil.
 func (s *Snapshot) Doc(path string) *Doc {
 	if r := s.RootOf(path); r != nil {
-		return r.Docs[path]
+		return r.Docs.At(path)
 	}
 	return nil
 }
@@ -179,7 +185,7 @@ func within(dir, path string) bool {
 // Known reports whether id is a task of this root: defined by a file, listed
 // by the manifest, or declared in a deferred list.
 func (r *Root) Known(id string) bool {
-	if _, ok := r.Defs[id]; ok {
+	if r.Defs.Has(id) {
 		return true
 	}
 	if _, ok := r.Entries[id]; ok {
@@ -215,8 +221,7 @@ func (r *Root) Abs(rel string) string {
 
 // Exists reports whether a root-relative path names a file of the root.
 func (r *Root) Exists(rel string) bool {
-	_, ok := r.Docs[r.Abs(rel)]
-	return ok
+	return r.Docs.Has(r.Abs(rel))
 }
 
 // CleanRel turns a manifest `file` value into a path relative to `.tasks/`
@@ -231,7 +236,7 @@ func CleanRel(v string) string {
 // Task returns the preferred definition of id (the file the manifest points
 // at, else tasks/ before completed/), or nil.
 func (r *Root) Task(id string) *Doc {
-	if defs := r.Defs[id]; len(defs) > 0 {
+	if defs := r.Defs.At(id); len(defs) > 0 {
 		return defs[0].Doc
 	}
 	return nil
@@ -249,7 +254,7 @@ func (r *Root) Entry(id string) *manifest.Entry {
 func (s *Snapshot) AllDocs() []*Doc {
 	var out []*Doc
 	for _, r := range s.Roots {
-		for _, d := range r.Docs {
+		for _, d := range r.Docs.All() {
 			out = append(out, d)
 		}
 	}
@@ -257,57 +262,80 @@ func (s *Snapshot) AllDocs() []*Doc {
 	return out
 }
 
+// idForm is the shape of a task ID: its letter prefix and its number of
+// digits.
+type idForm struct {
+	prefix string
+	digits int
+}
+
+func formOf(id string) (idForm, bool) {
+	p, d := model.SplitID(id)
+	return idForm{p, len(d)}, p != ""
+}
+
+// setForms derives the root's ID form (see IsIDForm) from the counts.
+func (r *Root) setForms() {
+	r.prefixes, r.minDig = map[string]bool{}, 0
+	add := func(f idForm) {
+		r.prefixes[f.prefix] = true
+		if r.minDig == 0 || f.digits < r.minDig {
+			r.minDig = f.digits
+		}
+	}
+	for f, n := range r.defForms {
+		if n > 0 {
+			add(f)
+		}
+	}
+	for f := range r.otherForms {
+		add(f)
+	}
+}
+
 // index rebuilds a root's indexes from its docs.
 func (r *Root) index() {
 	r.graphGen = graphGens.Add(1)
-	r.Defs = map[string][]Def{}
+	defs := map[string][]Def{}
 	r.Entries = map[string][]Entry{}
 	r.Deferred = map[string]model.Ref{}
-	r.RefsTo = map[string][]Loc{}
+	refsTo := map[string][]Loc{}
 	r.Stale = nil
-	r.prefixes = map[string]bool{}
-	r.minDig = 0
-	r.Manifest = r.Docs[filepath.Join(r.Dir, "manifest.json")]
-	addForm := func(id string) {
-		p, d := model.SplitID(id)
-		if p == "" {
-			return
-		}
-		r.prefixes[p] = true
-		if r.minDig == 0 || len(d) < r.minDig {
-			r.minDig = len(d)
+	r.defForms, r.otherForms = map[idForm]int{}, map[idForm]bool{}
+	r.Manifest = r.Docs.At(filepath.Join(r.Dir, "manifest.json"))
+	other := func(id string) {
+		if f, ok := formOf(id); ok {
+			r.otherForms[f] = true
 		}
 	}
-	paths := make([]string, 0, len(r.Docs))
-	for p, d := range r.Docs {
+	paths := make([]string, 0, r.Docs.Len())
+	for p, d := range r.Docs.All() {
 		if d.Kind != KindOther {
 			paths = append(paths, p)
 		}
 	}
 	sort.Strings(paths)
 	for _, p := range paths {
-		d := r.Docs[p]
+		d := r.Docs.At(p)
 		if d.IsTask() {
 			t := d.Task
-			span := t.IDSpan
-			if t.IDFromName {
-				span = text.Span{Start: 0, End: d.Text.LineEnd(0)}
+			defs[t.ID] = append(defs[t.ID], Def{Doc: d, Span: defSpan(d)})
+			if f, ok := formOf(t.ID); ok {
+				r.defForms[f]++
 			}
-			r.Defs[t.ID] = append(r.Defs[t.ID], Def{Doc: d, Span: span})
-			addForm(t.ID)
 		}
 	}
 	if m := r.Manifest; m != nil && m.Manifest != nil && m.Manifest.Err != nil && len(m.StaleIDs) > 0 {
 		r.Stale = map[string]bool{}
 		for _, id := range m.StaleIDs {
 			r.Stale[id] = true
-			addForm(id)
+			other(id)
 		}
 	}
 	if m := r.Manifest; m != nil && m.Manifest != nil {
 		for _, e := range m.Manifest.Entries {
 			r.Entries[e.ID] = append(r.Entries[e.ID], Entry{Doc: m, Entry: e})
-			addForm(e.ID)
+			other(e.ID)
 		}
 		for _, ref := range m.Manifest.Refs {
 			if ref.Kind == model.KindDeferred {
@@ -317,41 +345,33 @@ func (r *Root) index() {
 			}
 		}
 	}
+	r.setForms()
 	// Order definitions: the file the manifest points at first, then tasks/
 	// before completed/, then by path.
-	for id, defs := range r.Defs {
-		if len(defs) < 2 {
-			continue
+	for id, ds := range defs {
+		if len(ds) > 1 {
+			r.orderDefs(id, ds)
 		}
-		want := ""
-		if e := r.Entry(id); e != nil {
-			want = e.File.Value
-		}
-		sort.SliceStable(defs, func(i, j int) bool {
-			a, b := defs[i].Doc, defs[j].Doc
-			if (a.Rel == want) != (b.Rel == want) {
-				return a.Rel == want
-			}
-			if a.Area() != b.Area() {
-				return areaRank(a.Area()) < areaRank(b.Area())
-			}
-			return a.Path < b.Path
-		})
 	}
 	for _, p := range paths {
-		d := r.Docs[p]
+		d := r.Docs.At(p)
 		for _, ref := range r.docRefs(d) {
-			r.RefsTo[ref.ID] = append(r.RefsTo[ref.ID], Loc{Doc: d, Ref: ref})
+			refsTo[ref.ID] = append(refsTo[ref.ID], Loc{Doc: d, Ref: ref})
 		}
 	}
-	for id, locs := range r.RefsTo {
+	r.Defs, r.RefsTo = newMap[[]Def](), newMap[[]Loc]()
+	for id, ds := range defs {
+		r.Defs.set(id, ds)
+	}
+	for id, locs := range refsTo {
 		if cap(locs) > len(locs)+len(locs)/4 {
-			r.RefsTo[id] = slices.Clone(locs) // appends left up to half of it unused
+			locs = slices.Clone(locs) // appends left up to half of it unused
 		}
+		r.RefsTo.set(id, locs)
 	}
 	r.IDs = r.IDs[:0]
 	seen := map[string]bool{}
-	for id := range r.Defs {
+	for id := range defs {
 		seen[id] = true
 	}
 	for id := range r.Entries {
@@ -368,6 +388,34 @@ func (r *Root) index() {
 		r.IDs = append(r.IDs, id)
 	}
 	sort.Strings(r.IDs)
+}
+
+// defSpan is where a task file defines its task: the id value, or the
+// file's first line when the ID came from the file name.
+func defSpan(d *Doc) text.Span {
+	if d.Task.IDFromName {
+		return text.Span{Start: 0, End: d.Text.LineEnd(0)}
+	}
+	return d.Task.IDSpan
+}
+
+// orderDefs sorts the definitions of id in place: the file the manifest
+// points at first, then tasks/ before completed/, then by path.
+func (r *Root) orderDefs(id string, ds []Def) {
+	want := ""
+	if e := r.Entry(id); e != nil {
+		want = e.File.Value
+	}
+	sort.SliceStable(ds, func(i, j int) bool {
+		a, b := ds[i].Doc, ds[j].Doc
+		if (a.Rel == want) != (b.Rel == want) {
+			return a.Rel == want
+		}
+		if a.Area() != b.Area() {
+			return areaRank(a.Area()) < areaRank(b.Area())
+		}
+		return a.Path < b.Path
+	})
 }
 
 func areaRank(a string) int {
@@ -491,7 +539,7 @@ func FindRoots(folder string) []string {
 
 // loadRoot reads every file of a `.tasks/` folder.
 func loadRoot(dir string) *Root {
-	r := &Root{Dir: dir, Docs: map[string]*Doc{}}
+	r := &Root{Dir: dir, Docs: newMap[*Doc]()}
 	type job struct{ path, rel string }
 	var jobs []job
 	var folders []*Doc // folders that could not be read
@@ -540,7 +588,7 @@ func loadRoot(dir string) *Root {
 		docs[i] = evict(parseDoc(j.path, j.rel, b, -1))
 	})
 	for _, d := range append(docs, folders...) {
-		r.Docs[d.Path] = d
+		r.Docs.set(d.Path, d)
 	}
 	r.index()
 	return r
@@ -607,16 +655,13 @@ func (s *Snapshot) Apply(changes []Change) *Snapshot {
 			if dir == "" || ch.Deleted || !next.inFolders(dir) {
 				continue
 			}
-			r = &Root{Dir: dir, Docs: map[string]*Doc{}}
+			r = &Root{Dir: dir, Docs: newMap[*Doc]()}
 			next.Roots = append(next.Roots, r)
 			touched[r] = r
 		}
 		nr, ok := touched[r]
 		if !ok {
-			nr = &Root{Dir: r.Dir, Docs: make(map[string]*Doc, len(r.Docs)+1)}
-			for k, v := range r.Docs {
-				nr.Docs[k] = v
-			}
+			nr = &Root{Dir: r.Dir, Docs: r.Docs.clone()}
 			touched[r] = nr
 			touched[nr] = nr
 			olds[nr] = r
@@ -629,15 +674,19 @@ func (s *Snapshot) Apply(changes []Change) *Snapshot {
 		rel := nr.Rel(path)
 		changed[nr] = append(changed[nr], path)
 		if ch.Deleted {
-			delete(nr.Docs, path)
+			nr.Docs.del(path)
 			// a deleted folder: drop everything under it (each is a change the
 			// index must see, even when a file takes the folder's place)
 			prefix := path + string(filepath.Separator)
-			for p := range nr.Docs {
+			var gone []string
+			for p := range nr.Docs.Keys() {
 				if strings.HasPrefix(p, prefix) {
-					delete(nr.Docs, p)
-					changed[nr] = append(changed[nr], p)
+					gone = append(gone, p)
 				}
+			}
+			for _, p := range gone {
+				nr.Docs.del(p)
+				changed[nr] = append(changed[nr], p)
 			}
 			continue
 		}
@@ -649,9 +698,9 @@ func (s *Snapshot) Apply(changes []Change) *Snapshot {
 			nd = unreadDoc(path, rel, ch.Unreadable)
 		}
 		if nd.Kind == KindManifest && nd.Manifest != nil && nd.Manifest.Err != nil {
-			nd.StaleIDs = manifestIDs(nr.Docs[path])
+			nd.StaleIDs = manifestIDs(nr.Docs.At(path))
 		}
-		nr.Docs[path] = nd
+		nr.Docs.set(path, nd)
 	}
 	for old, nr := range touched {
 		if old == nr {
@@ -663,7 +712,7 @@ func (s *Snapshot) Apply(changes []Change) *Snapshot {
 	// drop roots whose folder is gone
 	out := next.Roots[:0]
 	for _, r := range next.Roots {
-		if len(r.Docs) > 0 || dirExists(r.Dir) {
+		if r.Docs.Len() > 0 || dirExists(r.Dir) {
 			out = append(out, r)
 		}
 	}
@@ -722,7 +771,7 @@ func (r *Root) reindex(old *Root, paths []string) bool {
 	}
 	paths = uniq
 	for _, p := range paths {
-		d, od := r.Docs[p], old.Docs[p]
+		d, od := r.Docs.At(p), old.Docs.At(p)
 		for _, x := range []*Doc{d, od} {
 			if x != nil && x.Kind != KindTask && x.Kind != KindNote && x.Kind != KindOther && x.Kind != KindUpdate {
 				return false
@@ -732,103 +781,81 @@ func (r *Root) reindex(old *Root, paths []string) bool {
 			return false // a folder: its files went with it
 		}
 	}
-	defs := make(map[string][]Def, len(old.Defs)+1)
-	for k, v := range old.Defs {
-		defs[k] = v
+	// the ID form (prefixes, shortest number) decides which prose words are
+	// references: if it moves, every file must be looked at again
+	forms := make(map[idForm]int, len(old.defForms))
+	for f, n := range old.defForms {
+		forms[f] = n
 	}
+	for _, p := range paths {
+		if od := old.Docs.At(p); od.IsTask() {
+			if f, ok := formOf(od.Task.ID); ok {
+				forms[f]--
+			}
+		}
+		if d := r.Docs.At(p); d.IsTask() {
+			if f, ok := formOf(d.Task.ID); ok {
+				forms[f]++
+			}
+		}
+	}
+	for f, n := range forms {
+		if n <= 0 {
+			delete(forms, f)
+		}
+	}
+	r.defForms, r.otherForms = forms, old.otherForms
+	r.setForms()
+	if r.minDig != old.minDig || len(r.prefixes) != len(old.prefixes) {
+		return false
+	}
+	for p := range r.prefixes {
+		if !old.prefixes[p] {
+			return false
+		}
+	}
+	r.prefixes = old.prefixes
+	defs := old.Defs.clone()
 	touchedIDs := map[string]bool{}
 	for _, p := range paths {
-		if od := old.Docs[p]; od.IsTask() {
+		if od := old.Docs.At(p); od.IsTask() {
 			id := od.Task.ID
 			var keep []Def
-			for _, x := range defs[id] {
+			for _, x := range defs.At(id) {
 				if x.Doc.Path != p {
 					keep = append(keep, x)
 				}
 			}
 			if len(keep) == 0 {
-				delete(defs, id)
+				defs.del(id)
 			} else {
-				defs[id] = keep
+				defs.set(id, keep)
 			}
 			touchedIDs[id] = true
 		}
-		if d := r.Docs[p]; d.IsTask() {
-			t := d.Task
-			span := t.IDSpan
-			if t.IDFromName {
-				span = text.Span{Start: 0, End: d.Text.LineEnd(0)}
-			}
-			defs[t.ID] = append(append([]Def(nil), defs[t.ID]...), Def{Doc: d, Span: span})
-			touchedIDs[t.ID] = true
-		}
-	}
-	// the ID form (prefixes, shortest number) decides which prose words are
-	// references: if it moves, every file must be looked at again
-	prefixes, minDig := map[string]bool{}, 0
-	addForm := func(id string) {
-		p, d := model.SplitID(id)
-		if p == "" {
-			return
-		}
-		prefixes[p] = true
-		if minDig == 0 || len(d) < minDig {
-			minDig = len(d)
-		}
-	}
-	for id := range defs {
-		addForm(id)
-	}
-	for id := range old.Entries {
-		addForm(id)
-	}
-	for id := range old.Stale {
-		addForm(id)
-	}
-	if minDig != old.minDig || len(prefixes) != len(old.prefixes) {
-		return false
-	}
-	for p := range prefixes {
-		if !old.prefixes[p] {
-			return false
+		if d := r.Docs.At(p); d.IsTask() {
+			id := d.Task.ID
+			defs.set(id, append(append([]Def(nil), defs.At(id)...), Def{Doc: d, Span: defSpan(d)}))
+			touchedIDs[id] = true
 		}
 	}
 	r.Manifest, r.Entries, r.Deferred, r.Stale = old.Manifest, old.Entries, old.Deferred, old.Stale
-	r.prefixes, r.minDig = old.prefixes, old.minDig
 	r.Defs = defs
 	for id := range touchedIDs {
-		ds := defs[id]
-		if len(ds) < 2 {
-			continue
+		if ds := defs.At(id); len(ds) > 1 {
+			ds = append([]Def(nil), ds...)
+			r.orderDefs(id, ds)
+			defs.set(id, ds)
 		}
-		want := ""
-		if e := r.Entry(id); e != nil {
-			want = e.File.Value
-		}
-		ds = append([]Def(nil), ds...)
-		sort.SliceStable(ds, func(i, j int) bool {
-			a, b := ds[i].Doc, ds[j].Doc
-			if (a.Rel == want) != (b.Rel == want) {
-				return a.Rel == want
-			}
-			if a.Area() != b.Area() {
-				return areaRank(a.Area()) < areaRank(b.Area())
-			}
-			return a.Path < b.Path
-		})
-		defs[id] = ds
 	}
 	// references: the changed files' refs leave and come back in path order
-	refs := make(map[string][]Loc, len(old.RefsTo)+1)
-	for k, v := range old.RefsTo {
-		refs[k] = v
-	}
+	refs := old.RefsTo.clone()
 	sort.Strings(paths)
 	for _, p := range paths {
 		var ids []string
 		seen := map[string]bool{}
 		var add []model.Ref
-		if od := old.Docs[p]; od != nil {
+		if od := old.Docs.At(p); od != nil {
 			for _, ref := range old.docRefs(od) {
 				if !seen[ref.ID] {
 					seen[ref.ID] = true
@@ -836,7 +863,8 @@ func (r *Root) reindex(old *Root, paths []string) bool {
 				}
 			}
 		}
-		if d := r.Docs[p]; d != nil {
+		d := r.Docs.At(p)
+		if d != nil {
 			add = r.docRefs(d)
 			for _, ref := range add {
 				if !seen[ref.ID] {
@@ -847,7 +875,7 @@ func (r *Root) reindex(old *Root, paths []string) bool {
 		}
 		for _, id := range ids {
 			var before, after []Loc
-			for _, l := range refs[id] {
+			for _, l := range refs.At(id) {
 				switch {
 				case l.Doc.Path < p:
 					before = append(before, l)
@@ -858,39 +886,38 @@ func (r *Root) reindex(old *Root, paths []string) bool {
 			list := before
 			for _, ref := range add {
 				if ref.ID == id {
-					list = append(list, Loc{Doc: r.Docs[p], Ref: ref})
+					list = append(list, Loc{Doc: d, Ref: ref})
 				}
 			}
 			list = append(list, after...)
 			if len(list) == 0 {
-				delete(refs, id)
+				refs.del(id)
 			} else {
-				refs[id] = list
+				refs.set(id, list)
 			}
 		}
 	}
 	r.RefsTo = refs
 	r.graphGen = old.graphGen
 	for _, p := range paths {
-		if od, d := old.Docs[p], r.Docs[p]; od == nil || d == nil || !sameGraph(od, d) {
+		if od, d := old.Docs.At(p), r.Docs.At(p); od == nil || d == nil || !sameGraph(od, d) {
 			r.graphGen = graphGens.Add(1)
 			break
 		}
 	}
 	for id := range touchedIDs {
-		if len(defs[id]) > 1 || len(old.Defs[id]) > 1 {
+		if len(defs.At(id)) > 1 || len(old.Defs.At(id)) > 1 {
 			r.graphGen = graphGens.Add(1) // which copy is preferred may have changed
 			break
 		}
 	}
-	// the sorted ID list changes only when an ID appears or goes
-	same := len(defs) == len(old.Defs)
-	if same {
-		for id := range defs {
-			if _, ok := old.Defs[id]; !ok {
-				same = false
-				break
-			}
+	// the sorted ID list changes only when an ID appears or goes, and only
+	// the touched IDs can
+	same := true
+	for id := range touchedIDs {
+		if defs.Has(id) != old.Defs.Has(id) {
+			same = false
+			break
 		}
 	}
 	if same {
@@ -898,7 +925,7 @@ func (r *Root) reindex(old *Root, paths []string) bool {
 		return true
 	}
 	all := map[string]bool{}
-	for id := range defs {
+	for id := range defs.Keys() {
 		all[id] = true
 	}
 	for id := range r.Entries {

@@ -2,7 +2,6 @@ package gen
 
 import (
 	"fmt"
-	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -23,7 +22,7 @@ func TestRunFilesEqualsRun(t *testing.T) {
 	full := check.Run(snap, nil)
 	r := snap.Roots[0]
 	n := 0
-	for p, d := range r.Docs {
+	for p, d := range r.Docs.All() {
 		if d.Kind == workspace.KindOther || d.Kind == workspace.KindNote {
 			continue
 		}
@@ -58,8 +57,8 @@ func TestRunFilesEqualsRunRewired(t *testing.T) {
 		r := snap.Roots[0]
 		var changes []workspace.Change
 		var paths []string
-		for _, p := range slices.Sorted(maps.Keys(r.Docs)) {
-			d := r.Docs[p]
+		for _, p := range slices.Sorted(r.Docs.Keys()) {
+			d := r.Docs.At(p)
 			if !d.IsTask() || rng.IntN(3) != 0 {
 				continue
 			}
@@ -104,8 +103,8 @@ func TestRunFilesEqualsRunRewired(t *testing.T) {
 		full := check.Run(snap, nil)
 		for _, p := range paths {
 			set := []string{p}
-			if d := r.Docs[p]; d.IsTask() {
-				for _, l := range r.RefsTo[d.Task.ID] {
+			if d := r.Docs.At(p); d.IsTask() {
+				for _, l := range r.RefsTo.At(d.Task.ID) {
 					set = append(set, l.Doc.Path)
 				}
 			}
