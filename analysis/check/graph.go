@@ -131,19 +131,23 @@ var Cycle = register(&Check{
 // blocked_by of each task's preferred file, self-edges left out) over the
 // indexes of Root.IDs, built once per root.
 type fileGraph struct {
-	idx map[string]int32
-	out [][]int32
+	ids  []string // the Root.IDs it is built over
+	idx  map[string]int32
+	out  [][]int32
+	docs []uint64 // the file each node's edges were read from (Doc.Serial)
 }
 
 type fileGraphKey struct{}
 
 // graphCache keeps the last graphs built, by workspace.Root.GraphGen: an
-// edit that leaves every dependency list alone reuses the graph.
+// edit that leaves every dependency list alone reuses the graph, and one
+// that changes a few lists derives the new graph from the last one.
 var graphCache struct {
 	sync.Mutex
-	gen [2]uint64
-	g   [2]*fileGraph
-	n   int
+	gen  [2]uint64
+	g    [2]*fileGraph
+	n    int
+	last *fileGraph
 }
 
 func graphOf(r *workspace.Root) *fileGraph {
@@ -157,43 +161,58 @@ func graphOf(r *workspace.Root) *fileGraph {
 				return g
 			}
 		}
+		last := graphCache.last
 		graphCache.Unlock()
-		g := buildGraph(r)
+		g := buildGraph(r, last)
+		graphCache.Lock()
 		if gen != 0 {
-			graphCache.Lock()
 			i := graphCache.n % len(graphCache.gen)
 			graphCache.gen[i], graphCache.g[i] = gen, g
 			graphCache.n++
-			graphCache.Unlock()
 		}
+		graphCache.last = g
+		graphCache.Unlock()
 		return g
 	}).(*fileGraph)
 }
 
-func buildGraph(r *workspace.Root) *fileGraph {
-	{
-		g := &fileGraph{idx: make(map[string]int32, len(r.IDs)), out: make([][]int32, len(r.IDs))}
+// buildGraph builds the graph of r. When prev is over the same ID list (no
+// task appeared or went), its index is shared and only the nodes whose
+// preferred file changed are read again.
+func buildGraph(r *workspace.Root, prev *fileGraph) *fileGraph {
+	n := len(r.IDs)
+	g := &fileGraph{ids: r.IDs, out: make([][]int32, n), docs: make([]uint64, n)}
+	if prev != nil && len(prev.ids) == n && (n == 0 || &prev.ids[0] == &r.IDs[0]) {
+		g.idx = prev.idx
+	} else {
+		prev = nil
+		g.idx = make(map[string]int32, n)
 		for i, id := range r.IDs {
 			g.idx[id] = int32(i)
 		}
-		for i, id := range r.IDs {
-			d := r.Task(id)
-			if d == nil {
+	}
+	for i, id := range r.IDs {
+		d := r.Task(id)
+		if d == nil {
+			continue
+		}
+		g.docs[i] = d.Serial()
+		if prev != nil && g.docs[i] != 0 && prev.docs[i] == g.docs[i] {
+			g.out[i] = prev.out[i]
+			continue
+		}
+		for _, l := range d.Task.Lists {
+			if l.Kind != model.KindDependency && l.Kind != model.KindBlockedBy {
 				continue
 			}
-			for _, l := range d.Task.Lists {
-				if l.Kind != model.KindDependency && l.Kind != model.KindBlockedBy {
-					continue
-				}
-				for _, it := range l.Items {
-					if j, ok := g.idx[it.ID]; ok && it.ID != id {
-						g.out[i] = append(g.out[i], j)
-					}
+			for _, it := range l.Items {
+				if j, ok := g.idx[it.ID]; ok && it.ID != id {
+					g.out[i] = append(g.out[i], j)
 				}
 			}
 		}
-		return g
 	}
+	return g
 }
 
 // cyclesThrough is the cycle check of a quick run: only the edges written

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 
 	"github.com/taskls/taskls/analysis/jsonpos"
 	"github.com/taskls/taskls/analysis/manifest"
@@ -69,7 +70,16 @@ type Doc struct {
 	// while the manifest being typed does not parse, so that one missing
 	// comma does not make every manifest-only task unknown.
 	StaleIDs []string
+
+	serial uint64 // see Serial
 }
+
+var serials atomic.Uint64
+
+// Serial numbers the docs parseDoc makes, each once: two docs with the same
+// nonzero serial are the same parse of the same content, so facts derived
+// from one hold for the other, without keeping the doc alive to compare.
+func (d *Doc) Serial() uint64 { return d.serial }
 
 // IsTask reports whether the doc defines a task.
 func (d *Doc) IsTask() bool {
@@ -112,7 +122,7 @@ func classify(rel string) Kind {
 
 // parseDoc builds a Doc from content.
 func parseDoc(path, rel string, content []byte, version int32) *Doc {
-	d := &Doc{Path: path, Rel: rel, Kind: classify(rel), Version: version}
+	d := &Doc{Path: path, Rel: rel, Kind: classify(rel), Version: version, serial: serials.Add(1)}
 	if d.Kind == KindOther {
 		d.Text = text.New(nil)
 		return d

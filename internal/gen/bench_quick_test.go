@@ -11,10 +11,21 @@ import (
 // edited file's diagnostics: apply the edit, then check the edited file and
 // the files that name its task (check.RunFiles); the full run follows.
 func BenchmarkEditQuickPass(b *testing.B) {
+	benchQuickPass(b, func(f *fixture) []byte { return f.edited })
+}
+
+// BenchmarkEditDepsQuickPass is BenchmarkEditQuickPass for an edit to a
+// dependency list: a dependent of the task added to its flow list (a
+// cycle through both files), then taken out again.
+func BenchmarkEditDepsQuickPass(b *testing.B) {
+	benchQuickPass(b, func(f *fixture) []byte { return f.cycled })
+}
+
+func benchQuickPass(b *testing.B, edit func(*fixture) []byte) {
 	forSizes(b, func(b *testing.B, f *fixture) {
 		i := 0
 		for b.Loop() {
-			content := f.edited
+			content := edit(f)
 			if i%2 == 1 {
 				content = f.content
 			}

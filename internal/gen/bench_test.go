@@ -36,6 +36,7 @@ type fixture struct {
 	path    string
 	content []byte
 	edited  []byte // the same file with another status
+	cycled  []byte // the same file with a dependent added to its flow list: a cycle
 	hoverAt int    // on the list's first ID
 	compAt  int    // at the start of the list's first ID (empty prefix)
 }
@@ -101,10 +102,17 @@ func fixtureOf(b *testing.B, n int) *fixture {
 		f.compAt = l.Items[0].Span.Start
 		st := d.Task.StatusSpan
 		f.edited = bytes.Join([][]byte{d.Text.Bytes()[:st.Start], []byte("blocked"), d.Text.Bytes()[st.End:]}, nil)
+		for _, loc := range f.snap.RootOf(path).RefsTo.At(d.Task.ID) {
+			if loc.Ref.Kind == model.KindDependency && loc.Doc.IsTask() && loc.Doc.Task.ID != d.Task.ID {
+				end := l.Span.End - 1 // before the closing bracket
+				f.cycled = bytes.Join([][]byte{d.Text.Bytes()[:end], []byte(", " + loc.Doc.Task.ID), d.Text.Bytes()[end:]}, nil)
+				break
+			}
+		}
 		break
 	}
-	if f.path == "" {
-		b.Fatal("no front-matter task with a flow dependency list")
+	if f.path == "" || f.cycled == nil {
+		b.Fatal("no front-matter task with a flow dependency list and a dependent")
 	}
 	fixtures[n] = f
 	return f
