@@ -82,12 +82,12 @@ func (t *Task) scanBody(f *text.File, from int) {
 		case "criteria":
 			// (each expression runs only where it can match: this loop sees
 			// every line of thousands of files)
-			if m := maybe(bytes.IndexByte(line, '[') >= 0, checkRe, line); m != nil {
+			if box, rest, ok := checkItem(line); ok {
 				st := Unchecked
-				if m[1][0] != ' ' {
+				if box != ' ' {
 					st = Checked
 				}
-				t.Criteria = append(t.Criteria, Criterion{Text: strings.TrimSpace(string(m[2])), State: st, Span: lineSpan(f, l)})
+				t.Criteria = append(t.Criteria, Criterion{Text: strings.TrimSpace(string(rest)), State: st, Span: lineSpan(f, l)})
 			} else if m := maybe(len(line) > 0 && line[0] >= '0' && line[0] <= '9', numberedRe, line); m != nil {
 				t.Criteria = append(t.Criteria, Criterion{Text: strings.TrimSpace(string(m[1])), State: NoBox, Span: lineSpan(f, l)})
 			}
@@ -138,6 +138,49 @@ func firstCell(row []byte) string {
 		return ""
 	}
 	return strings.TrimSpace(string(cells[0]))
+}
+
+// checkItem matches a checkbox item as checkRe does, without the
+// expression (it runs on every line of every criteria section): it returns
+// what is in the box and the text after it.
+func checkItem(line []byte) (box byte, rest []byte, ok bool) {
+	i := 0
+	for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+		i++
+	}
+	switch {
+	case i < len(line) && (line[i] == '-' || line[i] == '*' || line[i] == '+'):
+		i++
+	case i < len(line) && line[i] >= '0' && line[i] <= '9':
+		for i < len(line) && line[i] >= '0' && line[i] <= '9' {
+			i++
+		}
+		if i == len(line) || line[i] != '.' && line[i] != ')' {
+			return 0, nil, false
+		}
+		i++
+	default:
+		return 0, nil, false
+	}
+	j := i
+	for j < len(line) && (line[j] == ' ' || line[j] == '\t') {
+		j++
+	}
+	if j == i || j+3 > len(line) || line[j] != '[' || line[j+2] != ']' {
+		return 0, nil, false
+	}
+	box = line[j+1]
+	if box != ' ' && box != 'x' && box != 'X' {
+		return 0, nil, false
+	}
+	k := j + 3
+	for k < len(line) && (line[k] == ' ' || line[k] == '\t') {
+		k++
+	}
+	if bytes.IndexByte(line[k:], '\n') >= 0 {
+		return 0, nil, false // the expression's `.` stops at a newline, and `$` wants the end
+	}
+	return box, line[k:], true
 }
 
 // maybe runs re on line only when the cheap test says it can match.

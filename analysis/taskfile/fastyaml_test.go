@@ -1,6 +1,7 @@
 package taskfile
 
 import (
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -129,4 +130,28 @@ func FuzzFastMapping(f *testing.F) {
 			t.Fatalf("%q: fast path differs:\n fast %+v\n yaml %+v", content, fast.Fields, slow.Fields)
 		}
 	})
+}
+
+// TestCheckItemEqualsExpression compares the hand-written checkbox matcher
+// with the expression it replaces, on edge cases and random lines.
+func TestCheckItemEqualsExpression(t *testing.T) {
+	lines := []string{"- [x] done", "- [ ] open", "* [X] Done", "+ [ ]", "1. [x] a", "12) [ ] b", "  \t- [x]   spaced  ",
+		"-[x] no space", "- [y] other", "- [x]", "- [ x] off", "1 [x] no dot", "a. [x] letter", "", "-", "- ", "- [", "- [x",
+		"\t1.\t[ ]\tt", "- [x] a\nb", "- [x] \xff\xfe", "1.) [x] two marks", "- - [x] nested"}
+	rng := rand.New(rand.NewPCG(7, 8))
+	alphabet := []byte(" \t-*+1234.)[]xX a\n\xff")
+	for range 200000 {
+		b := make([]byte, rng.IntN(12))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		lines = append(lines, string(b))
+	}
+	for _, l := range lines {
+		m := checkRe.FindSubmatch([]byte(l))
+		box, rest, ok := checkItem([]byte(l))
+		if ok != (m != nil) || ok && (box != m[1][0] || string(rest) != string(m[2])) {
+			t.Fatalf("%q: checkItem = %q, %q, %v; the expression says %q", l, box, rest, ok, m)
+		}
+	}
 }
