@@ -5,6 +5,7 @@ package text
 
 import (
 	"bytes"
+	"encoding/binary"
 	"sort"
 	"sync"
 	"unicode/utf8"
@@ -159,26 +160,56 @@ func (f *File) YAMLOffset(base, line, col int) int { return f.d().yamlOffset(bas
 // ends of LSP, CommonMark and YAML alike; the break is never part of a column
 // count that matters.
 func newData(content []byte) *data {
-	lines := make([]int, 1, 64)
+	lines := make([]int, 1, bytes.Count(content, nl)+1)
 	yamlOnly := false
 	var wide []uint64 // bit l: line l holds a byte >= 0x80
-	for i, b := range content {
-		switch b {
-		case '\n':
-			lines = append(lines, i+1)
-		case '\r':
-			if i+1 == len(content) || content[i+1] != '\n' {
-				lines = append(lines, i+1)
+	markWide := func(l int, line []byte) {
+		for len(wide) <= l/64 {
+			wide = append(wide, 0)
+		}
+		wide[l/64] |= 1 << (l % 64)
+		for i, b := range line {
+			if (b == 0xC2 || b == 0xE2) && !yamlOnly {
+				yamlOnly = yamlBreakLen(line[i:]) > 0
 			}
-		default:
-			if b >= 0x80 {
-				l := len(lines) - 1
-				for len(wide) <= l/64 {
-					wide = append(wide, 0)
+		}
+	}
+	if bytes.IndexByte(content, '\r') < 0 {
+		// lines end at "\n" only: find them with IndexByte, and test each
+		// line for non-ASCII bytes a word at a time
+		for start := 0; ; {
+			end := len(content)
+			if i := bytes.IndexByte(content[start:], '\n'); i >= 0 {
+				end = start + i
+			}
+			if !isASCII(content[start:end]) {
+				markWide(len(lines)-1, content[start:end])
+			}
+			if end == len(content) {
+				break
+			}
+			start = end + 1
+			lines = append(lines, start)
+		}
+	} else {
+		for i, b := range content {
+			switch b {
+			case '\n':
+				lines = append(lines, i+1)
+			case '\r':
+				if i+1 == len(content) || content[i+1] != '\n' {
+					lines = append(lines, i+1)
 				}
-				wide[l/64] |= 1 << (l % 64)
-				if b == 0xC2 || b == 0xE2 {
-					yamlOnly = yamlOnly || yamlBreakLen(content[i:]) > 0
+			default:
+				if b >= 0x80 {
+					l := len(lines) - 1
+					for len(wide) <= l/64 {
+						wide = append(wide, 0)
+					}
+					wide[l/64] |= 1 << (l % 64)
+					if b == 0xC2 || b == 0xE2 {
+						yamlOnly = yamlOnly || yamlBreakLen(content[i:]) > 0
+					}
 				}
 			}
 		}
@@ -202,6 +233,24 @@ func newData(content []byte) *data {
 		}
 	}
 	return f
+}
+
+var nl = []byte{'\n'}
+
+// isASCII reports whether b holds no byte >= 0x80, eight bytes at a time.
+func isASCII(b []byte) bool {
+	for len(b) >= 8 {
+		if binary.LittleEndian.Uint64(b)&0x8080808080808080 != 0 {
+			return false
+		}
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // yamlBreakLen is the length of the line break YAML (but not LSP) sees at
