@@ -3,6 +3,7 @@
 package lsp
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -202,7 +203,9 @@ func (s *Server) apply(changes []workspace.Change) {
 
 // affected lists the files whose diagnostics a change may alter at once:
 // the changed files, and every file that names a task they define (before
-// or after the change).
+// or after the change). A change that leaves a file's content as it was
+// (opening a file, closing an unmodified buffer) alters only that file's
+// diagnostics: their version.
 func affected(old, next *workspace.Snapshot, changes []workspace.Change) []string {
 	seen := map[string]bool{}
 	var out []string
@@ -216,6 +219,10 @@ func affected(old, next *workspace.Snapshot, changes []workspace.Change) []strin
 		add(ch.Path)
 		r := next.RootOf(ch.Path)
 		if r == nil {
+			continue
+		}
+		if od, nd := old.Doc(ch.Path), next.Doc(ch.Path); od != nil && nd != nil && od.Kind == nd.Kind &&
+			od.Skipped == "" && nd.Skipped == "" && od.Text.Len() == nd.Text.Len() && bytes.Equal(od.Text.Bytes(), nd.Text.Bytes()) {
 			continue
 		}
 		for _, d := range []*workspace.Doc{old.Doc(ch.Path), next.Doc(ch.Path)} {
