@@ -153,6 +153,21 @@ func parseDoc(path, rel string, content []byte, version int32) *Doc {
 	return d
 }
 
+// sameContent reports whether d was parsed from exactly content.
+func (d *Doc) sameContent(content []byte) bool {
+	return d.serial != 0 && d.Skipped == "" && d.Text != nil && d.Text.Len() == len(content) && bytes.Equal(d.Text.Bytes(), content)
+}
+
+// reopened is d for the same content coming from elsewhere (an editor's
+// buffer, or the disk again): the parse is shared, the content is the one
+// given, resident (evict compacts it again when it comes from the disk).
+func (d *Doc) reopened(content []byte, version int32) *Doc {
+	c := *d
+	c.Version = version
+	c.Text = text.New(content)
+	return &c
+}
+
 // evict makes a doc read from disk keep what was parsed from it and its
 // content compressed (text.File.Compact): task files, notes and updates,
 // thousands of them of kilobytes each. manifest.json, metrics.json and the

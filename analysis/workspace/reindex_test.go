@@ -97,3 +97,37 @@ func TestIncrementalIndexEqualsCold(t *testing.T) {
 		}
 	}
 }
+
+// TestReopenKeepsParse checks that a file opened (or closed) with the
+// content already parsed keeps its parse, with the new version, while
+// other content is parsed anew.
+func TestReopenKeepsParse(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, ".tasks", "tasks", "T001-a.md")
+	content := []byte("---\nid: T001\ntitle: A\nstatus: pending\n---\n# A\n")
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, content, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := workspace.Load([]string{dir})
+	od := s.Doc(p)
+	s2 := s.Apply([]workspace.Change{{Path: p, Content: append([]byte(nil), content...), Version: 3}})
+	nd := s2.Doc(p)
+	if nd == od || nd.Task != od.Task || nd.Version != 3 || nd.Text.IsCompact() || string(nd.Text.Bytes()) != string(content) {
+		t.Errorf("same content: doc %p (task %p, version %d, compact %v), was %p (task %p)", nd, nd.Task, nd.Version, nd.Text.IsCompact(), od, od.Task)
+	}
+	if defs := s2.RootOf(p).Defs.At("T001"); len(defs) != 1 || defs[0].Doc != nd {
+		t.Errorf("T001 is defined by %v, want the reopened doc", defs)
+	}
+	edited := []byte(strings.Replace(string(content), "pending", "done", 1))
+	s3 := s2.Apply([]workspace.Change{{Path: p, Content: edited, Version: 4}})
+	if d := s3.Doc(p); d.Task == od.Task || d.Task.Status != "done" {
+		t.Errorf("edited content kept the old parse (status %q)", d.Task.Status)
+	}
+	back := s3.Apply([]workspace.Change{{Path: p, Content: content, Version: -1, Disk: true}})
+	if d := back.Doc(p); d.Task.Status != "pending" || !d.Text.IsCompact() {
+		t.Errorf("closed: status %q, compact %v", d.Task.Status, d.Text.IsCompact())
+	}
+}

@@ -690,7 +690,12 @@ func (s *Snapshot) Apply(changes []Change) *Snapshot {
 			}
 			continue
 		}
-		nd := parseDoc(path, rel, ch.Content, ch.Version)
+		var nd *Doc
+		if od := nr.Docs.At(path); od != nil && od.Rel == rel && od.sameContent(ch.Content) {
+			nd = od.reopened(ch.Content, ch.Version) // opened or closed as it was: the parse stands
+		} else {
+			nd = parseDoc(path, rel, ch.Content, ch.Version)
+		}
 		if ch.Disk {
 			nd = evict(nd)
 		}
