@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/taskls/taskls/analysis/model"
-	"github.com/taskls/taskls/analysis/taskfile"
 	"github.com/taskls/taskls/analysis/text"
 	"github.com/taskls/taskls/analysis/workspace"
 )
@@ -106,15 +105,8 @@ var DoneWithOpenCriteria = register(&Check{
 			if !d.IsTask() || d.Task.StatusNorm != model.StatusCompleted {
 				continue
 			}
-			open, boxes := 0, 0
-			for _, c := range d.Task.Criteria {
-				if c.State != taskfile.NoBox {
-					boxes++
-				}
-				if c.State == taskfile.Unchecked {
-					open++
-				}
-			}
+			checked, open, _ := d.Task.CriteriaCounts()
+			boxes := checked + open
 			if open > 0 {
 				p.Report(d, d.Task.StatusSpan, fmt.Sprintf("%s is completed but %d of %d acceptance criteria are unchecked", d.Task.ID, open, boxes))
 			}

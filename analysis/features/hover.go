@@ -100,10 +100,10 @@ func Describe(r *workspace.Root, id string) string {
 		}
 		b.WriteString("**Depends on:** " + strings.Join(items, ", ") + "\n\n")
 	}
-	if d != nil && len(d.Task.Criteria) > 0 {
+	if d != nil && d.Task.NumCriteria() > 0 {
 		done, total := d.Task.CriteriaDone()
 		fmt.Fprintf(&b, "**Acceptance criteria:** %d/%d done\n\n", done, total)
-		for i, c := range d.Task.Criteria {
+		for i, c := range d.Full().Criteria {
 			if i == MaxHoverCriteria {
 				fmt.Fprintf(&b, "\n… and %d more\n", total-MaxHoverCriteria)
 				break

@@ -60,7 +60,7 @@ func DocumentSymbols(s *workspace.Snapshot, path string) []Symbol {
 }
 
 func taskSymbols(d *workspace.Doc) []Symbol {
-	t := d.Task
+	t := d.Full()
 	end := len(d.Text.Bytes())
 	root := Symbol{Name: t.ID, Detail: t.Title, Kind: SymTask, Span: text.Span{Start: 0, End: end}, Select: t.IDSpan}
 	if t.IDFromName {
@@ -280,7 +280,7 @@ func DocumentLinks(s *workspace.Snapshot, path string) []Link {
 		if d.Task == nil {
 			return nil
 		}
-		for _, f := range d.Task.Fields {
+		for _, f := range d.Full().Fields {
 			k := strings.ToLower(f.Key)
 			if k != "context_refs" && k != "docs_refs" {
 				continue
@@ -466,7 +466,7 @@ func FoldingRanges(s *workspace.Snapshot, path string) []Fold {
 	if d == nil || d.Kind != workspace.KindTask || d.Task == nil {
 		return nil
 	}
-	t := d.Task
+	t := d.Full()
 	var out []Fold
 	if t.Style == taskfile.StyleFrontMatter && t.MetaSpan.Len() > 0 {
 		out = append(out, Fold{Start: 0, End: t.MetaSpan.End, Kind: "imports"})

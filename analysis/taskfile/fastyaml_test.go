@@ -155,3 +155,43 @@ func TestCheckItemEqualsExpression(t *testing.T) {
 		}
 	}
 }
+
+// TestLight checks what a light task keeps of a full parse.
+func TestLight(t *testing.T) {
+	src := "---\nid: T001\ntitle: A\nstatus: done\nagent: x\ncontext_refs:\n  - context/a.md\nest_tokens: 500\n---\n" +
+		"# A\n\n## Acceptance Criteria\n- [x] one\n- [ ] two\n1. three\n\n## Test Scenarios\n### Happy\nGiven a\nWhen b\nThen c\n" +
+		"### Half\nGiven a\n\n## Risks\n- r1\n- r2\n"
+	full := Parse("tasks/T001-a.md", text.New([]byte(src)))
+	l := full.Light()
+	if !l.IsLight() || full.IsLight() || l.Light() != l {
+		t.Fatalf("light %v, full light %v", l.IsLight(), full.IsLight())
+	}
+	if c, u, p := l.CriteriaCounts(); c != 1 || u != 1 || p != 1 {
+		t.Errorf("criteria counts %d, %d, %d; want 1, 1, 1", c, u, p)
+	}
+	if d, n := l.CriteriaDone(); d != 1 || n != 3 || l.NumScenarios() != 2 || l.NumRisks() != 2 {
+		t.Errorf("criteria %d/%d, %d scenarios, %d risks", d, n, l.NumScenarios(), l.NumRisks())
+	}
+	var keys, secs, scen []string
+	for _, f := range l.Fields {
+		keys = append(keys, f.Key)
+	}
+	for _, s := range l.Sections {
+		secs = append(secs, s.Title)
+	}
+	for _, s := range l.Scenarios {
+		scen = append(scen, s.Name)
+	}
+	if got := strings.Join(keys, ","); got != "context_refs,est_tokens" {
+		t.Errorf("fields %s", got)
+	}
+	if got := strings.Join(secs, ","); got != "A,Acceptance Criteria,Test Scenarios,Risks" {
+		t.Errorf("sections %s", got)
+	}
+	if got := strings.Join(scen, ","); got != "Half" {
+		t.Errorf("scenarios %s", got)
+	}
+	if l.Criteria != nil || l.Risks != nil || l.ID != "T001" || l.StatusNorm != "completed" || len(l.Lists) != len(full.Lists) {
+		t.Errorf("light task: %+v", l)
+	}
+}

@@ -6,6 +6,8 @@
 package taskfile
 
 import (
+	"strings"
+
 	"github.com/taskls/taskls/analysis/model"
 	"github.com/taskls/taskls/analysis/text"
 )
@@ -128,9 +130,126 @@ type Task struct {
 	Problems []Problem
 
 	headMentions []model.Ref // IDs in title headings when the metadata has the id
+
+	// A light task (see Light) keeps counts in place of its criteria,
+	// scenarios and risks.
+	light              bool
+	nCrit              [3]int // criteria by CheckState
+	nScenarios, nRisks int
 }
 
-// Field returns the first top-level field with one of the given keys.
+// lightKeys are the metadata fields a light task keeps (matched lower-cased):
+// those the workspace-wide checks and reports read from every task file.
+var lightKeys = map[string]bool{
+	"context_refs": true, "docs_refs": true, "refs": true, // dead-ref
+	"est_tokens": true, "estimated_tokens": true, "estimated_hours": true, "est_hours": true, // estimates
+}
+
+// Light returns a copy of t that keeps what the workspace-wide checks and
+// features read of every task file and drops what only the file's own
+// features need: it keeps the ID, title, status, priority, ID lists,
+// mentions, problems and spans; the fields named in lightKeys; the
+// sections of level 1 and 2; the scenarios that lack some (not all) of
+// Given, When and Then; and counts of criteria (by state), scenarios and
+// risks. The index keeps task files read from disk light; Full, on a
+// workspace.Doc, parses a file again for the rest.
+func (t *Task) Light() *Task {
+	if t == nil || t.light {
+		return t
+	}
+	l := *t
+	l.light = true
+	// exact sizes: thousands of these live as long as the index
+	l.Fields = keep(t.Fields, func(f *Field) bool { return lightKeys[strings.ToLower(f.Key)] })
+	l.Sections = keep(t.Sections, func(sec *Section) bool { return sec.Level <= 2 })
+	l.nCrit = [3]int{}
+	for _, c := range t.Criteria {
+		l.nCrit[c.State]++
+	}
+	l.Criteria = nil
+	l.nScenarios, l.nRisks = len(t.Scenarios), len(t.Risks)
+	l.Scenarios = keep(t.Scenarios, func(sc *Scenario) bool {
+		n := btoi(sc.Given) + btoi(sc.When) + btoi(sc.Then)
+		return n > 0 && n < 3
+	})
+	l.Risks = nil
+	return &l
+}
+
+// keep returns the elements of list that ok accepts, in a slice of their
+// exact size (nil for none).
+func keep[E any](list []E, ok func(*E) bool) []E {
+	n := 0
+	for i := range list {
+		if ok(&list[i]) {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]E, 0, n)
+	for i := range list {
+		if ok(&list[i]) {
+			out = append(out, list[i])
+		}
+	}
+	return out
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// IsLight reports whether t is a light copy (see Light).
+func (t *Task) IsLight() bool { return t.light }
+
+// CriteriaCounts counts the acceptance criteria: checked, unchecked, and
+// plain items with no box.
+func (t *Task) CriteriaCounts() (checked, unchecked, plain int) {
+	if t.light {
+		return t.nCrit[Checked], t.nCrit[Unchecked], t.nCrit[NoBox]
+	}
+	for _, c := range t.Criteria {
+		switch c.State {
+		case Checked:
+			checked++
+		case Unchecked:
+			unchecked++
+		default:
+			plain++
+		}
+	}
+	return checked, unchecked, plain
+}
+
+// NumCriteria is the number of acceptance criteria.
+func (t *Task) NumCriteria() int {
+	c, u, p := t.CriteriaCounts()
+	return c + u + p
+}
+
+// NumScenarios is the number of test scenarios.
+func (t *Task) NumScenarios() int {
+	if t.light {
+		return t.nScenarios
+	}
+	return len(t.Scenarios)
+}
+
+// NumRisks is the number of risks.
+func (t *Task) NumRisks() int {
+	if t.light {
+		return t.nRisks
+	}
+	return len(t.Risks)
+}
+
+// Field returns the first top-level field with one of the given keys (of
+// a light task, only the fields lightKeys names are kept).
 func (t *Task) Field(keys ...string) *Field {
 	for i := range t.Fields {
 		for _, k := range keys {
@@ -164,12 +283,8 @@ func (t *Task) Refs() []model.Ref {
 
 // CriteriaDone counts checked criteria and criteria in all.
 func (t *Task) CriteriaDone() (done, total int) {
-	for _, c := range t.Criteria {
-		if c.State == Checked {
-			done++
-		}
-	}
-	return done, len(t.Criteria)
+	c, u, p := t.CriteriaCounts()
+	return c, c + u + p
 }
 
 // The metadata keys finish reads: a task file without an id, title or status

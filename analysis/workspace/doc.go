@@ -8,7 +8,9 @@ import (
 	"bytes"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"weak"
 
 	"github.com/taskls/taskls/analysis/jsonpos"
 	"github.com/taskls/taskls/analysis/manifest"
@@ -72,6 +74,33 @@ type Doc struct {
 	StaleIDs []string
 
 	serial uint64 // see Serial
+	full   *fullCache
+}
+
+// fullCache holds the full parse of a doc whose Task is light, while it is
+// in use.
+type fullCache struct {
+	mu sync.Mutex
+	w  weak.Pointer[taskfile.Task]
+}
+
+// Full returns the doc's task with everything its file says. The index
+// keeps task files read from disk light (taskfile.Task.Light): for those,
+// Full parses the content again (about a millisecond) and keeps the result
+// while something uses it. Features about one file (symbols, folding,
+// links, a hover's criteria) ask for it; workspace-wide work reads Task.
+func (d *Doc) Full() *taskfile.Task {
+	if d.Task == nil || !d.Task.IsLight() || d.full == nil {
+		return d.Task
+	}
+	d.full.mu.Lock()
+	defer d.full.mu.Unlock()
+	if t := d.full.w.Value(); t != nil {
+		return t
+	}
+	t := taskfile.Parse(d.Rel, d.Text)
+	d.full.w = weak.Make(t)
+	return t
 }
 
 var serials atomic.Uint64
@@ -165,6 +194,7 @@ func (d *Doc) reopened(content []byte, version int32) *Doc {
 	c := *d
 	c.Version = version
 	c.Text = text.New(content)
+	c.Task, c.full = d.Full(), nil // an open buffer's task is whole
 	return &c
 }
 
@@ -183,6 +213,9 @@ func evict(d *Doc) *Doc {
 		return d
 	}
 	d.Text = d.Text.Compact()
+	if d.Task != nil {
+		d.Task, d.full = d.Task.Light(), &fullCache{}
+	}
 	return d
 }
 

@@ -144,7 +144,14 @@ func recall(t *testing.T, n int, seed int64) {
 			t.Errorf("%s: not read as a task", tk.File)
 			continue
 		}
-		checkParsed(t, tk, d.Task)
+		full := d.Full()
+		checkParsed(t, tk, full)
+		// the index keeps the file light: its counts are the full parse's
+		l := d.Task
+		if !l.IsLight() || l.NumCriteria() != len(full.Criteria) || l.NumScenarios() != len(full.Scenarios) || l.NumRisks() != len(full.Risks) {
+			t.Errorf("%s: light %v with %d criteria, %d scenarios, %d risks; the file has %d, %d, %d", tk.File, l.IsLight(),
+				l.NumCriteria(), l.NumScenarios(), l.NumRisks(), len(full.Criteria), len(full.Scenarios), len(full.Risks))
+		}
 	}
 }
 
