@@ -22,33 +22,51 @@ var UnknownID = register(&Check{
 	Run: func(p *Pass) {
 		r := p.Root
 		lookalikes := lookalikeOn(p) // those are lookalike-id's
+		report := func(d *workspace.Doc, ref model.Ref) {
+			msg := "unknown task ID " + ref.ID
+			owner := ""
+			if d.IsTask() {
+				owner = d.Task.ID
+			}
+			s := Suggest(r, ref.ID, owner)
+			if s != "" {
+				msg += " (did you mean " + s + "?)"
+			}
+			var dg *Diagnostic
+			if ref.Kind == model.KindMention {
+				dg = p.ReportSev(Hint, d, ref.Span, msg)
+			} else {
+				dg = p.Report(d, ref.Span, msg)
+			}
+			if s != "" {
+				// a guess: offered, never applied unattended
+				dg.Fixes = []Fix{{Title: "Replace " + ref.ID + " with " + s,
+					Edits: []Edit{{Path: d.Path, Span: ref.Span, NewText: s}}}}
+			}
+		}
+		unknown := func(id string) bool { return !r.Known(id) && !(lookalikes && isLookalike(id)) }
+		if p.facts == nil || p.facts.only == nil {
+			// every file: the reference index holds what each file names,
+			// so each ID is judged once rather than at every mention
+			for id, locs := range r.RefsTo.All() {
+				if !unknown(id) {
+					continue
+				}
+				for _, l := range locs {
+					if l.Doc.Kind == workspace.KindTask || l.Doc.Kind == workspace.KindManifest {
+						report(l.Doc, l.Ref)
+					}
+				}
+			}
+			return
+		}
 		for _, d := range p.docs() {
 			if d.Kind != workspace.KindTask && d.Kind != workspace.KindManifest {
 				continue
 			}
 			for _, ref := range r.DocRefs(d) {
-				if r.Known(ref.ID) || lookalikes && isLookalike(ref.ID) {
-					continue
-				}
-				msg := "unknown task ID " + ref.ID
-				owner := ""
-				if d.IsTask() {
-					owner = d.Task.ID
-				}
-				s := Suggest(r, ref.ID, owner)
-				if s != "" {
-					msg += " (did you mean " + s + "?)"
-				}
-				var dg *Diagnostic
-				if ref.Kind == model.KindMention {
-					dg = p.ReportSev(Hint, d, ref.Span, msg)
-				} else {
-					dg = p.Report(d, ref.Span, msg)
-				}
-				if s != "" {
-					// a guess: offered, never applied unattended
-					dg.Fixes = []Fix{{Title: "Replace " + ref.ID + " with " + s,
-						Edits: []Edit{{Path: d.Path, Span: ref.Span, NewText: s}}}}
+				if unknown(ref.ID) {
+					report(d, ref)
 				}
 			}
 		}
@@ -59,26 +77,104 @@ var UnknownID = register(&Check{
 // number with other zero padding, else the only ID one edit away; "" when
 // there is no such ID or more than one.
 func Suggest(r *workspace.Root, id, owner string) string {
+	return suggestIndexOf(r).suggest(id, owner)
+}
+
+func (x *suggestIndex) suggest(id, owner string) string {
 	pre, dig := model.SplitID(id)
 	if pre != "" {
-		n := strings.TrimLeft(dig, "0")
-		for _, k := range r.IDs {
-			kp, kd := model.SplitID(k)
-			if strings.EqualFold(kp, pre) && strings.TrimLeft(kd, "0") == n && k != id && k != owner {
-				return k
+		for _, k := range x.byNumber[pre+"|"+strings.TrimLeft(dig, "0")] {
+			if k != id && k != owner {
+				return k // the first in ID order, as the list is
 			}
 		}
 	}
+	// every string one edit away made of bytes IDs use, looked up
 	found := ""
-	for _, k := range r.IDs {
-		if k != owner && oneEdit(id, k) {
-			if found != "" {
+	seen := map[string]bool{}
+	try := func(k string) bool {
+		if seen[k] {
+			return true
+		}
+		seen[k] = true
+		if k == owner || !x.ids[k] || !oneEdit(id, k) {
+			return true
+		}
+		if found != "" {
+			found = ""
+			return false // more than one
+		}
+		found = k
+		return true
+	}
+	b := []byte(id)
+	for i := 0; i <= len(b); i++ {
+		if i < len(b) {
+			if !try(string(b[:i]) + string(b[i+1:])) { // deletion
 				return ""
 			}
-			found = k
+			if i+1 < len(b) {
+				b[i], b[i+1] = b[i+1], b[i] // swap
+				ok := try(string(b))
+				b[i], b[i+1] = b[i+1], b[i]
+				if !ok {
+					return ""
+				}
+			}
+		}
+		for _, c := range x.alphabet {
+			if !try(string(b[:i]) + string([]byte{c}) + string(b[i:])) { // insertion
+				return ""
+			}
+			if i < len(b) && b[i] != c {
+				old := b[i]
+				b[i] = c // substitution
+				ok := try(string(b))
+				b[i] = old
+				if !ok {
+					return ""
+				}
+			}
 		}
 	}
 	return found
+}
+
+// suggestIndex answers Suggest without going over every ID.
+type suggestIndex struct {
+	ids      map[string]bool
+	byNumber map[string][]string // prefix|number without leading zeros -> IDs, in order
+	alphabet []byte              // every byte some ID holds
+}
+
+type suggestKey struct{}
+
+func suggestIndexOf(r *workspace.Root) *suggestIndex {
+	return r.Memo(suggestKey{}, func() any { return newSuggestIndex(r.IDs) }).(*suggestIndex)
+}
+
+// newSuggestIndex indexes ids (sorted).
+func newSuggestIndex(ids []string) *suggestIndex {
+	{
+		x := &suggestIndex{ids: make(map[string]bool, len(ids)), byNumber: map[string][]string{}}
+		var bytesSeen [256]bool
+		for _, k := range ids {
+			x.ids[k] = true
+			if kp, kd := model.SplitID(k); kp != "" {
+				key := kp + "|" + strings.TrimLeft(kd, "0")
+				x.byNumber[key] = append(x.byNumber[key], k)
+			}
+			for i := 0; i < len(k); i++ {
+				bytesSeen[k[i]] = true
+			}
+		}
+		for c, ok := range bytesSeen {
+			if ok {
+				x.alphabet = append(x.alphabet, byte(c))
+			}
+		}
+		return x
+	}
 }
 
 // oneEdit reports whether a becomes b by one insertion, deletion,
