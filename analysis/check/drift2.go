@@ -33,12 +33,8 @@ var BlocksInverse = register(&Check{
 				p.Report(doc, it.Span, fmt.Sprintf("%s blocks %s, but %s does not depend on %s", owner, it.ID, it.ID, owner))
 			}
 			var missing []string
-			have := map[string]bool{}
-			for _, it := range l.Items {
-				have[it.ID] = true
-			}
 			for _, dep := range p.dependents(owner) {
-				if dep != owner && !have[dep] {
+				if dep != owner && !listHas(l, dep) {
 					missing = append(missing, dep)
 				}
 			}
@@ -80,6 +76,16 @@ var BlocksInverse = register(&Check{
 		}
 	},
 })
+
+// listHas reports whether l names id.
+func listHas(l *model.List, id string) bool {
+	for _, it := range l.Items {
+		if it.ID == id {
+			return true
+		}
+	}
+	return false
+}
 
 func plural(list []string) string {
 	if len(list) == 1 {

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -94,24 +95,7 @@ var Cycle = register(&Check{
 			cyclesThrough(p)
 			return
 		}
-		var files []edge
-		ids := make([]string, 0, r.Defs.Len())
-		for id := range r.Defs.Keys() {
-			ids = append(ids, id)
-		}
-		sort.Strings(ids)
-		for _, id := range ids {
-			d := r.Task(id)
-			for _, l := range d.Task.Lists {
-				if l.Kind != model.KindDependency && l.Kind != model.KindBlockedBy {
-					continue
-				}
-				for _, it := range l.Items {
-					files = append(files, edge{From: id, Doc: d, Ref: it})
-				}
-			}
-		}
-		reportCycles(p, files)
+		fileCycles(p)
 		if m := r.Manifest; m != nil && m.Manifest != nil {
 			var man []edge
 			for _, e := range m.Manifest.Entries {
@@ -213,6 +197,140 @@ func buildGraph(r *workspace.Root, prev *fileGraph) *fileGraph {
 		}
 	}
 	return g
+}
+
+// fileCycles is the cycle check of the task files in a full run: the
+// components of the whole graph once (Tarjan's algorithm over the int
+// graph), then a shortest path back for each edge inside one, as
+// cyclesThrough finds it.
+func fileCycles(p *Pass) {
+	r := p.Root
+	g := graphOf(r)
+	comp := sccInts(g.out)
+	var path []int32
+	for xi, x := range r.IDs {
+		if comp[xi] < 0 {
+			continue
+		}
+		d := r.Task(x)
+		if d == nil {
+			continue
+		}
+		for _, l := range d.Task.Lists {
+			if l.Kind != model.KindDependency && l.Kind != model.KindBlockedBy {
+				continue
+			}
+			for _, e := range l.Items {
+				yi, ok := g.idx[e.ID]
+				if !ok || e.ID == x || comp[yi] != comp[xi] {
+					continue
+				}
+				path = bfsPath(g.out, yi, int32(xi), path[:0])
+				names := make([]string, len(path))
+				for i, v := range path {
+					names[i] = r.IDs[v]
+				}
+				p.Report(d, e.Span, "dependency cycle: "+x+" -> "+strings.Join(names, " -> "))
+			}
+		}
+	}
+}
+
+// sccInts numbers the strongly connected components of more than one node
+// of the graph out (Tarjan's algorithm, iterative); -1 for other nodes.
+func sccInts(out [][]int32) []int32 {
+	n := len(out)
+	index := make([]int32, n) // 0: not visited; else visit order + 1
+	low := make([]int32, n)
+	onStack := make([]bool, n)
+	comp := make([]int32, n)
+	for i := range comp {
+		comp[i] = -1
+	}
+	var stack []int32
+	type frame struct{ v, i int32 }
+	var work []frame
+	next, comps := int32(1), int32(0)
+	for root := range int32(n) {
+		if index[root] != 0 {
+			continue
+		}
+		index[root], low[root] = next, next
+		next++
+		stack = append(stack, root)
+		onStack[root] = true
+		work = append(work[:0], frame{root, 0})
+		for len(work) > 0 {
+			f := &work[len(work)-1]
+			if int(f.i) < len(out[f.v]) {
+				w := out[f.v][f.i]
+				f.i++
+				if index[w] == 0 {
+					index[w], low[w] = next, next
+					next++
+					stack = append(stack, w)
+					onStack[w] = true
+					work = append(work, frame{w, 0})
+				} else if onStack[w] && index[w] < low[f.v] {
+					low[f.v] = index[w]
+				}
+				continue
+			}
+			v := f.v
+			work = work[:len(work)-1]
+			if len(work) > 0 {
+				if u := work[len(work)-1].v; low[v] < low[u] {
+					low[u] = low[v]
+				}
+			}
+			if low[v] == index[v] {
+				k := len(stack) - 1
+				for stack[k] != v {
+					k--
+				}
+				if len(stack)-k > 1 {
+					for _, m := range stack[k:] {
+						comp[m] = comps
+					}
+					comps++
+				}
+				for _, m := range stack[k:] {
+					onStack[m] = false
+				}
+				stack = stack[:k]
+			}
+		}
+	}
+	return comp
+}
+
+// bfsPath appends to buf the nodes of a shortest path from `from` to `to`
+// (breadth first, edges in their written order), both ends included.
+func bfsPath(out [][]int32, from, to int32, buf []int32) []int32 {
+	prev := map[int32]int32{from: -1}
+	queue := []int32{from}
+	for len(queue) > 0 {
+		v := queue[0]
+		queue = queue[1:]
+		if v == to {
+			break
+		}
+		for _, w := range out[v] {
+			if _, ok := prev[w]; !ok {
+				prev[w] = v
+				queue = append(queue, w)
+			}
+		}
+	}
+	start := len(buf)
+	for v := to; v != -1; v = prev[v] {
+		buf = append(buf, v)
+		if v == from {
+			break
+		}
+	}
+	slices.Reverse(buf[start:])
+	return buf
 }
 
 // cyclesThrough is the cycle check of a quick run: only the edges written
