@@ -29,17 +29,27 @@ var Sections = register(&Check{
 		for _, w := range p.Config.sections() {
 			wantKeys = append(wantKeys, sectionKey(w))
 		}
+		// thousands of files share a dozen titles: each is keyed once
+		keys := map[string]string{}
+		keyOf := func(title string) string {
+			k, ok := keys[title]
+			if !ok {
+				k = sectionKey(title)
+				keys[title] = k
+			}
+			return k
+		}
 		for _, d := range p.docs() {
 			if !d.IsTask() || d.Area() == "completed" {
 				continue
 			}
 			t := d.Task
 			have := map[string]bool{}
-			keys := make([]string, len(t.Sections)) // of the sections of level 1 and 2
+			secKeys := make([]string, len(t.Sections)) // of the sections of level 1 and 2
 			for i, s := range t.Sections {
 				if s.Level <= 2 {
-					keys[i] = sectionKey(s.Title)
-					have[keys[i]] = true
+					secKeys[i] = keyOf(s.Title)
+					have[secKeys[i]] = true
 				}
 			}
 			if (t.Style == taskfile.StylePureYAML || t.Style == taskfile.StyleHeadings) && depList(t) != nil {
@@ -61,7 +71,7 @@ var Sections = register(&Check{
 			sectionAt := func(kind string) (spanOK bool, sp [2]int) {
 				key := sectionKey(kind)
 				for i, s := range t.Sections {
-					if s.Level <= 2 && keys[i] == key {
+					if s.Level <= 2 && secKeys[i] == key {
 						return true, [2]int{s.Span.Start, s.Span.End}
 					}
 				}
