@@ -19,7 +19,8 @@ var (
 	numberedRe = regexp.MustCompile(`^(?:[0-9]+[.)])[ \t]+(.+)$`)
 	bulletRe   = regexp.MustCompile(`^(?:[-*+]|[0-9]+[.)])[ \t]+(.+)$`)
 	boldCaseRe = regexp.MustCompile(`^\*\*((?:Test Case|Scenario|TC)[ \t]*[0-9A-Za-z.-]*[:.]?.*?)\*\*`)
-	gwtRe      = regexp.MustCompile(`^[ \t]*(?:[-*+][ \t]+)?(?:\*\*)?(Given|When|Then)\b`)
+	// the definition of gwtWord, which matches it by hand
+	gwtRe = regexp.MustCompile(`^[ \t]*(?:[-*+][ \t]+)?(?:\*\*)?(Given|When|Then)\b`)
 )
 
 // scanBody reads headings, sections, criteria, scenarios, risks and ID
@@ -195,11 +196,11 @@ func (t *Task) markGWT(line []byte, s *Scenario) {
 	if !bytes.Contains(line, []byte("Given")) && !bytes.Contains(line, []byte("When")) && !bytes.Contains(line, []byte("Then")) {
 		return
 	}
-	m := gwtRe.FindSubmatch(line)
-	if m == nil {
+	w := gwtWord(line)
+	if w == "" {
 		return
 	}
-	switch string(m[1]) {
+	switch w {
 	case "Given":
 		s.Given = true
 	case "When":
@@ -207,6 +208,55 @@ func (t *Task) markGWT(line []byte, s *Scenario) {
 	case "Then":
 		s.Then = true
 	}
+}
+
+// gwtWord matches a scenario step as gwtRe does, without the expression:
+// the Given, When or Then that starts the line, or "".
+func gwtWord(line []byte) string {
+	i := 0
+	for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+		i++
+	}
+	// the expression's options, in its order of preference: a bullet, then
+	// bold; each taken first, then left out
+	for _, bullet := range [2]bool{true, false} {
+		j := i
+		if bullet {
+			if j >= len(line) || line[j] != '-' && line[j] != '*' && line[j] != '+' {
+				continue
+			}
+			j++
+			k := j
+			for k < len(line) && (line[k] == ' ' || line[k] == '\t') {
+				k++
+			}
+			if k == j {
+				continue
+			}
+			j = k
+		}
+		for _, bold := range [2]bool{true, false} {
+			k := j
+			if bold {
+				if k+1 >= len(line) || line[k] != '*' || line[k+1] != '*' {
+					continue
+				}
+				k += 2
+			}
+			for _, w := range [...]string{"Given", "When", "Then"} {
+				end := k + len(w)
+				if end <= len(line) && string(line[k:end]) == w && (end == len(line) || !isWordByte(line[end])) {
+					return w
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// isWordByte reports whether b is a character \b counts as part of a word.
+func isWordByte(b byte) bool {
+	return b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
 }
 
 // sectionKind classifies a level-2 section by its title.

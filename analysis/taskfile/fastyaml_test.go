@@ -195,3 +195,28 @@ func TestLight(t *testing.T) {
 		t.Errorf("light task: %+v", l)
 	}
 }
+
+// TestGWTWordEqualsExpression compares the hand-written step matcher with
+// the expression it replaces.
+func TestGWTWordEqualsExpression(t *testing.T) {
+	lines := []string{"Given a", "  When b", "- Then c", "* **Given** x", "**When** y", "+\tThen", "Thenx", "Then_", "Then1", "Then.",
+		"*Given", "* *Given", "-Given", "- - Given", "**Given", "***Given", "** Given", "", "Giv", "\tGiven"}
+	rng := rand.New(rand.NewPCG(9, 10))
+	parts := []string{" ", "\t", "-", "*", "+", "**", "Given", "When", "Then", "x", "_", "1", "."}
+	for range 200000 {
+		var b strings.Builder
+		for range rng.IntN(6) {
+			b.WriteString(parts[rng.IntN(len(parts))])
+		}
+		lines = append(lines, b.String())
+	}
+	for _, l := range lines {
+		want := ""
+		if m := gwtRe.FindStringSubmatch(l); m != nil {
+			want = m[1]
+		}
+		if got := gwtWord([]byte(l)); got != want {
+			t.Fatalf("%q: gwtWord = %q, the expression says %q", l, got, want)
+		}
+	}
+}
