@@ -2,7 +2,6 @@ package check
 
 import (
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
@@ -419,126 +418,50 @@ func cyclesThrough(p *Pass) {
 	}
 }
 
+// reportCycles reports each edge that lies on a cycle of the graph the
+// edges make (manifest.json's depends_on lists), with a shortest path back.
 func reportCycles(p *Pass, edges []edge) {
-	adj := map[string][]string{}
-	for _, e := range edges {
-		if e.From != e.Ref.ID {
-			adj[e.From] = append(adj[e.From], e.Ref.ID)
+	// the nodes numbered in order of appearance, edges in written order
+	idx := map[string]int32{}
+	var names []string
+	node := func(id string) int32 {
+		i, ok := idx[id]
+		if !ok {
+			i = int32(len(names))
+			idx[id] = i
+			names = append(names, id)
 		}
+		return i
 	}
-	comp := sccs(adj)
+	var out [][]int32
 	for _, e := range edges {
-		c, ok := comp[e.From]
-		c2, ok2 := comp[e.Ref.ID]
-		if !ok || !ok2 || c != c2 || e.From == e.Ref.ID {
+		if e.From == e.Ref.ID {
 			continue
 		}
-		path := shortestPath(adj, comp, e.Ref.ID, e.From)
-		p.Report(e.Doc, e.Ref.Span, "dependency cycle: "+e.From+" -> "+strings.Join(path, " -> "))
+		a, b := node(e.From), node(e.Ref.ID)
+		for len(out) < len(names) {
+			out = append(out, nil)
+		}
+		out[a] = append(out[a], b)
 	}
-}
-
-// sccs returns, for every node in a strongly connected component of more
-// than one node, the component's number (Tarjan's algorithm, iterative).
-func sccs(adj map[string][]string) map[string]int {
-	index := map[string]int{}
-	low := map[string]int{}
-	onStack := map[string]bool{}
-	var stack []string
-	out := map[string]int{}
-	n, comps := 0, 0
-	nodes := make([]string, 0, len(adj))
-	for k := range adj {
-		nodes = append(nodes, k)
+	for len(out) < len(names) {
+		out = append(out, nil)
 	}
-	sort.Strings(nodes)
-	type frame struct {
-		v string
-		i int
-	}
-	for _, root := range nodes {
-		if _, seen := index[root]; seen {
+	comp := sccInts(out)
+	var path []int32
+	for _, e := range edges {
+		a, ok := idx[e.From]
+		b, ok2 := idx[e.Ref.ID]
+		if !ok || !ok2 || e.From == e.Ref.ID || comp[a] < 0 || comp[a] != comp[b] {
 			continue
 		}
-		work := []frame{{root, 0}}
-		index[root], low[root] = n, n
-		n++
-		stack = append(stack, root)
-		onStack[root] = true
-		for len(work) > 0 {
-			f := &work[len(work)-1]
-			if f.i < len(adj[f.v]) {
-				w := adj[f.v][f.i]
-				f.i++
-				if _, seen := index[w]; !seen {
-					index[w], low[w] = n, n
-					n++
-					stack = append(stack, w)
-					onStack[w] = true
-					work = append(work, frame{w, 0})
-				} else if onStack[w] && index[w] < low[f.v] {
-					low[f.v] = index[w]
-				}
-				continue
-			}
-			v := f.v
-			work = work[:len(work)-1]
-			if len(work) > 0 {
-				u := work[len(work)-1].v
-				if low[v] < low[u] {
-					low[u] = low[v]
-				}
-			}
-			if low[v] == index[v] {
-				var members []string
-				for {
-					w := stack[len(stack)-1]
-					stack = stack[:len(stack)-1]
-					onStack[w] = false
-					members = append(members, w)
-					if w == v {
-						break
-					}
-				}
-				if len(members) > 1 {
-					for _, m := range members {
-						out[m] = comps
-					}
-					comps++
-				}
-			}
+		path = bfsPath(out, b, a, path[:0])
+		ids := make([]string, len(path))
+		for i, v := range path {
+			ids[i] = names[v]
 		}
+		p.Report(e.Doc, e.Ref.Span, "dependency cycle: "+e.From+" -> "+strings.Join(ids, " -> "))
 	}
-	return out
-}
-
-// shortestPath returns the nodes of a shortest path from `from` to `to`
-// inside one component, both ends included.
-func shortestPath(adj map[string][]string, comp map[string]int, from, to string) []string {
-	prev := map[string]string{from: ""}
-	queue := []string{from}
-	for len(queue) > 0 {
-		v := queue[0]
-		queue = queue[1:]
-		if v == to {
-			break
-		}
-		for _, w := range adj[v] {
-			if _, seen := prev[w]; seen || comp[w] != comp[from] {
-				continue
-			}
-			prev[w] = v
-			queue = append(queue, w)
-		}
-	}
-	var path []string
-	for v := to; v != ""; v = prev[v] {
-		path = append([]string{v}, path...)
-		if v == from {
-			break
-		}
-	}
-	return path
 }
 
 func removeFix(d *workspace.Doc, l *model.List, i int) []Fix {
