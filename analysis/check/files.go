@@ -125,15 +125,20 @@ var MissingFile = register(&Check{
 })
 
 // FilenameID reports a task file whose name starts with another ID than the
-// one its metadata declares (T012-x.md saying `id: T021`).
+// one its metadata declares (T012-x.md saying `id: T021`). An id that is a
+// lookalike of the name's ID (`id: Ｔ012`) is left to lookalike-id.
 var FilenameID = register(&Check{
 	Name:     "filename-id",
 	Title:    "a file name whose ID differs from the task's id",
 	Severity: Warning,
 	Run: func(p *Pass) {
+		lookalikes := lookalikeOn(p)
 		for _, d := range p.docs() {
 			if !d.IsTask() || d.Task.IDFromName || d.Task.NameID == "" || d.Task.NameID == d.Task.ID {
 				continue
+			}
+			if ascii, _, ok := foldID(d.Task.ID); ok && lookalikes && ascii == d.Task.NameID {
+				continue // a lookalike of the name's ID: lookalike-id says so, with its fix
 			}
 			p.Report(d, d.Task.IDSpan, "file name starts with "+d.Task.NameID+" but the task's id is "+d.Task.ID)
 		}
