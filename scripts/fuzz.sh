@@ -39,6 +39,7 @@ TARGETS=(
   "FuzzParse ./analysis/jsonpos"
   "FuzzParse ./analysis/manifest"
   "FuzzFastMapping ./analysis/taskfile"
+  "FuzzFastYAMLDoc ./analysis/taskfile"
 )
 
 selected() {

@@ -132,14 +132,21 @@ func (t *Task) tryPureYAML(f *text.File, start int) bool {
 	if len(f.Bytes())-start > MaxYAML {
 		return false
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(f.Bytes()[start:], &doc); err != nil {
-		return false
+	// nearly every YAML task document is in the subset fastYAMLDoc reads
+	// (fastyaml2.go) without yaml.v3; yaml.v3 reads the others
+	m, fast := fastYAMLDoc(f, start)
+	if fast != nil {
+		defer fast.release()
+	} else {
+		var doc yaml.Node
+		if err := yaml.Unmarshal(f.Bytes()[start:], &doc); err != nil {
+			return false
+		}
+		if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+			return false
+		}
+		m = doc.Content[0]
 	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return false
-	}
-	m := doc.Content[0]
 	found := false
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		switch normKey(m.Content[i].Value) {
