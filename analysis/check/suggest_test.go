@@ -2,6 +2,7 @@ package check
 
 import (
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -78,5 +79,31 @@ func TestSuggestEqualsScan(t *testing.T) {
 				t.Fatalf("round %d: Suggest(%q, owner %q) over %q = %q, the scan says %q", round, id, owner, ids, got, want)
 			}
 		}
+	}
+}
+
+// TestSuggestLongIDs checks the long-ID paths against the scan, and that a
+// list item holding a whole long line costs no more than going over the IDs
+// (the strings one edit away from a 1.5 MB item, kept to avoid trying one
+// twice, took a server to 23 GB).
+func TestSuggestLongIDs(t *testing.T) {
+	long := "T" + strings.Repeat("1", 99)
+	ids := []string{"T001", "T002", long, long[:99] + "2"}
+	slices.Sort(ids)
+	x := newSuggestIndex(ids)
+	for _, id := range []string{long[:99], long + "3", long[:50] + "x" + long[51:], long[:99] + "3", strings.Repeat("T", 70), "T01"} {
+		if got, want := x.suggest(id, ""), suggestScan(ids, id, ""); got != want {
+			t.Errorf("Suggest(%.20q... len %d) = %q, the scan says %q", id, len(id), got, want)
+		}
+	}
+	huge := strings.Repeat("T0١", 500_000) // 2.5 MB
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	if got := x.suggest(huge, ""); got != "" {
+		t.Errorf("Suggest(huge) = %q", got)
+	}
+	runtime.ReadMemStats(&after)
+	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+		t.Errorf("Suggest of a 2.5 MB item allocated %d bytes", n)
 	}
 }

@@ -89,6 +89,24 @@ func (x *suggestIndex) suggest(id, owner string) string {
 			}
 		}
 	}
+	if len(id) > x.maxLen+1 {
+		return "" // no ID is one edit away from a longer string
+	}
+	if len(id) > maxGenerated {
+		// a long ID (a workspace may define one; a list item can hold a
+		// whole line): going over the IDs costs less than the strings one
+		// edit away, which grow with the square of its length
+		found := ""
+		for _, k := range x.list {
+			if k != owner && oneEdit(id, k) {
+				if found != "" {
+					return ""
+				}
+				found = k
+			}
+		}
+		return found
+	}
 	// every string one edit away made of bytes IDs use, looked up
 	found := ""
 	seen := map[string]bool{}
@@ -145,7 +163,13 @@ type suggestIndex struct {
 	ids      map[string]bool
 	byNumber map[string][]string // prefix|number without leading zeros -> IDs, in order
 	alphabet []byte              // every byte some ID holds
+	list     []string            // the IDs, in order
+	maxLen   int                 // the longest ID's length
 }
+
+// maxGenerated is the longest ID whose one-edit neighbours Suggest looks up;
+// past it, it goes over every ID.
+const maxGenerated = 64
 
 type suggestKey struct{}
 
@@ -158,8 +182,10 @@ func newSuggestIndex(ids []string) *suggestIndex {
 	{
 		x := &suggestIndex{ids: make(map[string]bool, len(ids)), byNumber: map[string][]string{}}
 		var bytesSeen [256]bool
+		x.list = ids
 		for _, k := range ids {
 			x.ids[k] = true
+			x.maxLen = max(x.maxLen, len(k))
 			if kp, kd := model.SplitID(k); kp != "" {
 				key := kp + "|" + strings.TrimLeft(kd, "0")
 				x.byNumber[key] = append(x.byNumber[key], k)
