@@ -17,19 +17,56 @@ const (
 	kindNewTask      = "source.taskls.newTask"
 )
 
+// keptDiagnostics is a full check of one snapshot with one configuration.
+type keptDiagnostics struct {
+	snap  *workspace.Snapshot
+	cfg   *check.Config
+	diags map[string][]check.Diagnostic
+}
+
 // diagnostics returns the diagnostics of the current snapshot, computed
-// once per snapshot and configuration.
+// once per snapshot and configuration: the code actions an editor asks for
+// one after another (at the cursor, on save, for the lightbulb) share one
+// check run.
+//
+// The result is kept only while its snapshot is the newest (see dropKept).
+// A snapshot holds every file of the workspace as it was; a result kept
+// until the next code action kept that snapshot alive however much the
+// workspace changed meanwhile (files deleted, long lines removed, an
+// entire git checkout undone), next to the current one.
 func (s *Server) diagnostics() (*workspace.Snapshot, map[string][]check.Diagnostic) {
 	snap := s.current()
 	cfg := s.config()
+	if k := s.kept.Load(); k != nil && k.snap == snap && k.cfg == cfg {
+		return snap, k.diags
+	}
 	s.diagMu.Lock()
 	defer s.diagMu.Unlock()
-	if s.diagSnap == snap && s.diagCfg == cfg {
-		return snap, s.diagCache
+	if k := s.kept.Load(); k != nil && k.snap == snap && k.cfg == cfg {
+		return snap, k.diags // another code action computed it meanwhile
 	}
-	d := check.Run(snap, cfg)
-	s.diagSnap, s.diagCfg, s.diagCache = snap, cfg, d
-	return snap, d
+	k := &keptDiagnostics{snap: snap, cfg: cfg, diags: check.Run(snap, cfg)}
+	s.kept.Store(k)
+	// an edit (or new settings) that came while check.Run ran has dropped
+	// what was kept before this was stored: drop this one too
+	s.dropKept()
+	return snap, k.diags
+}
+
+// dropKept forgets the diagnostics kept for code actions unless they are
+// those of the newest snapshot and settings. It is called after every swap
+// of either (the result of an older snapshot is never asked for again).
+func (s *Server) dropKept() {
+	k := s.kept.Load()
+	if k == nil {
+		return
+	}
+	s.mu.Lock()
+	stale := k.snap != s.snap || k.cfg != s.cfg
+	s.mu.Unlock()
+	if stale {
+		s.kept.CompareAndSwap(k, nil)
+	}
 }
 
 func (s *Server) codeAction(_ *glsp.Context, p *protocol.CodeActionParams) ([]protocol.CodeAction, error) {

@@ -50,6 +50,17 @@ func (p *publisher) reopen(uri string) {
 	p.reopenMu.Unlock()
 }
 
+// closed forgets a reopen not yet published: a document closed before the
+// publisher got to it has nothing to force. Without this, a document that
+// is never published (a file outside every .tasks folder, or one taskls does
+// not read) stayed in reopened for the rest of the session, one entry per
+// such file ever opened.
+func (p *publisher) closed(uri string) {
+	p.reopenMu.Lock()
+	delete(p.reopened, uri)
+	p.reopenMu.Unlock()
+}
+
 // touch records files whose diagnostics an edit may have changed: they are
 // published first, from a quick pass over them alone.
 func (p *publisher) touch(paths []string) {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sourcegraph/jsonrpc2"
@@ -50,10 +51,13 @@ type Server struct {
 	lateDisk         []string      // disk events that came in meanwhile
 	documentChanges  bool          // the client takes WorkspaceEdit.documentChanges
 
-	diagMu    sync.Mutex // guards the cache of diagnostics for code actions
-	diagSnap  *workspace.Snapshot
-	diagCfg   *check.Config
-	diagCache map[string][]check.Diagnostic
+	// diagMu makes concurrent code actions compute the diagnostics of one
+	// snapshot once; kept holds them (see diagnostics) while that snapshot
+	// is the newest: every swap of the snapshot (apply, the first index, a
+	// change of folders) and of the settings drops it (dropKept), so that
+	// it never keeps an old snapshot (every file as it was) alive.
+	diagMu    sync.Mutex
+	kept      atomic.Pointer[keptDiagnostics]
 	watcher   *watcher
 	pub       *publisher
 	closeOnce sync.Once
@@ -105,6 +109,7 @@ func (s *Server) setConfig(cfg *check.Config) {
 	s.mu.Lock()
 	s.cfg = cfg
 	s.mu.Unlock()
+	s.dropKept()
 }
 
 // config returns the editor's settings.
@@ -195,6 +200,7 @@ func (s *Server) apply(changes []workspace.Change) {
 	s.snap = s.snap.Apply(changes)
 	next := s.snap
 	s.mu.Unlock()
+	s.dropKept()
 	if len(changes) <= maxQuick {
 		s.pub.touch(affected(old, next, changes))
 	}
@@ -597,6 +603,7 @@ func (s *Server) initialized(ctx *glsp.Context, _ *protocol.InitializedParams) (
 		late := s.lateDisk
 		s.lateDisk, s.indexing = nil, false
 		s.mu.Unlock()
+		s.dropKept()
 		if len(late) > 0 {
 			// files that changed on disk while the index was read
 			s.diskChanged(late)
@@ -687,6 +694,7 @@ func (s *Server) didClose(_ *glsp.Context, p *protocol.DidCloseTextDocumentParam
 	s.mu.Lock()
 	delete(s.overlays, path)
 	s.mu.Unlock()
+	s.pub.closed(pathToURI(path))
 	// the file on disk takes over again
 	s.apply([]workspace.Change{diskChange(path)})
 	return nil, nil
@@ -771,6 +779,7 @@ func (s *Server) didChangeWorkspaceFolders(_ *glsp.Context, p *protocol.DidChang
 	s.snap = snap.Apply(changes)
 	w := s.watcher
 	s.mu.Unlock()
+	s.dropKept()
 	if w != nil {
 		w.reset(folders)
 	}

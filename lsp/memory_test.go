@@ -1,0 +1,105 @@
+package lsp_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/taskls/taskls/lsp"
+	"github.com/taskls/taskls/lsp/lsptest"
+	protocol "github.com/tliron/glsp/protocol_3_16"
+)
+
+// What the server keeps per file follows the files that exist and the
+// documents that are open: after rounds of files created, opened, edited,
+// asked for code actions, closed and deleted, nothing of them is left.
+//
+// Found by the abuse tool, whose live heap grew with the length of a run
+// (6 MB at the start, 26 MB after 10 minutes, on the same files): the
+// diagnostics kept for code actions held the snapshot of the last code
+// action, every file as it was then, long after those files were deleted;
+// and a document opened where nothing is published (outside .tasks/, or a
+// file taskls does not read) stayed marked as reopened for good.
+func TestPerFileStateFollowsFiles(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		".tasks/tasks/T001-a.md": "---\nid: T001\ndependencies: [T999]\n---\n",
+		".tasks/tasks/T002-b.md": "---\nid: T002\ndependencies: [T001]\n---\n",
+	})
+	srv := lsp.NewServer(nil, "test")
+	t.Cleanup(srv.Close)
+	c, _ := lsptest.Pipe(t, srv)
+	if err := c.Call("initialize", map[string]any{"rootUri": uri(dir), "capabilities": watchCaps, "initializationOptions": only(core...)}, nil); err != nil {
+		t.Fatal(err)
+	}
+	c.Notify("initialized", map[string]any{})
+	if err := settle(t, srv, c); err != nil {
+		t.Fatal(err)
+	}
+	const rounds, files, opened = 3, 40, 20
+	var gone []string
+	for r := range rounds {
+		var created []string
+		var events []map[string]any
+		for i := range files {
+			rel := fmt.Sprintf(".tasks/tasks/T%d%02d-x.md", r+1, i)
+			write(t, dir, map[string]string{rel: fmt.Sprintf("---\nid: T%d%02d\ndependencies: [T9%02d]\n---\n", r+1, i, i)})
+			p := filepath.Join(dir, rel)
+			created = append(created, p)
+			events = append(events, map[string]any{"uri": uri(p), "type": 1})
+		}
+		watched(c, events...)
+		// open some of them, and documents nothing is published for
+		var open []string
+		open = append(open, created[:opened]...)
+		for i := range 5 {
+			open = append(open, filepath.Join(dir, fmt.Sprintf("notes/r%d-%d.md", r, i)), filepath.Join(dir, fmt.Sprintf(".tasks/blob-%d-%d.bin", r, i)))
+		}
+		for _, p := range open {
+			c.Notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": uri(p), "languageId": "markdown", "version": 1, "text": "---\nid: T777\n---\n"}})
+			c.Notify("textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": uri(p), "version": 2},
+				"contentChanges": []map[string]any{{"text": "---\nid: T777\ndependencies: [T888]\n---\n" + strings.Repeat("a long line ", 2000) + "\n"}}})
+		}
+		if err := settle(t, srv, c); err != nil {
+			t.Fatal(err)
+		}
+		// a code action computes (and keeps) the diagnostics of this snapshot
+		codeActions(t, c, uri(created[0]), protocol.Range{})
+		if kept, _ := lsp.KeptDocs(srv); !kept {
+			t.Fatal("the diagnostics of a code action are not kept for the next one")
+		}
+		for _, p := range open {
+			c.Notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": uri(p)}})
+		}
+		events = events[:0]
+		for _, p := range created {
+			if err := os.Remove(p); err != nil {
+				t.Fatal(err)
+			}
+			events = append(events, map[string]any{"uri": uri(p), "type": 3})
+		}
+		watched(c, events...)
+		if err := settle(t, srv, c); err != nil {
+			t.Fatal(err)
+		}
+		if _, stale := lsp.KeptDocs(srv); stale > 0 {
+			t.Errorf("round %d: the diagnostics kept for code actions hold %d docs the workspace no longer has", r, stale)
+		}
+		gone = append(gone, created...)
+	}
+	for _, p := range gone {
+		if ds := c.Diagnostics(uri(p)); len(ds) > 0 {
+			t.Errorf("%s is deleted but keeps its diagnostics: %s", filepath.Base(p), dump(ds))
+		}
+	}
+	srv.Close() // the publisher's maps are its own until it stops
+	sizes, publishable := lsp.PerFile(srv)
+	want := map[string]int{"overlays": 0, "sent": publishable, "raw": publishable, "reopened": 0, "touched": 0}
+	for k, n := range want {
+		if sizes[k] != n {
+			t.Errorf("%s holds %d files, want %d (the workspace has %d files to publish; created and deleted %d, opened %d)", k, sizes[k], n, publishable, len(gone), rounds*(opened+10))
+		}
+	}
+}
