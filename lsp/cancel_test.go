@@ -744,3 +744,24 @@ func TestClientThatNeverReads(t *testing.T) {
 		}
 	}
 }
+
+// TestCancelOddID: a request whose id jsonrpc2 cannot keep as a number
+// (negative, a fraction) is cancelled by that id, and answered under it.
+func TestCancelOddID(t *testing.T) {
+	f := &asyncFake{connFake: newConnFake(nil), prepare: map[string]func(*glsp.Context) (func(context.Context) (any, error), error){
+		"test/wait": func(*glsp.Context) (func(context.Context) (any, error), error) {
+			return func(ctx context.Context) (any, error) {
+				<-ctx.Done()
+				return "too late", nil
+			}, nil
+		},
+	}}
+	client, _, _ := connRawServer(t, f)
+	c := newRawClient(t, client)
+	rawInit(t, c)
+	for _, id := range []any{-7, 2.5} {
+		c.request(id, "test/wait", nil)
+		c.cancel(id)
+		wantCancelled(t, c.answer(fmt.Sprint(id)))
+	}
+}

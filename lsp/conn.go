@@ -19,6 +19,7 @@ package lsp
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -648,7 +649,18 @@ func (c *Conn) cancelRequest(req *jsonrpc2.Request) {
 	var p struct {
 		ID *jsonrpc2.ID `json:"id"`
 	}
-	if json.Unmarshal(*req.Params, &p) != nil || p.ID == nil {
+	// an id of another sign or a fraction is carried as a string (see
+	// carryOddID)
+	if oddIDCandidate(*req.Params) {
+		q := carryOddID(*req.Params)
+		var s struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal(q, &s) == nil {
+			p.ID = &jsonrpc2.ID{Str: s.ID, IsString: true}
+		}
+	}
+	if p.ID == nil && (json.Unmarshal(*req.Params, &p) != nil || p.ID == nil) {
 		return
 	}
 	c.flightMu.Lock()
@@ -796,10 +808,115 @@ func (frameCodec) ReadObject(r *bufio.Reader, v any) error {
 	if int64(len(body)) < length {
 		return io.ErrUnexpectedEOF
 	}
+	body = carryOddID(body)
 	if err := json.Unmarshal(body, v); err != nil {
 		return &badFrame{body: body, err: err}
 	}
 	return nil
+}
+
+// Request ids of JSON-RPC are strings or numbers of any sign; jsonrpc2 reads
+// numbers as int64 and keeps them as uint64, so an id like -7 would be
+// answered under another id (and 1.5 or 2^64-1 refused), and the client
+// would wait for its answer for ever. Such an id
+// is carried through the server as a string, oddIDPrefix then the number as
+// written, and written back as that number (WriteObject).
+const oddIDPrefix = "\x00taskls-id:"
+
+// carryOddID returns body with a numeric top-level "id" that is not a
+// non-negative integer turned into an oddIDPrefix string (see above); any
+// other body as it is. Finding none costs one search of the body.
+func carryOddID(body []byte) []byte {
+	if !oddIDCandidate(body) {
+		return body
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil {
+		return body
+	}
+	raw := bytes.TrimSpace(m["id"])
+	if len(raw) == 0 || raw[0] != '-' && (raw[0] < '0' || raw[0] > '9') {
+		return body // a string, null or nothing
+	}
+	if n, err := strconv.ParseInt(string(raw), 10, 64); err == nil && n >= 0 && raw[0] != '-' {
+		return body // jsonrpc2 keeps it as it is (it reads ids as int64)
+	}
+	if _, err := strconv.ParseFloat(string(raw), 64); err != nil {
+		return body // not a number: jsonrpc2 refuses it
+	}
+	m["id"], _ = json.Marshal(oddIDPrefix + string(raw))
+	out, err := json.Marshal(m)
+	if err != nil {
+		return body
+	}
+	return out
+}
+
+// oddIDCandidate reports whether some "id" member of body (the key cannot
+// occur inside a JSON string, where quotes are escaped) has a number value
+// that is negative, not an integer or maybe past int64: only then is body
+// parsed again.
+func oddIDCandidate(body []byte) bool {
+	for rest := body; ; {
+		i := bytes.Index(rest, []byte(`"id"`))
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+4:]
+		j := 0
+		for j < len(rest) && (rest[j] == ' ' || rest[j] == '\t' || rest[j] == '\n' || rest[j] == '\r') {
+			j++
+		}
+		if j == len(rest) || rest[j] != ':' {
+			continue
+		}
+		j++
+		for j < len(rest) && (rest[j] == ' ' || rest[j] == '\t' || rest[j] == '\n' || rest[j] == '\r') {
+			j++
+		}
+		if j < len(rest) && rest[j] == '-' {
+			return true
+		}
+		k := j
+		for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+			j++
+		}
+		if j-k > 18 || j < len(rest) && (rest[j] == '.' || rest[j] == 'e' || rest[j] == 'E') {
+			return true // past int64, or not an integer
+		}
+	}
+}
+
+// oddIDJSON is how json.Marshal writes oddIDPrefix inside a string.
+var oddIDJSON = func() []byte {
+	b, _ := json.Marshal(oddIDPrefix)
+	return b[:len(b)-1] // without the closing quote
+}()
+
+// WriteObject writes obj as a frame, with the ids carryOddID changed back
+// to the numbers the client sent.
+func (frameCodec) WriteObject(w io.Writer, obj any) error {
+	data, err := json.Marshal(obj)
+	if err != nil {
+		return err
+	}
+	for {
+		i := bytes.Index(data, oddIDJSON)
+		if i < 0 {
+			break
+		}
+		j := bytes.IndexByte(data[i+len(oddIDJSON):], '"')
+		if j < 0 {
+			break
+		}
+		num := data[i+len(oddIDJSON) : i+len(oddIDJSON)+j]
+		data = append(append(data[:i:i], num...), data[i+len(oddIDJSON)+j+1:]...)
+	}
+	if _, err := fmt.Fprintf(w, "Content-Length: %d\r\n\r\n", len(data)); err != nil {
+		return err
+	}
+	_, err = w.Write(data)
+	return err
 }
 
 // rpcLogger is jsonrpc2's logger: everything but the protocol error that

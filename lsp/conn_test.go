@@ -754,3 +754,30 @@ func TestGarbageAfterValidMessages(t *testing.T) {
 		t.Fatalf("exit code %d, want 0", n)
 	}
 }
+
+// TestOddIDs: request ids that are numbers jsonrpc2 cannot keep (negative,
+// fractions, exponents) are answered under the id as sent, and can be
+// cancelled; other ids are untouched.
+func TestOddIDs(t *testing.T) {
+	f := newConnFake(nil)
+	client, _, code := connRawServer(t, f)
+	r := bufio.NewReader(client)
+	connWriteFrame(t, client, `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}`)
+	connReadFrame(t, r)
+	for _, id := range []string{"-7", "1.5", "2e3", "-0", `"x-1"`, "18446744073709551615"} {
+		connWriteFrame(t, client, `{"jsonrpc":"2.0","id": `+id+`,"method":"unknown/odd","params":{"id":-3}}`)
+		got := connReadFrame(t, r)
+		var resp struct {
+			ID json.RawMessage `json:"id"`
+		}
+		if err := json.Unmarshal([]byte(got), &resp); err != nil || string(resp.ID) != id {
+			t.Errorf("id %s: answered %s", id, got)
+		}
+	}
+	connWriteFrame(t, client, `{"jsonrpc":"2.0","id":2,"method":"shutdown"}`)
+	connReadFrame(t, r)
+	connWriteFrame(t, client, `{"jsonrpc":"2.0","method":"exit"}`)
+	if n := connWaitExit(t, code); n != 0 {
+		t.Fatalf("exit code %d, want 0", n)
+	}
+}
