@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/taskls/taskls/analysis/workspace"
+	"github.com/taskls/taskls/lsp"
 	"github.com/taskls/taskls/lsp/lsptest"
 	protocol "github.com/tliron/glsp/protocol_3_16"
 )
@@ -151,4 +152,36 @@ func TestNoteDiagnosticsPublished(t *testing.T) {
 	if got[0].Message != "context/project.md is about 126 tokens, over the README's budget of ~10" {
 		t.Errorf("got %s", dump(got))
 	}
+}
+
+// A file changed on disk while the first index is being read (after the
+// index read it) is read again once the index is in: its event, applied
+// to the snapshot the index replaces, used to be lost.
+func TestDiskEventWhileIndexing(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		".tasks/tasks/T001-a.md": "---\nid: T001\ndependencies: [T555]\n---\n",
+		".tasks/tasks/T002-b.md": "---\nid: T002\n---\n",
+	})
+	srv := lsp.NewServer(nil, "test")
+	read, release := lsp.HoldIndexAfterRead(srv)
+	t.Cleanup(srv.Close)
+	t.Cleanup(release)
+	c, _ := lsptest.Pipe(t, srv)
+	if err := c.Call("initialize", map[string]any{"rootUri": uri(dir), "capabilities": watchCaps, "initializationOptions": only(core...),
+		"workspaceFolders": []map[string]any{{"uri": uri(dir), "name": "w"}}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	c.Notify("initialized", map[string]any{})
+	aURI := uri(filepath.Join(dir, ".tasks/tasks/T001-a.md"))
+	<-read // the index has read T001 with T555; now the disk changes
+	write(t, dir, map[string]string{".tasks/tasks/T001-a.md": "---\nid: T001\ndependencies: [T556]\n---\n"})
+	watched(c, map[string]any{"uri": aURI, "type": 2})
+	// the event is handled on the read loop: a request answered after it
+	// proves it was
+	if err := c.Call("taskls/nonsense", nil, nil); err == nil {
+		t.Fatal("an unknown method was answered")
+	}
+	release()
+	waitMessages(t, c, aURI, "unknown task ID T556")
 }

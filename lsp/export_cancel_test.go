@@ -18,3 +18,18 @@ func HoldIndex(s *Server) (release func()) {
 	}
 	return func() { once.Do(func() { close(hold) }) }
 }
+
+// HoldIndexAfterRead lets s's first index read the files (read is closed
+// then), and keeps it from being swapped in until release is called: what
+// changes on disk meanwhile is not in it.
+func HoldIndexAfterRead(s *Server) (read <-chan struct{}, release func()) {
+	hold, done := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	s.loadFirst = func(folders []string) *workspace.Snapshot {
+		snap := workspace.Load(folders)
+		close(done)
+		<-hold
+		return snap
+	}
+	return done, func() { once.Do(func() { close(hold) }) }
+}
