@@ -222,7 +222,7 @@ func scalarAt(line []byte, p, end int, flow bool) (Field, int, bool) {
 		if flow && (b == ',' || b == ']') {
 			break
 		}
-		if flow && (b == '[' || b == '{' || b == '}' || b == '"' || b == '\'') {
+		if flow && (b == '?' || b == '[' || b == '{' || b == '}' || b == '"' || b == '\'') {
 			return Field{}, 0, false
 		}
 		i++
