@@ -404,6 +404,23 @@ func blockScalarSpan(f *text.File, start int) scalarPos {
 		return n
 	}
 	parent := indent(f.Line(hl))
+	if start-f.LineStart(hl) == parent {
+		// the indicator alone at the start of its line (`id:` above it,
+		// then `  >`): the content is indented past the key's column, not
+		// past the indicator's
+		for l := hl - 1; l >= 0; l-- {
+			line := f.Line(l)
+			if len(bytes.TrimSpace(line)) == 0 {
+				continue
+			}
+			k := indent(line)
+			for k+1 < len(line) && line[k] == '-' && line[k+1] == ' ' {
+				k = indent(line[k+2:]) + k + 2 // a sequence item's key
+			}
+			parent = min(parent, k)
+			break
+		}
+	}
 	in := text.Span{Start: he, End: he}
 	found := false
 	for l := hl + 1; l < f.LineCount(); l++ {
