@@ -206,7 +206,6 @@ func fileCycles(p *Pass) {
 	r := p.Root
 	g := graphOf(r)
 	comp := sccInts(g.out)
-	var path []int32
 	for xi, x := range r.IDs {
 		if comp[xi] < 0 {
 			continue
@@ -224,12 +223,9 @@ func fileCycles(p *Pass) {
 				if !ok || e.ID == x || comp[yi] != comp[xi] {
 					continue
 				}
-				path = bfsPath(g.out, yi, int32(xi), path[:0])
-				names := make([]string, len(path))
-				for i, v := range path {
-					names[i] = r.IDs[v]
+				if path, ok := cyclePath(g.out, r.IDs, yi, int32(xi)); ok {
+					p.Report(d, e.Span, "dependency cycle: "+x+" -> "+strings.Join(path, " -> "))
 				}
-				p.Report(d, e.Span, "dependency cycle: "+x+" -> "+strings.Join(names, " -> "))
 			}
 		}
 	}
@@ -303,33 +299,37 @@ func sccInts(out [][]int32) []int32 {
 	return comp
 }
 
-// bfsPath appends to buf the nodes of a shortest path from `from` to `to`
-// (breadth first, edges in their written order), both ends included.
-func bfsPath(out [][]int32, from, to int32, buf []int32) []int32 {
+// cyclePath is a shortest path from `from` back to `to` over out
+// (breadth first, edges in their written order), both ends included, as
+// names; ok is false when `to` cannot be reached.
+func cyclePath(out [][]int32, names []string, from, to int32) (path []string, ok bool) {
 	prev := map[int32]int32{from: -1}
 	queue := []int32{from}
 	for len(queue) > 0 {
 		v := queue[0]
 		queue = queue[1:]
 		if v == to {
+			ok = true
 			break
 		}
 		for _, w := range out[v] {
-			if _, ok := prev[w]; !ok {
+			if _, seen := prev[w]; !seen {
 				prev[w] = v
 				queue = append(queue, w)
 			}
 		}
 	}
-	start := len(buf)
-	for v := to; v != -1; v = prev[v] {
-		buf = append(buf, v)
+	if !ok {
+		return nil, false
+	}
+	for v := to; ; v = prev[v] {
+		path = append(path, names[v])
 		if v == from {
 			break
 		}
 	}
-	slices.Reverse(buf[start:])
-	return buf
+	slices.Reverse(path)
+	return path, true
 }
 
 // cyclesThrough is the cycle check of a quick run: only the edges written
@@ -384,33 +384,9 @@ func cyclesThrough(p *Pass) {
 				if !ok || e.ID == x {
 					continue
 				}
-				// breadth first from the target back to x
-				prev := map[int32]int32{yi: -1}
-				queue := []int32{yi}
-				found := false
-				for len(queue) > 0 && !found {
-					v := queue[0]
-					queue = queue[1:]
-					if v == xi {
-						found = true
-						break
-					}
-					for _, w := range g.out[v] {
-						if _, ok := prev[w]; !ok {
-							prev[w] = v
-							queue = append(queue, w)
-						}
-					}
-				}
-				if !found {
+				path, ok := cyclePath(g.out, r.IDs, yi, xi)
+				if !ok {
 					continue
-				}
-				var path []string
-				for v := xi; v != -1; v = prev[v] {
-					path = append([]string{r.IDs[v]}, path...)
-					if v == yi {
-						break
-					}
 				}
 				p.Report(d, e.Span, "dependency cycle: "+x+" -> "+strings.Join(path, " -> "))
 			}
@@ -448,19 +424,15 @@ func reportCycles(p *Pass, edges []edge) {
 		out = append(out, nil)
 	}
 	comp := sccInts(out)
-	var path []int32
 	for _, e := range edges {
 		a, ok := idx[e.From]
 		b, ok2 := idx[e.Ref.ID]
 		if !ok || !ok2 || e.From == e.Ref.ID || comp[a] < 0 || comp[a] != comp[b] {
 			continue
 		}
-		path = bfsPath(out, b, a, path[:0])
-		ids := make([]string, len(path))
-		for i, v := range path {
-			ids[i] = names[v]
+		if path, ok := cyclePath(out, names, b, a); ok {
+			p.Report(e.Doc, e.Ref.Span, "dependency cycle: "+e.From+" -> "+strings.Join(path, " -> "))
 		}
-		p.Report(e.Doc, e.Ref.Span, "dependency cycle: "+e.From+" -> "+strings.Join(ids, " -> "))
 	}
 }
 
