@@ -3,7 +3,6 @@
 package lsp
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -227,9 +226,8 @@ func affected(old, next *workspace.Snapshot, changes []workspace.Change) []strin
 		if r == nil {
 			continue
 		}
-		if od, nd := old.Doc(ch.Path), next.Doc(ch.Path); od != nil && nd != nil && od.Kind == nd.Kind &&
-			od.Skipped == "" && nd.Skipped == "" && od.Text.Len() == nd.Text.Len() && bytes.Equal(od.Text.Bytes(), nd.Text.Bytes()) {
-			continue
+		if od, nd := old.Doc(ch.Path), next.Doc(ch.Path); od != nil && nd != nil && od.Serial() != 0 && od.Serial() == nd.Serial() {
+			continue // Apply found the same bytes and kept the parse
 		}
 		for _, d := range []*workspace.Doc{old.Doc(ch.Path), next.Doc(ch.Path)} {
 			if !d.IsTask() {
