@@ -179,28 +179,26 @@ func suggestIndexOf(r *workspace.Root) *suggestIndex {
 
 // newSuggestIndex indexes ids (sorted).
 func newSuggestIndex(ids []string) *suggestIndex {
-	{
-		x := &suggestIndex{ids: make(map[string]bool, len(ids)), byNumber: map[string][]string{}}
-		var bytesSeen [256]bool
-		x.list = ids
-		for _, k := range ids {
-			x.ids[k] = true
-			x.maxLen = max(x.maxLen, len(k))
-			if kp, kd := model.SplitID(k); kp != "" {
-				key := kp + "|" + strings.TrimLeft(kd, "0")
-				x.byNumber[key] = append(x.byNumber[key], k)
-			}
-			for i := 0; i < len(k); i++ {
-				bytesSeen[k[i]] = true
-			}
+	x := &suggestIndex{ids: make(map[string]bool, len(ids)), byNumber: map[string][]string{}}
+	var bytesSeen [256]bool
+	x.list = ids
+	for _, k := range ids {
+		x.ids[k] = true
+		x.maxLen = max(x.maxLen, len(k))
+		if kp, kd := model.SplitID(k); kp != "" {
+			key := kp + "|" + strings.TrimLeft(kd, "0")
+			x.byNumber[key] = append(x.byNumber[key], k)
 		}
-		for c, ok := range bytesSeen {
-			if ok {
-				x.alphabet = append(x.alphabet, byte(c))
-			}
+		for i := 0; i < len(k); i++ {
+			bytesSeen[k[i]] = true
 		}
-		return x
 	}
+	for c, ok := range bytesSeen {
+		if ok {
+			x.alphabet = append(x.alphabet, byte(c))
+		}
+	}
+	return x
 }
 
 // oneEdit reports whether a becomes b by one insertion, deletion,
