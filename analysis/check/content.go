@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -181,7 +182,7 @@ var DeadRef = register(&Check{
 			}
 			for _, fd := range d.Task.Fields {
 				k := strings.ToLower(fd.Key)
-				if k != "context_refs" && k != "docs_refs" && k != "refs" {
+				if !slices.Contains(taskfile.RefKeys, k) {
 					continue
 				}
 				items := fd.Items

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/taskls/taskls/analysis/model"
+	"github.com/taskls/taskls/analysis/taskfile"
 	"github.com/taskls/taskls/analysis/workspace"
 )
 
@@ -115,7 +116,7 @@ func FormatNext(list []NextTask) string {
 // estimate is a task's size: its estimated tokens or hours, else 1.
 func estimate(r *workspace.Root, id string) float64 {
 	if d := r.Task(id); d != nil {
-		for _, k := range []string{"est_tokens", "estimated_tokens", "estimated_hours", "est_hours"} {
+		for _, k := range taskfile.EstimateKeys {
 			if f := d.Task.Field(k); f != nil {
 				if v, err := strconv.ParseFloat(strings.TrimSpace(f.Value), 64); err == nil && v > 0 {
 					return v

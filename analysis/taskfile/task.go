@@ -138,12 +138,23 @@ type Task struct {
 	nScenarios, nRisks int
 }
 
+// RefKeys are the metadata fields that list paths of documents a task
+// refers to (matched lower-cased); EstimateKeys those that hold its size
+// estimate (matched as written), in order of preference.
+var (
+	RefKeys      = []string{"context_refs", "docs_refs", "refs"}
+	EstimateKeys = []string{"est_tokens", "estimated_tokens", "estimated_hours", "est_hours"}
+)
+
 // lightKeys are the metadata fields a light task keeps (matched lower-cased):
 // those the workspace-wide checks and reports read from every task file.
-var lightKeys = map[string]bool{
-	"context_refs": true, "docs_refs": true, "refs": true, // dead-ref
-	"est_tokens": true, "estimated_tokens": true, "estimated_hours": true, "est_hours": true, // estimates
-}
+var lightKeys = func() map[string]bool {
+	m := map[string]bool{}
+	for _, k := range append(append([]string(nil), RefKeys...), EstimateKeys...) {
+		m[k] = true
+	}
+	return m
+}()
 
 // Light returns a copy of t that keeps what the workspace-wide checks and
 // features read of every task file and drops what only the file's own
