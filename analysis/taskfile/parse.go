@@ -404,10 +404,10 @@ func blockScalarSpan(f *text.File, start int) scalarPos {
 		return n
 	}
 	parent := indent(f.Line(hl))
-	if start-f.LineStart(hl) == parent {
-		// the indicator alone at the start of its line (`id:` above it,
-		// then `  >`): the content is indented past the key's column, not
-		// past the indicator's
+	if onlyProps(f.Bytes()[f.LineStart(hl)+parent : start]) {
+		// the indicator alone at the start of its line, or after its tag or
+		// anchor (`id:` above it, then `  !!str >`): the content is indented
+		// past the key's column, not past the indicator's
 		for l := hl - 1; l >= 0; l-- {
 			line := f.Line(l)
 			if len(bytes.TrimSpace(line)) == 0 {
@@ -443,6 +443,24 @@ func blockScalarSpan(f *text.File, start int) scalarPos {
 		in.End = e
 	}
 	return scalarPos{outer: text.Span{Start: start, End: in.End}, inner: in}
+}
+
+// onlyProps reports whether b holds nothing but node properties (`!tag`,
+// `&anchor`) and the blanks between them.
+func onlyProps(b []byte) bool {
+	for i := 0; i < len(b); {
+		switch b[i] {
+		case ' ', '\t':
+			i++
+		case '!', '&':
+			for i < len(b) && b[i] != ' ' && b[i] != '\t' {
+				i++
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // seqSpan is a sequence's extent: `[` to past `]` for flow style, the first
