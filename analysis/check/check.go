@@ -431,6 +431,7 @@ func run(s *workspace.Snapshot, cfg *Config, only map[string]bool, stop func() b
 	out := map[string][]Diagnostic{}
 	for _, j := range jobs {
 		for _, d := range j.out {
+			d.Fixes = freshFixes(s, d.Fixes)
 			out[d.Path] = append(out[d.Path], d)
 		}
 	}
@@ -446,6 +447,33 @@ func run(s *workspace.Snapshot, cfg *Config, only map[string]bool, stop func() b
 		})
 	}
 	return out, true
+}
+
+// freshFixes drops the fixes with an edit in a file whose content was read
+// again from disk and was no longer what the snapshot parsed
+// (text.File.Stale): their spans would cut other text. The change on disk
+// reaches a newer snapshot, whose run offers them again.
+func freshFixes(s *workspace.Snapshot, fixes []Fix) []Fix {
+	var kept []Fix
+	for i, f := range fixes {
+		stale := false
+		for _, e := range f.Edits {
+			if d := s.Doc(e.Path); d != nil && d.Text != nil && d.Text.Stale() {
+				stale = true
+				break
+			}
+		}
+		switch {
+		case stale && kept == nil:
+			kept = append(make([]Fix, 0, len(fixes)-1), fixes[:i]...)
+		case !stale && kept != nil:
+			kept = append(kept, f)
+		}
+	}
+	if kept == nil {
+		return fixes
+	}
+	return kept
 }
 
 // checkPanic is a panic in a check, with the stack where it happened.

@@ -2,23 +2,28 @@ package text
 
 import (
 	"bytes"
+	"os"
 	"testing"
 )
 
-// A compact file answers exactly as the file it was made from and keeps
-// its content compressed, not as it is.
-func TestCompact(t *testing.T) {
+// A detached file answers exactly as the file it was made from, keeps none
+// of its content, and reads it again only while none is in use.
+func TestDetach(t *testing.T) {
 	content := []byte("---\nid: T001\ntitle: Café ☕ 𝄞\n---\r\n# Body\n" + string(bytes.Repeat([]byte("Some body text, much like the rest.\n"), 50)) + "last")
 	orig := New(content)
-	c := orig.Compact()
-	if !c.IsCompact() || orig.IsCompact() {
-		t.Fatal("IsCompact: want the compact file compact and the original not")
+	reads := 0
+	c := orig.Detach(func() ([]byte, error) { reads++; return bytes.Clone(content), nil })
+	if !c.IsDetached() || orig.IsDetached() {
+		t.Fatal("IsDetached: want the detached file detached and the original not")
 	}
-	if c.res != nil || len(c.packed) >= len(content)/2 {
-		t.Fatalf("compact file keeps %d bytes packed of %d (resident %v)", len(c.packed), len(content), c.res != nil)
+	if c.res != nil || c.w.Value() != nil || reads != 0 {
+		t.Fatalf("a detached file keeps its content (resident %v, read %d times)", c.res != nil, reads)
 	}
-	if c.Len() != len(content) || !bytes.Equal(c.Bytes(), content) {
-		t.Fatal("Len or Bytes differ from the original")
+	if c.Len() != len(content) || !c.Same(content) || c.Same(append(bytes.Clone(content), 'x')) || c.Same(bytes.ToUpper(content)) || reads != 0 {
+		t.Fatalf("Len or Same read the file (%d reads) or answer wrong", reads)
+	}
+	if !bytes.Equal(c.Bytes(), content) {
+		t.Fatal("Bytes differ from the original")
 	}
 	for off := 0; off <= len(content); off++ {
 		if a, b := c.Position(off), orig.Position(off); a != b {
@@ -36,8 +41,38 @@ func TestCompact(t *testing.T) {
 	if c.Offset(Pos{2, 9}) != orig.Offset(Pos{2, 9}) || c.YAMLOffset(4, 2, 3) != orig.YAMLOffset(4, 2, 3) || c.LineCount() != orig.LineCount() {
 		t.Fatal("Offset, YAMLOffset or LineCount differ")
 	}
-	if e := New(nil).Compact(); e.Len() != 0 || len(e.Bytes()) != 0 || e.Position(3) != (Pos{}) {
-		t.Fatal("an empty compact file must read as empty")
+	if reads > 1 {
+		t.Fatalf("read %d times while its content was in use", reads)
+	}
+	if c.Stale() {
+		t.Fatal("stale, yet read as it was")
+	}
+	if e := New(nil).Detach(nil); e.Len() != 0 || e.Position(3) != (Pos{}) {
+		t.Fatal("an empty detached file must read as empty")
+	}
+	if e := (&File{}); e.Len() != 0 || len(e.Bytes()) != 0 {
+		t.Fatal("the zero File must read as empty")
+	}
+}
+
+// A detached file whose content changed or went away is stale and keeps
+// its length, so that spans of its parse stay inside it.
+func TestDetachStale(t *testing.T) {
+	content := []byte("id: T001\ntitle: A\n")
+	for _, tc := range []struct {
+		name string
+		read func() ([]byte, error)
+		want string
+	}{
+		{"longer", func() ([]byte, error) { return []byte("id: T002\ntitle: B\nstatus: done\n"), nil }, "id: T002\ntitle: B\n"},
+		{"shorter", func() ([]byte, error) { return []byte("id: T9\n"), nil }, "id: T9\n           "},
+		{"same length", func() ([]byte, error) { return []byte("id: T002\ntitle: A\n"), nil }, "id: T002\ntitle: A\n"},
+		{"gone", func() ([]byte, error) { return nil, os.ErrNotExist }, "                  "},
+	} {
+		c := New(content).Detach(tc.read)
+		if got := string(c.Bytes()); got != tc.want || !c.Stale() || c.Len() != len(content) {
+			t.Errorf("%s: content %q (stale %v, length %d), want %q, stale, length %d", tc.name, got, c.Stale(), c.Len(), tc.want, len(content))
+		}
 	}
 }
 

@@ -6,12 +6,12 @@ package text
 import (
 	"bytes"
 	"encoding/binary"
+	"hash/maphash"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 	"weak"
-
-	"github.com/golang/snappy"
 )
 
 // Span is a half-open byte range [Start, End) in one file.
@@ -32,16 +32,23 @@ type Pos struct {
 }
 
 // File is immutable content plus the byte offset of the start of every
-// line. A File made by New keeps its content as it is; one made by Compact
-// keeps it compressed and expands it when asked (see Compact), so that a
-// workspace of thousands of files holds a fraction of their bytes.
+// line. A File made by New keeps its content; one made by Detach keeps none
+// of it and reads it again when asked (see Detach), so that a workspace of
+// thousands of files holds none of their bytes.
 type File struct {
-	res *data // the content, or nil for a compact file
+	res *data // the content, or nil for a detached file
 
-	mu     sync.Mutex
-	w      weak.Pointer[data] // the content last expanded by a compact file
-	packed []byte             // a compact file's content, compressed
-	size   int
+	mu   sync.Mutex
+	w    weak.Pointer[data] // the content a detached file last read
+	src  *source            // a detached file's origin
+	size int
+}
+
+// source is where a detached file's content comes from, and what it was.
+type source struct {
+	read  func() ([]byte, error)
+	sum   uint64 // maphash of the content
+	stale atomic.Bool
 }
 
 // data is content with its line index.
@@ -65,28 +72,43 @@ func (f *data) ascii(line int) bool {
 // New indexes content.
 func New(content []byte) *File { return &File{res: newData(content), size: len(content)} }
 
-// Compact returns a File with the content of f that keeps it compressed
-// (snappy: about half the bytes of Markdown, and microseconds to expand a
-// task file). The expanded content and its line index are kept only while
-// in use: the garbage collector drops them after. The content is never read
-// again from anywhere else, so it always is what was parsed, whatever
-// happens to the file on disk meanwhile.
-func (f *File) Compact() *File {
+var seed = maphash.MakeSeed()
+
+// Detach returns a File with the content of f that keeps only its length
+// and a hash of it: read gives the content again when it is asked for (a
+// task file from disk: microseconds to read again, and nothing held between
+// uses). The content read is kept only while in use: the garbage collector
+// drops it after.
+//
+// When read fails or gives other bytes than f's (the file changed or went
+// away on disk, and the snapshot holding f has not seen it yet), the file is
+// stale from then on: its content is what read gave, cut or padded with
+// spaces to f's length (nothing but spaces when read failed), so that the
+// spans of what was parsed from f stay inside it; positions and text there
+// may be wrong, and fixes must not be computed from it (see Stale).
+func (f *File) Detach(read func() ([]byte, error)) *File {
 	c := f.Bytes()
-	buf := scratch.Get().(*[]byte)
-	if n := snappy.MaxEncodedLen(len(c)); cap(*buf) < n {
-		*buf = make([]byte, n)
+	if len(c) == 0 {
+		return &File{} // nothing to keep
 	}
-	// Encode fills a buffer of the worst case's size: keep only the bytes
-	packed := bytes.Clone(snappy.Encode((*buf)[:cap(*buf)], c))
-	scratch.Put(buf)
-	return &File{packed: packed, size: len(c)}
+	return &File{src: &source{read: read, sum: maphash.Bytes(seed, c)}, size: len(c)}
 }
 
-var scratch = sync.Pool{New: func() any { return new([]byte) }}
+// IsDetached reports whether the file reads its content again when asked.
+func (f *File) IsDetached() bool { return f.src != nil }
 
-// IsCompact reports whether the file keeps its content compressed.
-func (f *File) IsCompact() bool { return f.res == nil && f.packed != nil }
+// Stale reports whether a detached file's content, read again, was not what
+// it had been: what it answers since is approximate.
+func (f *File) Stale() bool { return f.src != nil && f.src.stale.Load() }
+
+// Same reports whether content is f's content, without reading a detached
+// file again (its length and hash are compared).
+func (f *File) Same(content []byte) bool {
+	if f.src != nil {
+		return f.size == len(content) && maphash.Bytes(seed, content) == f.src.sum
+	}
+	return bytes.Equal(f.d().content, content)
+}
 
 func (f *File) d() *data {
 	if f.res != nil {
@@ -97,18 +119,25 @@ func (f *File) d() *data {
 	if x := f.w.Value(); x != nil {
 		return x
 	}
-	var c []byte
-	if f.packed != nil {
-		var err error
-		if c, err = snappy.Decode(nil, f.packed); err != nil {
-			panic("text: compact content does not expand: " + err.Error()) // written by Compact: cannot happen
+	if f.src == nil {
+		x := newData(nil) // the zero File: empty
+		f.res = x
+		return x
+	}
+	c, err := f.src.read()
+	if err != nil || len(c) != f.size || maphash.Bytes(seed, c) != f.src.sum {
+		f.src.stale.Store(true)
+		if err != nil {
+			c = nil
+		}
+		if len(c) > f.size {
+			c = c[:f.size]
+		}
+		for len(c) < f.size {
+			c = append(c, ' ')
 		}
 	}
 	x := newData(c)
-	if f.packed == nil {
-		f.res = x // the zero File: empty
-		return x
-	}
 	f.w = weak.Make(x)
 	return x
 }
@@ -116,8 +145,8 @@ func (f *File) d() *data {
 // Bytes is the content. It must not be modified.
 func (f *File) Bytes() []byte { return f.d().content }
 
-// Len is the content's length in bytes (known without expanding a compact
-// file).
+// Len is the content's length in bytes (known without reading a detached
+// file again).
 func (f *File) Len() int {
 	if f.res == nil {
 		return f.size

@@ -99,6 +99,11 @@ func (d *Doc) Full() *taskfile.Task {
 		return t
 	}
 	t := taskfile.Parse(d.Rel, d.Text)
+	if d.Text.Stale() {
+		// the file is no longer what was parsed: what the snapshot holds
+		// stands until it sees the change
+		return d.Task
+	}
 	d.full.w = weak.Make(t)
 	return t
 }
@@ -184,23 +189,26 @@ func parseDoc(path, rel string, content []byte, version int32) *Doc {
 
 // sameContent reports whether d was parsed from exactly content.
 func (d *Doc) sameContent(content []byte) bool {
-	return d.serial != 0 && d.Skipped == "" && d.Text != nil && d.Text.Len() == len(content) && bytes.Equal(d.Text.Bytes(), content)
+	return d.serial != 0 && d.Skipped == "" && d.Text != nil && d.Text.Len() == len(content) && d.Text.Same(content)
 }
 
 // reopened is d for the same content coming from elsewhere (an editor's
 // buffer, or the disk again): the parse is shared, the content is the one
-// given, resident (evict compacts it again when it comes from the disk).
+// given, resident (evict detaches it again when it comes from the disk).
 func (d *Doc) reopened(content []byte, version int32) *Doc {
 	c := *d
 	c.Version = version
 	c.Text = text.New(content)
-	c.Task, c.full = d.Full(), nil // an open buffer's task is whole
+	if d.Task != nil && d.Task.IsLight() {
+		c.Task = taskfile.Parse(d.Rel, c.Text) // an open buffer's task is whole
+	}
+	c.full = nil
 	return &c
 }
 
-// evict makes a doc read from disk keep what was parsed from it and its
-// content compressed (text.File.Compact): task files, notes and updates,
-// thousands of them of kilobytes each. manifest.json, metrics.json and the
+// evict makes a doc read from disk keep what was parsed from it and none of
+// its content (text.File.Detach: read again from the file when asked): task
+// files, notes and updates, thousands of them of kilobytes each. manifest.json, metrics.json and the
 // configuration keep theirs as it is: one file each, read by every check
 // run. Open buffers are not evicted either.
 func evict(d *Doc) *Doc {
@@ -212,7 +220,8 @@ func evict(d *Doc) *Doc {
 	if d.Skipped != "" || d.Text == nil || d.Text.Len() == 0 {
 		return d
 	}
-	d.Text = d.Text.Compact()
+	path := d.Path
+	d.Text = d.Text.Detach(func() ([]byte, error) { return readFile(path) })
 	if d.Task != nil {
 		d.Task, d.full = d.Task.Light(), &fullCache{}
 	}

@@ -11,9 +11,9 @@ import (
 	"github.com/taskls/taskls/analysis/workspace"
 )
 
-// Task files read from disk keep what was parsed and their content
-// compressed, which expands to the file; open buffers and the manifest keep
-// theirs as it is.
+// Task files read from disk keep what was parsed and none of their content,
+// which is read again from the file; open buffers and the manifest keep
+// theirs.
 func TestDiskContentNotKept(t *testing.T) {
 	dir := t.TempDir()
 	tasks := filepath.Join(dir, ".tasks", "tasks")
@@ -30,22 +30,22 @@ func TestDiskContentNotKept(t *testing.T) {
 	}
 	s := workspace.Load([]string{dir})
 	d := s.Doc(task)
-	if d == nil || !d.Text.IsCompact() || d.Task.Title != "A" {
-		t.Fatalf("task file from disk: compact=%v, want a parsed compact doc", d != nil && d.Text.IsCompact())
+	if d == nil || !d.Text.IsDetached() || d.Task.Title != "A" {
+		t.Fatalf("task file from disk: detached=%v, want a parsed detached doc", d != nil && d.Text.IsDetached())
 	}
 	if string(d.Text.Bytes()) != body {
 		t.Fatalf("content read again = %q, want the file", d.Text.Bytes())
 	}
-	if m := s.Doc(man); m.Text.IsCompact() || len(m.Manifest.Entries) != 1 {
+	if m := s.Doc(man); m.Text.IsDetached() || len(m.Manifest.Entries) != 1 {
 		t.Fatal("manifest.json must keep its content")
 	}
 	open := s.Apply([]workspace.Change{{Path: task, Content: []byte(body), Version: 1}})
-	if open.Doc(task).Text.IsCompact() {
+	if open.Doc(task).Text.IsDetached() {
 		t.Fatal("an open buffer must keep its content")
 	}
 	closed := open.Apply([]workspace.Change{workspace.ReadChange(task)})
-	if !closed.Doc(task).Text.IsCompact() || string(closed.Doc(task).Text.Bytes()) != body {
-		t.Fatal("a file read again from disk must be compact and equal the file")
+	if !closed.Doc(task).Text.IsDetached() || string(closed.Doc(task).Text.Bytes()) != body {
+		t.Fatal("a file read again from disk must be detached and equal the file")
 	}
 }
 
@@ -77,20 +77,22 @@ func TestLargeManifest(t *testing.T) {
 	}
 }
 
-// The content a snapshot keeps is what it parsed, whatever happens on disk:
-// deleting or rewriting a file the snapshot still uses leaves its spans,
-// fixes and positions right (a re-read from disk made spans index other
-// content and the fixes of check panic; found by internal/cmd/abuse).
-func TestContentSurvivesDisk(t *testing.T) {
+// A snapshot whose files changed on disk since it read them answers from
+// what it parsed: no panic, spans inside the text it now reads, no fix
+// computed from other text, and the parse's facts as they were.
+func TestContentLeavesDisk(t *testing.T) {
 	dir := t.TempDir()
 	tasks := filepath.Join(dir, ".tasks", "tasks")
 	if err := os.MkdirAll(tasks, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	a := filepath.Join(tasks, "T001-a.md")
-	body := "---\nid: T001\ntitle: A\nstatus: pending\ndependencies: [T001, T002]\n---\n"
-	for p, c := range map[string]string{a: body, filepath.Join(tasks, "T002-b.md"): "---\nid: T002\ntitle: B\nstatus: pending\n---\n"} {
-		if err := os.WriteFile(p, []byte(c), 0o644); err != nil {
+	b := filepath.Join(tasks, "T002-b.md")
+	c := filepath.Join(tasks, "T003-c.md")
+	bodyA := "---\nid: T001\ntitle: A\nstatus: pending\ndependencies: [T001, T002]\n---\n"
+	bodyC := "---\nid: T003\ntitle: C\nstatus: pending\ndependencies: [T003]\n---\n## Acceptance Criteria\n- [x] one\n- [ ] two\n"
+	for p, body := range map[string]string{a: bodyA, b: "---\nid: T002\ntitle: B\nstatus: pending\n---\n", c: bodyC} {
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -98,7 +100,7 @@ func TestContentSurvivesDisk(t *testing.T) {
 	if err := os.Remove(a); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(tasks, "T002-b.md"), []byte("x"), 0o644); err != nil {
+	if err := os.WriteFile(b, []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	runtime.GC()
@@ -110,15 +112,30 @@ func TestContentSurvivesDisk(t *testing.T) {
 			self = &diags[a][i]
 		}
 	}
-	if self == nil || len(self.Fixes) != 1 {
-		t.Fatalf("self-dependency with its fix, on the snapshot of a deleted file: got %v", diags[a])
+	if self == nil || len(self.Fixes) != 0 || !s.Doc(a).Text.Stale() {
+		t.Fatalf("self-dependency on a deleted file: want it reported, stale, without a fix; got %+v (stale %v)", diags[a], s.Doc(a).Text.Stale())
 	}
-	e := self.Fixes[0].Edits[0]
-	got := body[:e.Span.Start] + e.NewText + body[e.Span.End:]
-	if want := "---\nid: T001\ntitle: A\nstatus: pending\ndependencies: [T002]\n---\n"; got != want {
-		t.Fatalf("the fix gives %q, want %q", got, want)
+	if got := string(s.Doc(a).Text.Bytes()); got != strings.Repeat(" ", len(bodyA)) {
+		t.Fatalf("a deleted file reads as %q, want as many spaces as it had bytes", got)
 	}
-	if string(s.Doc(a).Text.Bytes()) != body {
-		t.Fatal("the snapshot's content changed with the disk")
+	if d := s.Doc(b); d.Task.Title != "B" || d.Text.Len() != len("---\nid: T002\ntitle: B\nstatus: pending\n---\n") {
+		t.Fatalf("a rewritten file: title %q, length %d; want the parse as it was", d.Task.Title, d.Text.Len())
+	}
+	// a file left alone keeps its fix, and its full parse
+	var fixed bool
+	for _, dg := range diags[c] {
+		fixed = fixed || (dg.Check == "self-dependency" && len(dg.Fixes) == 1)
+	}
+	if !fixed || s.Doc(c).Text.Stale() || len(s.Doc(c).Full().Criteria) != 2 {
+		t.Fatalf("an unchanged file: want its self-dependency fix and 2 criteria, got %+v", diags[c])
+	}
+	// rewritten with other content: its full parse is the snapshot's
+	if err := os.WriteFile(c, []byte(strings.Replace(bodyC, "- [ ] two\n", "", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runtime.GC()
+	runtime.GC()
+	if d := s.Doc(c); d.Full() != d.Task || !d.Text.Stale() || d.Task.NumCriteria() != 2 {
+		t.Fatalf("a rewritten file's full parse: stale %v, criteria %d; want the light task of the snapshot", d.Text.Stale(), d.Task.NumCriteria())
 	}
 }

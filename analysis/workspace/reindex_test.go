@@ -117,8 +117,8 @@ func TestReopenKeepsParse(t *testing.T) {
 	s2 := s.Apply([]workspace.Change{{Path: p, Content: append([]byte(nil), content...), Version: 3}})
 	nd := s2.Doc(p)
 	// read from disk, the task is light; opened, it is whole
-	if !od.Task.IsLight() || nd == od || nd.Task.IsLight() || nd.Task.ID != "T001" || nd.Version != 3 || nd.Text.IsCompact() || string(nd.Text.Bytes()) != string(content) {
-		t.Errorf("same content: doc %p (light %v, version %d, compact %v), was %p (light %v)", nd, nd.Task.IsLight(), nd.Version, nd.Text.IsCompact(), od, od.Task.IsLight())
+	if !od.Task.IsLight() || nd == od || nd.Task.IsLight() || nd.Task.ID != "T001" || nd.Version != 3 || nd.Text.IsDetached() || string(nd.Text.Bytes()) != string(content) {
+		t.Errorf("same content: doc %p (light %v, version %d, detached %v), was %p (light %v)", nd, nd.Task.IsLight(), nd.Version, nd.Text.IsDetached(), od, od.Task.IsLight())
 	}
 	if defs := s2.RootOf(p).Defs.At("T001"); len(defs) != 1 || defs[0].Doc != nd {
 		t.Errorf("T001 is defined by %v, want the reopened doc", defs)
@@ -129,7 +129,7 @@ func TestReopenKeepsParse(t *testing.T) {
 		t.Errorf("edited content kept the old parse (status %q)", d.Task.Status)
 	}
 	back := s3.Apply([]workspace.Change{{Path: p, Content: content, Version: -1, Disk: true}})
-	if d := back.Doc(p); d.Task.Status != "pending" || !d.Text.IsCompact() || !d.Task.IsLight() || d.Full().IsLight() || len(d.Full().Sections) != 1 {
-		t.Errorf("closed: status %q, compact %v, light %v", d.Task.Status, d.Text.IsCompact(), d.Task.IsLight())
+	if d := back.Doc(p); d.Task.Status != "pending" || !d.Text.IsDetached() || !d.Task.IsLight() || d.Full().IsLight() || len(d.Full().Sections) != 1 {
+		t.Errorf("closed: status %q, detached %v, light %v", d.Task.Status, d.Text.IsDetached(), d.Task.IsLight())
 	}
 }

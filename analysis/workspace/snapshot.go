@@ -134,8 +134,8 @@ type Change struct {
 	// is kept as a doc that was not read, as Load keeps it.
 	Unreadable string
 	// Disk says Content is the file as read from disk (ReadChange): the doc
-	// then keeps its content compressed (see text.File.Compact), as for
-	// every file the index reads.
+	// then keeps none of its content (see text.File.Detach), as for every
+	// file the index reads.
 	Disk bool
 }
 

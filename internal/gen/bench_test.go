@@ -55,7 +55,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func fixtureOf(b *testing.B, n int) *fixture {
+func fixtureOf(b testing.TB, n int) *fixture {
 	b.Helper()
 	fixMu.Lock()
 	defer fixMu.Unlock()
