@@ -100,7 +100,7 @@ func compareDoc(t *testing.T, name string, content []byte) bool {
 // The fast reader gives yaml.v3's tree and Parse the same task on every
 // file of the example workspace, the shared corpus, testdata and two
 // generated workspaces with faults; and it takes nearly every generated
-// YAML task document.
+// YAML task document. ParseLight equals the light copy of Parse on each.
 func TestFastYAMLDocEqualsYAML(t *testing.T) {
 	var files []string
 	walk := func(root string) {
@@ -139,6 +139,9 @@ func TestFastYAMLDocEqualsYAML(t *testing.T) {
 		pure := Parse(p, text.New(b)).Style == StylePureYAML
 		useFast = true
 		took := compareDoc(t, filepath.Base(p), b)
+		if l, w := ParseLight(p, text.New(b)), Parse(p, text.New(b)).Light(); !reflect.DeepEqual(l, w) {
+			t.Errorf("%s: ParseLight differs from Parse(...).Light():\n %+v\n %+v", p, l, w)
+		}
 		if pure {
 			docs++
 			if took {

@@ -119,7 +119,8 @@ func writtenAs(content []byte, sp text.Span, value string) bool {
 }
 
 // FuzzParse parses any content under any file name: no panic, every span
-// valid (see checkTask), and the same result twice.
+// valid (see checkTask), the same result twice, and ParseLight equal to
+// the light copy of the whole parse.
 func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, name string, content []byte) {
 		tk := Parse(name, text.New(content))
@@ -127,6 +128,9 @@ func FuzzParse(f *testing.F) {
 		again := Parse(name, text.New(append([]byte(nil), content...)))
 		if !reflect.DeepEqual(tk, again) {
 			t.Fatalf("two parses differ:\n%+v\n%+v", tk, again)
+		}
+		if l, want := ParseLight(name, text.New(content)), tk.Light(); !reflect.DeepEqual(l, want) {
+			t.Fatalf("ParseLight differs from Parse(...).Light():\n%+v\n%+v", l, want)
 		}
 	})
 }

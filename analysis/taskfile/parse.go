@@ -20,6 +20,30 @@ const MaxYAML = 1 << 20
 // Parse reads one task file. name is its path (only the base name and the
 // extension are used). Parse never fails: what cannot be read becomes a Problem.
 func Parse(name string, f *text.File) *Task {
+	t := parse(name, f)
+	t.compact()
+	return t
+}
+
+// ParseLight is Parse(name, f).Light() without making the whole task's
+// slices first: what the index keeps of a file read from disk.
+func ParseLight(name string, f *text.File) *Task {
+	l := parse(name, f).Light()
+	for i := range l.Fields {
+		if l.Fields[i].Items != nil {
+			l.Fields[i].Items = slices.Clone(l.Fields[i].Items)
+		}
+	}
+	l.Mentions = slices.Clone(l.Mentions)
+	l.Problems = slices.Clip(l.Problems)
+	l.Lists = slices.Clone(l.Lists)
+	for _, x := range l.Lists {
+		x.Items = slices.Clone(x.Items)
+	}
+	return l
+}
+
+func parse(name string, f *text.File) *Task {
 	t := &Task{}
 	t.NameID = NameID(filepath.Base(name))
 	ext := strings.ToLower(filepath.Ext(name))
@@ -81,7 +105,6 @@ func Parse(name string, f *text.File) *Task {
 	if t.Style == StylePureYAML {
 		t.scanMentions(f, 0, nil)
 	}
-	t.compact()
 	return t
 }
 

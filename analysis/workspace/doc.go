@@ -154,8 +154,9 @@ func classify(rel string) Kind {
 	return KindOther
 }
 
-// parseDoc builds a Doc from content.
-func parseDoc(path, rel string, content []byte, version int32) *Doc {
+// parseDoc builds a Doc from content; disk says it comes from disk and is
+// to be evicted (the task parse is then light from the start).
+func parseDoc(path, rel string, content []byte, version int32, disk bool) *Doc {
 	d := &Doc{Path: path, Rel: rel, Kind: classify(rel), Version: version, serial: serials.Add(1)}
 	if d.Kind == KindOther {
 		d.Text = text.New(nil)
@@ -176,7 +177,11 @@ func parseDoc(path, rel string, content []byte, version int32) *Doc {
 	d.Text = text.New(content)
 	switch d.Kind {
 	case KindTask:
-		d.Task = taskfile.Parse(rel, d.Text)
+		if disk && len(content) > 0 {
+			d.Task = taskfile.ParseLight(rel, d.Text) // see evict
+		} else {
+			d.Task = taskfile.Parse(rel, d.Text)
+		}
 	case KindManifest:
 		d.Manifest = manifest.Parse(content)
 	case KindUpdate, KindMetrics:

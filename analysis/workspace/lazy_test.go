@@ -1,6 +1,7 @@
 package workspace_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -137,5 +138,48 @@ func TestContentLeavesDisk(t *testing.T) {
 	runtime.GC()
 	if d := s.Doc(c); d.Full() != d.Task || !d.Text.Stale() || d.Task.NumCriteria() != 2 {
 		t.Fatalf("a rewritten file's full parse: stale %v, criteria %d; want the light task of the snapshot", d.Text.Stale(), d.Task.NumCriteria())
+	}
+}
+
+// Files are read into buffers used again for the next files: nothing a
+// snapshot keeps may point into them. Loading another workspace after this
+// one writes over every buffer; the first snapshot's strings must not move.
+func TestLoadKeepsNoReadBuffer(t *testing.T) {
+	write := func(n int, word string) string {
+		dir := t.TempDir()
+		tasks := filepath.Join(dir, ".tasks", "tasks")
+		if err := os.MkdirAll(tasks, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i <= n; i++ {
+			body := fmt.Sprintf("---\nid: T%03d\ntitle: %s %d\nstatus: pending\npriority: P1\ndependencies: [T%03d]\n---\n# %s\nSee T%03d.\n",
+				i, word, i, i%n+1, word, (i+1)%n+1)
+			if err := os.WriteFile(filepath.Join(tasks, fmt.Sprintf("T%03d-x.md", i)), []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return dir
+	}
+	const n = 300
+	first := workspace.Load([]string{write(n, "Alpha")})
+	for k := 0; k < 3; k++ {
+		workspace.Load([]string{write(n, "Zulu-zulu-zulu")})
+	}
+	for i := 1; i <= n; i++ {
+		var d *workspace.Doc
+		for _, r := range first.Roots {
+			for _, x := range r.Docs.All() {
+				if x.IsTask() && x.Task.ID == fmt.Sprintf("T%03d", i) {
+					d = x
+				}
+			}
+		}
+		if d == nil {
+			t.Fatalf("T%03d is gone", i)
+		}
+		deps := d.Task.Lists[0].Items
+		if d.Task.Title != fmt.Sprintf("Alpha %d", i) || d.Task.Priority != "P1" || len(deps) != 1 || deps[0].ID != fmt.Sprintf("T%03d", i%n+1) {
+			t.Fatalf("T%03d: title %q, priority %q, dependencies %v", i, d.Task.Title, d.Task.Priority, deps)
+		}
 	}
 }

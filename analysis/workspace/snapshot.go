@@ -580,12 +580,22 @@ func loadRoot(dir string) *Root {
 			docs[i] = &Doc{Path: j.path, Rel: j.rel, Kind: KindOther, Version: -1, Text: text.New(nil)}
 			return
 		}
-		b, err := readFile(j.path)
+		buf := readBufs.Get().(*[]byte)
+		b, err := readFileInto(j.path, *buf)
 		if err != nil {
+			readBufs.Put(buf)
 			docs[i] = unreadDoc(j.path, j.rel, unreadReason(err))
 			return
 		}
-		docs[i] = evict(parseDoc(j.path, j.rel, b, -1))
+		d := evict(parseDoc(j.path, j.rel, b, -1, true))
+		docs[i] = d
+		if d.Skipped != "" || d.Text.IsDetached() {
+			// nothing holds the bytes read: the next file reads into them
+			if cap(b) <= maxPooledRead {
+				*buf = b
+			}
+			readBufs.Put(buf)
+		}
 	})
 	for _, d := range append(docs, folders...) {
 		r.Docs.set(d.Path, d)
@@ -594,8 +604,19 @@ func loadRoot(dir string) *Root {
 	return r
 }
 
+// readBufs are the buffers loadRoot reads files into; a file whose doc keeps
+// nothing of its bytes (see evict) gives its buffer back.
+var readBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxPooledRead is the largest buffer readBufs keeps.
+const maxPooledRead = 1 << 20
+
 // readFile reads a file, refusing more than its limit (maxSize) plus one byte.
-func readFile(path string) ([]byte, error) {
+func readFile(path string) ([]byte, error) { return readFileInto(path, nil) }
+
+// readFileInto is readFile reading into buf's storage when it is large
+// enough.
+func readFileInto(path string, buf []byte) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -609,7 +630,10 @@ func readFile(path string) ([]byte, error) {
 	if st.Size() > limit {
 		return nil, &TooLargeError{Size: st.Size(), Limit: limit}
 	}
-	b := make([]byte, 0, st.Size()+1)
+	b := buf[:0]
+	if int64(cap(b)) < st.Size()+1 {
+		b = make([]byte, 0, st.Size()+1)
+	}
 	for {
 		if len(b) == cap(b) {
 			b = append(b, 0)[:len(b)]
@@ -694,7 +718,7 @@ func (s *Snapshot) Apply(changes []Change) *Snapshot {
 		if od := nr.Docs.At(path); od != nil && od.Rel == rel && od.sameContent(ch.Content) {
 			nd = od.reopened(ch.Content, ch.Version) // opened or closed as it was: the parse stands
 		} else {
-			nd = parseDoc(path, rel, ch.Content, ch.Version)
+			nd = parseDoc(path, rel, ch.Content, ch.Version, ch.Disk)
 		}
 		if ch.Disk {
 			nd = evict(nd)
