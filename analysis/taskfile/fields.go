@@ -1,6 +1,7 @@
 package taskfile
 
 import (
+	"bytes"
 	"slices"
 	"sort"
 	"strings"
@@ -15,6 +16,9 @@ import (
 func (t *Task) headingField(f *text.File, l, lvl int, line []byte) bool {
 	ls := f.LineStart(l)
 	if lvl == 1 {
+		if !hasDigit(line) {
+			return false // titleHeadRe needs the ID's digits
+		}
 		m := titleHeadRe.FindSubmatchIndex(line)
 		if m == nil {
 			return false
@@ -32,6 +36,9 @@ func (t *Task) headingField(f *text.File, l, lvl int, line []byte) bool {
 		}
 		t.headingMeta(ls, f.LineEnd(l))
 		return true
+	}
+	if bytes.IndexByte(line, ':') < 0 {
+		return false // fieldHeadRe needs the colon (most section headings have none)
 	}
 	m := fieldHeadRe.FindSubmatchIndex(line)
 	if m == nil {
@@ -67,6 +74,15 @@ func (t *Task) headingField(f *text.File, l, lvl int, line []byte) bool {
 	t.Fields = append(t.Fields, fd)
 	t.headingMeta(ls, f.LineEnd(l))
 	return true
+}
+
+func hasDigit(b []byte) bool {
+	for _, c := range b {
+		if c >= '0' && c <= '9' {
+			return true
+		}
+	}
+	return false
 }
 
 // headingMeta grows the metadata span of a heading-field file.
