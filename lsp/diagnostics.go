@@ -2,6 +2,7 @@ package lsp
 
 import (
 	"encoding/json"
+	"hash/maphash"
 	"runtime/debug"
 	"slices"
 	"sync"
@@ -24,7 +25,7 @@ type publisher struct {
 	started bool
 	mu      sync.Mutex
 
-	sent map[string]string       // uri -> the JSON last published (worker only)
+	sent map[string]sentJSON     // uri -> the JSON last published (worker only)
 	raw  map[string]sentFindings // uri -> what that JSON was made from (worker only)
 
 	// published is the Seq of the newest snapshot whose diagnostics have all
@@ -86,7 +87,7 @@ func (p *publisher) takeTouched() []string {
 }
 
 func newPublisher(s *Server) *publisher {
-	return &publisher{s: s, signal: make(chan struct{}, 1), done: make(chan struct{}), stopped: make(chan struct{}), sent: map[string]string{}}
+	return &publisher{s: s, signal: make(chan struct{}, 1), done: make(chan struct{}), stopped: make(chan struct{}), sent: map[string]sentJSON{}}
 }
 
 func (p *publisher) start() {
@@ -224,16 +225,26 @@ func (p *publisher) send(snap *workspace.Snapshot, d *workspace.Doc, ds []check.
 		params.Version = &v
 	}
 	key, _ := json.Marshal(list)
-	if prev, ok := p.sent[uri]; ok && prev == string(key) && !force {
+	sum := sentJSON{sum: maphash.Bytes(sentSeed, key), empty: len(list) == 0}
+	if prev, ok := p.sent[uri]; ok && prev == sum && !force {
 		return
 	}
 	if _, ok := p.sent[uri]; !ok && len(list) == 0 && !force {
-		p.sent[uri] = string(key)
+		p.sent[uri] = sum
 		return // nothing to say about a clean file never reported
 	}
-	p.sent[uri] = string(key)
+	p.sent[uri] = sum
 	notify("textDocument/publishDiagnostics", params)
 }
+
+// sentJSON stands for the JSON of a publish: its hash (thousands of files'
+// diagnostics are not kept twice), and whether it was empty.
+type sentJSON struct {
+	sum   uint64
+	empty bool
+}
+
+var sentSeed = maphash.MakeSeed()
 
 // sentFindings is what the last publish of a file was made from.
 type sentFindings struct {
@@ -299,7 +310,7 @@ func (p *publisher) publish(snap *workspace.Snapshot, diags map[string][]check.D
 		}
 		delete(p.sent, uri)
 		delete(p.raw, uri)
-		if prev != "[]" {
+		if !prev.empty {
 			notify("textDocument/publishDiagnostics", protocol.PublishDiagnosticsParams{URI: uri, Diagnostics: []protocol.Diagnostic{}})
 		}
 	}

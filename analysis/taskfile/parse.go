@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unique"
 
 	"github.com/taskls/taskls/analysis/text"
 	"gopkg.in/yaml.v3"
@@ -658,7 +659,8 @@ func heading(line []byte) (int, string) {
 	if n == 0 || n > 6 || (n < len(line) && line[n] != ' ' && line[n] != '\t') {
 		return 0, ""
 	}
-	return n, strings.TrimSpace(strings.TrimRight(strings.TrimSpace(string(line[n:])), "#"))
+	// the same few titles head thousands of files: one copy of each
+	return n, unique.Make(string(bytes.TrimSpace(bytes.TrimRight(bytes.TrimSpace(line[n:]), "#")))).Value()
 }
 
 // fenceState tracks Markdown code fences line by line.
