@@ -169,7 +169,8 @@ func isBlank(b []byte) bool {
 }
 
 // keyLen is the length of a plain key at the start of line followed by a
-// colon, or 0.
+// colon, or 0. A key longer than 1024 characters is no implicit key to YAML
+// (yaml.v3 then finds the colon out of place): 0, for yaml.v3 to say so.
 func keyLen(line []byte) int {
 	i := 0
 	for i < len(line) {
@@ -180,7 +181,7 @@ func keyLen(line []byte) int {
 		}
 		break
 	}
-	if i == 0 || i >= len(line) || line[i] != ':' {
+	if i == 0 || i > 1024 || i >= len(line) || line[i] != ':' {
 		return 0
 	}
 	return i
