@@ -182,7 +182,8 @@ func (f *File) Offset(p Pos) int { return f.d().offset(p) }
 // YAMLOffset converts yaml.v3's 1-based line and 1-based rune column, counted
 // from base (the offset where the YAML text starts), to a byte offset in the
 // file. Lines are counted as yaml.v3 counts them, which also breaks lines at
-// NEL, U+2028 and U+2029. Lines and columns past the end are clamped.
+// NEL, U+2028 and U+2029. A byte order mark at base is not counted, as
+// yaml.v3 does not count it. Lines and columns past the end are clamped.
 func (f *File) YAMLOffset(base, line, col int) int { return f.d().yamlOffset(base, line, col) }
 
 // newData indexes content. Lines end at "\n", "\r\n" or a lone "\r", the line
@@ -434,6 +435,9 @@ func (f *data) yamlOffset(base, line, col int) int {
 		off = starts[l]
 	}
 	c := f.content
+	if l == first && bytes.HasPrefix(c[base:], bom) {
+		off += len(bom) // yaml.v3 skips a byte order mark that starts its input, uncounted
+	}
 	if l := f.lineOf(off); f.ylines == nil && f.ascii(l) {
 		if col < 1 {
 			return off
@@ -449,6 +453,8 @@ func (f *data) yamlOffset(base, line, col int) int {
 	}
 	return off
 }
+
+var bom = []byte("\xef\xbb\xbf")
 
 func utf16Len(r rune) int {
 	if r >= 0x10000 {
