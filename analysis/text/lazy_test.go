@@ -116,8 +116,8 @@ func TestYAMLOffsetBOM(t *testing.T) {
 	if got := f.YAMLOffset(4, 1, 5); got != 11 {
 		t.Errorf("value after a BOM that starts the YAML text: offset %d, want 11", got)
 	}
-	if got := f.YAMLOffset(4, 2, 5); got != 17 {
-		t.Errorf("a BOM starting a later line is counted: offset %d, want 17", got)
+	if got := f.YAMLOffset(4, 2, 5); got != 19 {
+		t.Errorf("a BOM starting a later line is counted: offset %d, want 19", got)
 	}
 	if got := f.YAMLOffset(0, 2, 6); got != 11 {
 		t.Errorf("YAML text from offset 0, the BOM on its second line: offset %d, want 11", got)
