@@ -30,17 +30,7 @@ func Parse(name string, f *text.File) *Task {
 // slices first: what the index keeps of a file read from disk.
 func ParseLight(name string, f *text.File) *Task {
 	l := parse(name, f).Light()
-	for i := range l.Fields {
-		if l.Fields[i].Items != nil {
-			l.Fields[i].Items = slices.Clone(l.Fields[i].Items)
-		}
-	}
-	l.Mentions = slices.Clone(l.Mentions)
-	l.Problems = slices.Clip(l.Problems)
-	l.Lists = slices.Clone(l.Lists)
-	for _, x := range l.Lists {
-		x.Items = slices.Clone(x.Items)
-	}
+	l.trimKept()
 	return l
 }
 
@@ -112,17 +102,22 @@ func parse(name string, f *text.File) *Task {
 // compact trims the slices grown while parsing to their length: thousands
 // of parsed tasks stay in memory for as long as the workspace is open.
 func (t *Task) compact() {
-	t.Fields = slices.Clip(t.Fields)
-	for i := range t.Fields {
-		if t.Fields[i].Items != nil {
-			t.Fields[i].Items = slices.Clone(t.Fields[i].Items)
-		}
-	}
 	t.Fields = slices.Clone(t.Fields)
 	t.Sections = slices.Clone(t.Sections)
 	t.Criteria = slices.Clone(t.Criteria)
 	t.Scenarios = slices.Clone(t.Scenarios)
 	t.Risks = slices.Clone(t.Risks)
+	t.trimKept()
+}
+
+// trimKept trims the slices that Light keeps as they are: the fields'
+// items, the mentions, the lists and their items.
+func (t *Task) trimKept() {
+	for i := range t.Fields {
+		if t.Fields[i].Items != nil {
+			t.Fields[i].Items = slices.Clone(t.Fields[i].Items)
+		}
+	}
 	t.Mentions = slices.Clone(t.Mentions)
 	t.Lists = slices.Clone(t.Lists)
 	for _, l := range t.Lists {
