@@ -1,11 +1,16 @@
 package lsp_test
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/taskls/taskls/lsp"
 	"github.com/taskls/taskls/lsp/lsptest"
@@ -100,6 +105,48 @@ func TestPerFileStateFollowsFiles(t *testing.T) {
 	for k, n := range want {
 		if sizes[k] != n {
 			t.Errorf("%s holds %d files, want %d (the workspace has %d files to publish; created and deleted %d, opened %d)", k, sizes[k], n, publishable, len(gone), rounds*(opened+10))
+		}
+	}
+}
+
+// The server process reads the first index at the default GOGC and collects
+// twice as often after it (lsp.Run): a session's peak RSS at 10k tasks went
+// from 224 to 170 MB. A GOGC in the environment is left as it is.
+func TestRunSetsSessionGC(t *testing.T) {
+	for _, env := range []string{"", "300"} {
+		t.Setenv("GOGC", env)
+		before := debug.SetGCPercent(100)
+		dir := t.TempDir()
+		write(t, dir, map[string]string{".tasks/tasks/T001-a.md": "---\nid: T001\n---\n"})
+		clientEnd, serverEnd := net.Pipe()
+		done := make(chan int, 1)
+		go func() { done <- lsp.Run(context.Background(), serverEnd, io.Discard, "test") }()
+		c := lsptest.New(t, clientEnd)
+		if err := c.Call("initialize", map[string]any{"rootUri": uri(dir), "capabilities": map[string]any{}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		c.Notify("initialized", map[string]any{})
+		var syms []any
+		if err := c.Call("workspace/symbol", map[string]any{"query": "T001"}, &syms); err != nil || len(syms) != 1 {
+			t.Fatalf("workspace/symbol after the index: %v, %v", syms, err)
+		}
+		// (the index is in, so the change comes at once: wait a little for
+		// it, a little longer when it should not come)
+		want, wait := 50, 5*time.Second
+		if env != "" {
+			want, wait = 100, 200*time.Millisecond
+		}
+		got := -2
+		for deadline := time.Now().Add(wait); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			if got = debug.SetGCPercent(100); got != 100 {
+				break
+			}
+		}
+		c.Close()
+		<-done
+		debug.SetGCPercent(before)
+		if got != want {
+			t.Errorf("GOGC=%q: the GC percent after the index is %d, want %d", env, got, want)
 		}
 	}
 }
