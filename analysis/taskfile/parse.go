@@ -388,7 +388,19 @@ func skipProps(c []byte, start int, n *yaml.Node) int {
 	// scalar, sequence or mapping itself starts with & or !
 	p := start
 	for p < len(c) && (c[p] == '&' || c[p] == '!') {
-		for p < len(c) && !strings.ContainsRune(" \t\r\n,[]{}", rune(c[p])) {
+		// as yaml.v3 reads them: an anchor's name is letters, digits, _
+		// and -; a tag takes URI characters, `,`, `[` and `]` included,
+		// in flow collections too (`!x, T1` is a tag `!x,`), or is a
+		// verbatim `!<...>`
+		anchor := c[p] == '&'
+		p++
+		if !anchor && p < len(c) && c[p] == '<' {
+			for p < len(c) && c[p] != '>' && c[p] != '\n' {
+				p++
+			}
+			p++
+		}
+		for p < len(c) && (isAnchorChar(c[p]) || !anchor && strings.IndexByte(";/?:@&=+$,.!~*'()[]%", c[p]) >= 0) {
 			p++
 		}
 		q := p
@@ -405,6 +417,11 @@ func skipProps(c []byte, start int, n *yaml.Node) int {
 		return len(c)
 	}
 	return p
+}
+
+// isAnchorChar reports whether b may be in an anchor's name (and a tag's).
+func isAnchorChar(b byte) bool {
+	return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b == '_' || b == '-'
 }
 
 // blockScalarSpan is the extent of a literal (`|`) or folded (`>`) scalar
