@@ -60,7 +60,9 @@ func (t *Task) scanBody(f *text.File, from int) {
 				skip = append(skip, hs)
 				continue
 			}
-			t.Sections = append(t.Sections, Section{Level: lvl, Title: title, Span: hs, Extent: text.Span{Start: ls, End: len(c)}})
+			if lvl <= 2 || !t.lightScan { // (a light task keeps levels 1 and 2)
+				t.Sections = append(t.Sections, Section{Level: lvl, Title: title, Span: hs, Extent: text.Span{Start: ls, End: len(c)}})
+			}
 			if lvl <= 2 {
 				curKind = sectionKind(title)
 				scen = nil
@@ -74,7 +76,7 @@ func (t *Task) scanBody(f *text.File, from int) {
 				t.Scenarios = append(t.Scenarios, Scenario{Name: title, Span: hs})
 				scen = &t.Scenarios[len(t.Scenarios)-1]
 			case "risks":
-				t.Risks = append(t.Risks, Item{Name: title, Span: hs})
+				t.addRisk(Item{Name: title, Span: hs})
 				riskHeads = true
 			}
 			continue
@@ -88,9 +90,17 @@ func (t *Task) scanBody(f *text.File, from int) {
 				if box != ' ' {
 					st = Checked
 				}
-				t.Criteria = append(t.Criteria, Criterion{Text: strings.TrimSpace(string(rest)), State: st, Span: lineSpan(f, l)})
+				if t.lightScan {
+					t.nCrit[st]++ // (a light task keeps counts)
+				} else {
+					t.Criteria = append(t.Criteria, Criterion{Text: strings.TrimSpace(string(rest)), State: st, Span: lineSpan(f, l)})
+				}
 			} else if m := maybe(len(line) > 0 && line[0] >= '0' && line[0] <= '9', numberedRe, line); m != nil {
-				t.Criteria = append(t.Criteria, Criterion{Text: strings.TrimSpace(string(m[1])), State: NoBox, Span: lineSpan(f, l)})
+				if t.lightScan {
+					t.nCrit[NoBox]++
+				} else {
+					t.Criteria = append(t.Criteria, Criterion{Text: strings.TrimSpace(string(m[1])), State: NoBox, Span: lineSpan(f, l)})
+				}
 			}
 		case "scenarios":
 			if tr := bytes.TrimSpace(line); bytes.HasPrefix(tr, []byte("**")) && boldCaseRe.Match(tr) {
@@ -106,17 +116,26 @@ func (t *Task) scanBody(f *text.File, from int) {
 				tableRows++
 				sep := len(bytes.Trim(tr, "|-: \t")) == 0
 				if tableRows > 1 && !sep {
-					t.Risks = append(t.Risks, Item{Name: firstCell(tr), Span: lineSpan(f, l)})
+					t.addRisk(Item{Name: firstCell(tr), Span: lineSpan(f, l)})
 				}
 			} else if bytes.HasPrefix(tr, []byte("**Risk")) && !riskHeads {
-				t.Risks = append(t.Risks, Item{Name: strings.Trim(string(tr), "* "), Span: lineSpan(f, l)})
+				t.addRisk(Item{Name: strings.Trim(string(tr), "* "), Span: lineSpan(f, l)})
 			} else if m := maybe(len(line) > 0 && (line[0] == '-' || line[0] == '*' || line[0] == '+' || line[0] >= '0' && line[0] <= '9'), bulletRe, line); m != nil && !riskHeads {
-				t.Risks = append(t.Risks, Item{Name: strings.TrimSpace(string(m[1])), Span: lineSpan(f, l)})
+				t.addRisk(Item{Name: strings.TrimSpace(string(m[1])), Span: lineSpan(f, l)})
 			}
 		}
 	}
 	t.closeSections(len(c))
 	t.scanMentions(f, from, skip)
+}
+
+// addRisk adds a risk, or counts it in a light scan.
+func (t *Task) addRisk(it Item) {
+	if t.lightScan {
+		t.nRisks++
+		return
+	}
+	t.Risks = append(t.Risks, it)
 }
 
 // closeSections sets every section's extent: up to the next heading of the

@@ -50,8 +50,8 @@ func (t *Task) fastMapping(f *text.File, span text.Span) bool {
 	if f.LineStart(first) != span.Start {
 		return false
 	}
-	var fields []Field
-	seen := map[string]bool{}
+	fields := make([]Field, 0, min(last-first+1, 16))
+	var seen map[string]bool // past a few keys: the keys so far
 	for l := first; l <= last; {
 		ls, le := f.LineStart(l), f.LineEnd(l)
 		line := c[ls:le]
@@ -60,11 +60,19 @@ func (t *Task) fastMapping(f *text.File, span text.Span) bool {
 			continue
 		}
 		k := keyLen(line)
-		if k == 0 || seen[string(line[:k])] {
+		if k == 0 || hasKey(fields, seen, line[:k]) {
 			return false
 		}
 		key := string(line[:k])
-		seen[key] = true
+		if seen == nil && len(fields) >= 16 {
+			seen = make(map[string]bool, 2*len(fields))
+			for i := range fields {
+				seen[fields[i].Key] = true
+			}
+		}
+		if seen != nil {
+			seen[key] = true
+		}
 		fd := Field{Key: key, KeySpan: text.Span{Start: ls, End: ls + k}}
 		rest := k + 1 // past the colon
 		if rest < len(line) && line[rest] != ' ' {
@@ -155,8 +163,28 @@ func (t *Task) fastMapping(f *text.File, span text.Span) bool {
 		}
 		fields = append(fields, fd)
 	}
-	t.Fields = append(t.Fields, fields...)
+	switch {
+	case len(fields) == 0:
+	case len(t.Fields) == 0:
+		t.Fields = fields
+	default:
+		t.Fields = append(t.Fields, fields...)
+	}
 	return true
+}
+
+// hasKey reports whether key is one of the fields' keys: a look at each of
+// the first few, then at seen, which holds them all.
+func hasKey(fields []Field, seen map[string]bool, key []byte) bool {
+	if seen != nil {
+		return seen[string(key)]
+	}
+	for i := range fields {
+		if fields[i].Key == string(key) {
+			return true
+		}
+	}
+	return false
 }
 
 func isBlank(b []byte) bool {

@@ -21,7 +21,7 @@ const MaxYAML = 1 << 20
 // Parse reads one task file. name is its path (only the base name and the
 // extension are used). Parse never fails: what cannot be read becomes a Problem.
 func Parse(name string, f *text.File) *Task {
-	t := parse(name, f)
+	t := parse(name, f, false)
 	t.compact()
 	return t
 }
@@ -29,13 +29,14 @@ func Parse(name string, f *text.File) *Task {
 // ParseLight is Parse(name, f).Light() without making the whole task's
 // slices first: what the index keeps of a file read from disk.
 func ParseLight(name string, f *text.File) *Task {
-	l := parse(name, f).Light()
+	l := parse(name, f, true).Light()
 	l.trimKept()
 	return l
 }
 
-func parse(name string, f *text.File) *Task {
-	t := &Task{}
+func parse(name string, f *text.File, light bool) *Task {
+	t := &Task{lightScan: light}
+	defer func() { t.lightScan = false }()
 	t.NameID = NameID(filepath.Base(name))
 	ext := strings.ToLower(filepath.Ext(name))
 	isYAML := ext == ".yaml" || ext == ".yml"

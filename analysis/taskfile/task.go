@@ -136,6 +136,9 @@ type Task struct {
 	light              bool
 	nCrit              [3]int // criteria by CheckState
 	nScenarios, nRisks int
+	// lightScan is set while ParseLight parses: criteria and risks are
+	// counted, not kept, nor are sections of level 3 and more.
+	lightScan bool
 }
 
 // RefKeys are the metadata fields that list paths of documents a task
@@ -173,12 +176,12 @@ func (t *Task) Light() *Task {
 	// exact sizes: thousands of these live as long as the index
 	l.Fields = keep(t.Fields, func(f *Field) bool { return lightKeys[strings.ToLower(f.Key)] })
 	l.Sections = keep(t.Sections, func(sec *Section) bool { return sec.Level <= 2 })
-	l.nCrit = [3]int{}
+	// (a light scan counted criteria and risks as it went: see ParseLight)
 	for _, c := range t.Criteria {
 		l.nCrit[c.State]++
 	}
 	l.Criteria = nil
-	l.nScenarios, l.nRisks = len(t.Scenarios), len(t.Risks)
+	l.nScenarios, l.nRisks = len(t.Scenarios), t.nRisks+len(t.Risks)
 	l.Scenarios = keep(t.Scenarios, func(sc *Scenario) bool {
 		n := btoi(sc.Given) + btoi(sc.When) + btoi(sc.Then)
 		return n > 0 && n < 3
