@@ -157,9 +157,14 @@ func FuzzPositions(f *testing.F) {
 				t.Fatalf("YAMLOffset(%d, %d, %d) = %d (len %d)", base, lc[0], lc[1], o, len(content))
 			}
 		}
-		// yaml's line 1 column 1 is the base itself
-		if o := fl.YAMLOffset(base, 1, 1); o != base {
-			t.Fatalf("YAMLOffset(%d, 1, 1) = %d", base, o)
+		// yaml's line 1 column 1 is the base itself, or past the byte order
+		// mark that starts it (yaml.v3 does not count one there)
+		want := base
+		if bytes.HasPrefix(content[base:], []byte("\ufeff")) {
+			want += 3
+		}
+		if o := fl.YAMLOffset(base, 1, 1); o != want {
+			t.Fatalf("YAMLOffset(%d, 1, 1) = %d, want %d", base, o, want)
 		}
 	})
 }
