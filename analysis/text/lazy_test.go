@@ -123,3 +123,26 @@ func TestYAMLOffsetBOM(t *testing.T) {
 		t.Errorf("YAML text from offset 0, the BOM on its second line: offset %d, want 11", got)
 	}
 }
+
+// The positions of the offsets a detached file keeps are answered without
+// reading it, and stay those of what was parsed when the file changes.
+func TestDetachKeepsPositions(t *testing.T) {
+	content := []byte("---\nid: Т001 é\ntitle: x\n---\n")
+	orig := New(content)
+	reads := 0
+	var now []byte = content
+	c := orig.Detach(func() ([]byte, error) { reads++; return bytes.Clone(now), nil }, 8, 14, len(content))
+	for _, off := range []int{8, 14, len(content)} {
+		if got, want := c.Position(off), orig.Position(off); got != want || reads != 0 {
+			t.Fatalf("Position(%d) = %v (%d reads), want %v without a read", off, got, reads, want)
+		}
+	}
+	if got, want := c.Position(20), orig.Position(20); got != want || reads != 1 {
+		t.Fatalf("Position(20) = %v (%d reads), want %v after one read", got, reads, want)
+	}
+	now = []byte("---\nid: X\n\n\n\ntitle: y\n---\n")
+	d := orig.Detach(func() ([]byte, error) { return bytes.Clone(now), nil }, 14)
+	if got, want := d.Position(14), orig.Position(14); got != want {
+		t.Fatalf("a kept position after the file changed: %v, want %v", got, want)
+	}
+}

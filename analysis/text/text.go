@@ -7,6 +7,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"hash/maphash"
+	"math"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -49,7 +51,11 @@ type source struct {
 	read  func() ([]byte, error)
 	sum   uint64 // maphash of the content
 	stale atomic.Bool
+	hints []hint // positions known without reading (see Detach)
 }
+
+// hint is the position of one offset of a detached file.
+type hint struct{ off, line, col int32 }
 
 // data is content with its line index.
 type data struct {
@@ -86,12 +92,23 @@ var seed = maphash.MakeSeed()
 // spaces to f's length (nothing but spaces when read failed), so that the
 // spans of what was parsed from f stay inside it; positions and text there
 // may be wrong, and fixes must not be computed from it (see Stale).
-func (f *File) Detach(read func() ([]byte, error)) *File {
+//
+// The positions of the offsets in keep are computed now and answered
+// without reading the file again: where the task's ID is, which workspace
+// symbols and definitions point at in thousands of files.
+func (f *File) Detach(read func() ([]byte, error), keep ...int) *File {
 	c := f.Bytes()
 	if len(c) == 0 {
 		return &File{} // nothing to keep
 	}
-	return &File{src: &source{read: read, sum: maphash.Bytes(seed, c)}, size: len(c)}
+	src := &source{read: read, sum: maphash.Bytes(seed, c)}
+	for _, off := range keep {
+		if p := f.Position(off); off >= 0 && off <= len(c) && off <= math.MaxInt32 && p.Line <= math.MaxInt32 && p.Col <= math.MaxInt32 {
+			src.hints = append(src.hints, hint{int32(off), int32(p.Line), int32(p.Col)})
+		}
+	}
+	src.hints = slices.Clip(src.hints)
+	return &File{src: src, size: len(c)}
 }
 
 // IsDetached reports whether the file reads its content again when asked.
@@ -171,7 +188,16 @@ func (f *File) LineOf(off int) int { return f.d().lineOf(off) }
 
 // Position converts a byte offset to a line and UTF-16 column. An offset in
 // the middle of a UTF-8 sequence counts as the start of that rune.
-func (f *File) Position(off int) Pos { return f.d().position(off) }
+func (f *File) Position(off int) Pos {
+	if f.src != nil {
+		for _, h := range f.src.hints {
+			if int(h.off) == off {
+				return Pos{Line: int(h.line), Col: int(h.col)}
+			}
+		}
+	}
+	return f.d().position(off)
+}
 
 // Offset converts a line and UTF-16 column to a byte offset. A column past
 // the end of the line is clamped to the line's end; a line past the end of the

@@ -226,7 +226,13 @@ func evict(d *Doc) *Doc {
 		return d
 	}
 	path := d.Path
-	d.Text = d.Text.Detach(func() ([]byte, error) { return readFile(path) })
+	var keep []int
+	if d.IsTask() {
+		// where definitions and workspace symbols point, known without a read
+		sp := defSpan(d)
+		keep = []int{sp.Start, sp.End}
+	}
+	d.Text = d.Text.Detach(func() ([]byte, error) { return readFile(path) }, keep...)
 	if d.Task != nil {
 		d.Task, d.full = d.Task.Light(), &fullCache{}
 	}
