@@ -296,10 +296,11 @@ func (r *Root) setForms() {
 // index rebuilds a root's indexes from its docs.
 func (r *Root) index() {
 	r.graphGen = graphGens.Add(1)
-	defs := map[string][]Def{}
-	r.Entries = map[string][]Entry{}
+	n := r.Docs.Len() // about one task, and IDs referred to, per file
+	defs := make(map[string][]Def, n)
+	r.Entries = make(map[string][]Entry, n)
 	r.Deferred = map[string]model.Ref{}
-	refsTo := map[string][]Loc{}
+	refsTo := make(map[string][]Loc, n)
 	r.Stale = nil
 	r.defForms, r.otherForms = map[idForm]int{}, map[idForm]bool{}
 	r.Manifest = r.Docs.At(filepath.Join(r.Dir, "manifest.json"))
@@ -355,9 +356,9 @@ func (r *Root) index() {
 	}
 	for _, p := range paths {
 		d := r.Docs.At(p)
-		for _, ref := range r.docRefs(d) {
+		r.eachDocRef(d, func(ref model.Ref) {
 			refsTo[ref.ID] = append(refsTo[ref.ID], Loc{Doc: d, Ref: ref})
-		}
+		})
 	}
 	r.Defs, r.RefsTo = newMap[[]Def](), newMap[[]Loc]()
 	for id, ds := range defs {
@@ -434,37 +435,46 @@ func (r *Root) DocRefs(d *Doc) []model.Ref { return r.docRefs(d) }
 
 func (r *Root) docRefs(d *Doc) []model.Ref {
 	var out []model.Ref
+	r.eachDocRef(d, func(ref model.Ref) { out = append(out, ref) })
+	return out
+}
+
+// eachDocRef calls fn with each reference docRefs lists, in its order.
+func (r *Root) eachDocRef(d *Doc, fn func(model.Ref)) {
 	switch d.Kind {
 	case KindTask:
 		if d.Task == nil {
-			return nil
+			return
 		}
 		for _, l := range d.Task.Lists {
-			out = append(out, l.Items...)
+			for _, it := range l.Items {
+				fn(it)
+			}
 		}
 		for _, m := range d.Task.Mentions {
 			if r.IsIDForm(m.ID) {
-				out = append(out, m)
+				fn(m)
 			}
 		}
 	case KindManifest:
 		if d.Manifest != nil {
 			for _, ref := range d.Manifest.Refs {
 				if ref.Kind != model.KindEntryID {
-					out = append(out, ref)
+					fn(ref)
 				}
 			}
 		}
 	case KindUpdate, KindMetrics:
-		out = append(out, d.Refs...)
+		for _, ref := range d.Refs {
+			fn(ref)
+		}
 	case KindNote:
 		for _, m := range d.Refs {
 			if r.IsIDForm(m.ID) {
-				out = append(out, m)
+				fn(m)
 			}
 		}
 	}
-	return out
 }
 
 // Load reads every `.tasks/` folder found under the given folders.
