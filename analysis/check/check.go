@@ -116,6 +116,9 @@ type facts struct {
 
 	dependentsOnce sync.Once
 	dependents     map[string][]string // full runs: B -> tasks that wait for B
+
+	graphOnce sync.Once
+	graph     []graphEntry // the manifest's dependency_graph (graphEntries)
 }
 
 type depsFact struct {

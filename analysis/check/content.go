@@ -40,25 +40,38 @@ var Sections = register(&Check{
 			}
 			return k
 		}
+		// have[i]: the task has the section wantKeys[i] (buffers reused from
+		// task to task: thousands of them)
+		have := make([]bool, len(wantKeys))
+		var keyBuf []string
+		mark := func(key string) {
+			for i, w := range wantKeys {
+				if w == key {
+					have[i] = true
+				}
+			}
+		}
 		for _, d := range p.docs() {
 			if !d.IsTask() || d.Area() == "completed" {
 				continue
 			}
 			t := d.Task
-			have := map[string]bool{}
-			secKeys := make([]string, len(t.Sections)) // of the sections of level 1 and 2
+			clear(have)
+			secKeys := slices.Grow(keyBuf[:0], len(t.Sections))[:len(t.Sections)] // of the sections of level 1 and 2
+			keyBuf = secKeys
 			for i, s := range t.Sections {
+				secKeys[i] = ""
 				if s.Level <= 2 {
 					secKeys[i] = keyOf(s.Title)
-					have[secKeys[i]] = true
+					mark(secKeys[i])
 				}
 			}
 			if (t.Style == taskfile.StylePureYAML || t.Style == taskfile.StyleHeadings) && depList(t) != nil {
-				have["dependencies"] = true // a field that is the section
+				mark("dependencies") // a field that is the section
 			}
 			var missing []string
 			for i, want := range p.Config.sections() {
-				if !have[wantKeys[i]] {
+				if !have[i] {
 					missing = append(missing, want)
 				}
 			}

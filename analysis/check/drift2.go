@@ -68,7 +68,7 @@ var BlocksInverse = register(&Check{
 					Edits: []Edit{appendToList(m, l, missing, true)}}}
 			})
 		}
-		for _, g := range graphEntries(m) {
+		for _, g := range p.graphEntries() {
 			check(m, g.id, g.blocks, "dependency_graph's blocks of "+g.id, func(missing []string) []Fix {
 				return []Fix{{Title: "Add " + strings.Join(missing, ", ") + " to dependency_graph's blocks of " + g.id, Preferred: true,
 					Edits: []Edit{appendToList(m, g.blocks, missing, true)}}}
@@ -150,13 +150,29 @@ type graphEntry struct {
 	blocks    *model.List
 }
 
+// graphEntries is graphEntries of the root's manifest, made once per run
+// (two checks read it).
+func (p *Pass) graphEntries() []graphEntry {
+	if p.facts == nil {
+		return graphEntries(p.Root.Manifest)
+	}
+	p.facts.graphOnce.Do(func() { p.facts.graph = graphEntries(p.Root.Manifest) })
+	return p.facts.graph
+}
+
 // graphEntries recovers the dependency_graph entries from the manifest's
 // refs and lists (they are in source order).
 func graphEntries(m *workspace.Doc) []graphEntry {
 	if m == nil || m.Manifest == nil {
 		return nil
 	}
-	var out []graphEntry
+	n := 0
+	for _, ref := range m.Manifest.Refs {
+		if ref.Kind == model.KindGraphKey {
+			n++
+		}
+	}
+	out := make([]graphEntry, 0, n)
 	li := 0
 	lists := m.Manifest.Lists
 	for _, ref := range m.Manifest.Refs {
@@ -167,7 +183,7 @@ func graphEntries(m *workspace.Doc) []graphEntry {
 		out = append(out, g)
 	}
 	// attach each graph list to its node
-	at := map[string]int{}
+	at := make(map[string]int, len(out))
 	for i := range out {
 		if _, ok := at[out[i].id]; !ok {
 			at[out[i].id] = i
@@ -201,7 +217,7 @@ var GraphDrift = register(&Check{
 	Run: func(p *Pass) {
 		r := p.Root
 		m := r.Manifest
-		for _, g := range graphEntries(m) {
+		for _, g := range p.graphEntries() {
 			if g.dependsOn == nil {
 				continue
 			}

@@ -96,7 +96,13 @@ var Cycle = register(&Check{
 		}
 		fileCycles(p)
 		if m := r.Manifest; m != nil && m.Manifest != nil {
-			var man []edge
+			n := 0
+			for _, e := range m.Manifest.Entries {
+				if e.DependsOn != nil {
+					n += len(e.DependsOn.Items)
+				}
+			}
+			man := make([]edge, 0, n)
 			for _, e := range m.Manifest.Entries {
 				if e.DependsOn == nil {
 					continue
