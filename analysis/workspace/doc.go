@@ -213,9 +213,10 @@ func (d *Doc) reopened(content []byte, version int32) *Doc {
 
 // evict makes a doc read from disk keep what was parsed from it and none of
 // its content (text.File.Detach: read again from the file when asked): task
-// files, notes and updates, thousands of them of kilobytes each. manifest.json, metrics.json and the
-// configuration keep theirs as it is: one file each, read by every check
-// run. Open buffers are not evicted either.
+// files, notes and updates, thousands of them of kilobytes each.
+// manifest.json, metrics.json and the configuration keep theirs as it is:
+// one file each, read by every check run. Open buffers are not evicted
+// either.
 func evict(d *Doc) *Doc {
 	switch d.Kind {
 	case KindTask, KindNote, KindUpdate:
