@@ -51,6 +51,33 @@ selected() {
   return 1
 }
 
+# fuzz_one runs one target. Go 1.26's fuzzing coordinator can end a run
+# that found nothing with "context deadline exceeded" when -fuzztime expires
+# while a worker is busy (go.dev/issue/75804, fixed in Go 1.27). A real
+# failure always writes its input under testdata/fuzz/<Name>/ and says so:
+# a deadline failure that wrote none is run again, once; any other failure,
+# or the same one twice, fails the script.
+fuzz_one() {
+  local name=$1 pkg=$2 log rc attempt
+  log=$(mktemp)
+  for attempt in 1 2; do
+    set +e
+    go test -run='^$' -fuzz="^${name}\$" -fuzztime="${N}s" -fuzzminimizetime="$MIN" "$pkg" 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    set -e
+    if [ "$rc" -eq 0 ]; then
+      rm -f "$log"
+      return 0
+    fi
+    if [ "$attempt" -eq 1 ] && grep -q 'context deadline exceeded' "$log" && ! grep -q 'Failing input written' "$log"; then
+      echo "fuzz.sh: $name ended with \"context deadline exceeded\" and wrote no failing input (go.dev/issue/75804): running it again"
+      continue
+    fi
+    rm -f "$log"
+    return "$rc"
+  done
+}
+
 WANT=("$@")
 ran=0
 for t in "${TARGETS[@]}"; do
@@ -58,7 +85,7 @@ for t in "${TARGETS[@]}"; do
   selected "$name" || continue
   printf '\n==> %s in %s for %ss\n' "$name" "$pkg" "$N"
   start=$SECONDS
-  go test -run='^$' -fuzz="^${name}\$" -fuzztime="${N}s" -fuzzminimizetime="$MIN" "$pkg"
+  fuzz_one "$name" "$pkg"
   printf '    (%ds)\n' "$((SECONDS - start))"
   ran=$((ran + 1))
 done
