@@ -36,7 +36,6 @@ func ParseLight(name string, f *text.File) *Task {
 
 func parse(name string, f *text.File, light bool) *Task {
 	t := &Task{lightScan: light}
-	defer func() { t.lightScan = false }()
 	t.NameID = NameID(filepath.Base(name))
 	ext := strings.ToLower(filepath.Ext(name))
 	isYAML := ext == ".yaml" || ext == ".yml"
@@ -97,6 +96,7 @@ func parse(name string, f *text.File, light bool) *Task {
 	if t.Style == StylePureYAML {
 		t.scanMentions(f, 0, nil)
 	}
+	t.lightScan = false // a parse-time switch, not part of the result
 	return t
 }
 
