@@ -98,10 +98,13 @@ func (d *Doc) Full() *taskfile.Task {
 	if t := d.full.w.Value(); t != nil {
 		return t
 	}
+	// a file no longer what was parsed (known before the read, or found by
+	// it): what the snapshot holds stands until it sees the change
+	if d.Text.Stale() {
+		return d.Task
+	}
 	t := taskfile.Parse(d.Rel, d.Text)
 	if d.Text.Stale() {
-		// the file is no longer what was parsed: what the snapshot holds
-		// stands until it sees the change
 		return d.Task
 	}
 	d.full.w = weak.Make(t)
