@@ -96,6 +96,7 @@ func (b *builder) finish() *Manifest {
 	m.Entries = b.entries.all(nil)
 	// a reserved entry-ID slot that was not needed has no ID
 	m.Refs = b.refs.all(func(r *model.Ref) bool { return r.ID != "" })
+	b.share(m.Refs)
 	// Lists are appended when their array opens, so they are in order but
 	// for the rare list made of the strings of a `tasks` array of entries.
 	m.Lists = b.lists.all(nil)
@@ -103,6 +104,34 @@ func (b *builder) finish() *Manifest {
 		slices.SortStableFunc(m.Lists, byStart)
 	}
 	return m
+}
+
+// share points the Items of the lists in b.shared into refs, the kept refs
+// of b.refs: a list's items are then stored once. The capacity of each
+// Items ends with the list, so an append copies rather than overwrites.
+func (b *builder) share(refs []model.Ref) {
+	if len(b.shared) == 0 {
+		return
+	}
+	// lists that share hold no other list: they end in the order they start
+	slices.SortFunc(b.shared, func(x, y sharedList) int { return x.first - y.first })
+	// the refs numbered before each list's first that were dropped
+	// (reserved slots left empty) shift it down
+	dropped, next, si := 0, 0, 0
+	for _, ch := range append(b.refs.full, b.refs.cur) {
+		for i := range ch {
+			for si < len(b.shared) && b.shared[si].first == next {
+				sl := b.shared[si]
+				start := sl.first - dropped
+				sl.l.Items = refs[start : start+sl.n : start+sl.n]
+				si++
+			}
+			if ch[i].ID == "" {
+				dropped++
+			}
+			next++
+		}
+	}
 }
 
 // chunks collects values in chunks that never move, so that a large result
@@ -169,6 +198,17 @@ type builder struct {
 	lists   chunks[*model.List]
 	entries chunks[*Entry]
 	items   []model.Ref // items of the lists being read, copied out at each list's end
+	// shared are the lists whose items are a run of refs with nothing
+	// between them (nearly all): finish points their Items into the
+	// Manifest's Refs instead of keeping a second copy.
+	shared []sharedList
+}
+
+// sharedList is a list whose items are the refs numbered from first (in
+// the order the builder added them, reserved slots included).
+type sharedList struct {
+	l        *model.List
+	first, n int
 }
 
 // top handles one member of the top-level object.
@@ -386,6 +426,7 @@ func (b *builder) list(key string, kind model.RefKind, c ctx) *model.List {
 	b.lists.add(l)
 	anyString := kind != model.KindPhase && kind != model.KindDeferred
 	base := len(b.items)
+	first := b.refs.n
 	l.Span, _ = b.d.Array(func(int) {
 		switch k, _ := b.d.Peek(); k {
 		case jsonpos.String:
@@ -396,6 +437,13 @@ func (b *builder) list(key string, kind model.RefKind, c ctx) *model.List {
 			b.walk(c)
 		}
 	})
+	if n := len(b.items) - base; n > 0 && b.refs.n-first == n {
+		// nothing but its own items was added while it was read: they are
+		// the refs from first on (see share)
+		b.shared = append(b.shared, sharedList{l, first, n})
+		b.items = b.items[:base]
+		return l
+	}
 	l.Items = b.takeItems(base)
 	return l
 }

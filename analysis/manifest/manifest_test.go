@@ -547,6 +547,38 @@ func TestGenerated(t *testing.T) {
 	}
 }
 
+// A list whose items are read with nothing between them keeps them in
+// the manifest's Refs, not in a copy; others (a nested list) get their own
+// items. The answers are the same either way.
+func TestListItemsShareRefs(t *testing.T) {
+	src := `{"tasks": {"x y": {"title": "no ID key"}, "x": {"id": "T9"}, "T1": {"depends_on": ["T2", "T3"]}},
+ "mvp_tasks": [["T1"], "T2", ["T3", "T4"]], "critical_path": ["T1", "T4"]}`
+	m := parseOK(t, src)
+	var got strings.Builder
+	for _, l := range m.Lists {
+		fmt.Fprintf(&got, "%s %s", l.Key, l.Kind)
+		for _, it := range l.Items {
+			fmt.Fprintf(&got, " %s@%d", it.ID, it.Span.Start)
+		}
+		shared := false
+		for i := range m.Refs {
+			if len(l.Items) > 0 && &m.Refs[i] == &l.Items[0] {
+				shared = true
+			}
+		}
+		fmt.Fprintf(&got, " shared=%v cap=%v\n", shared, cap(l.Items) == len(l.Items))
+	}
+	want := `depends_on manifest depends_on T2@84 T3@90 shared=true cap=true
+mvp_tasks phase list T2@122 shared=false cap=true
+mvp_tasks phase list T1@115 shared=true cap=true
+mvp_tasks phase list T3@129 T4@135 shared=true cap=true
+critical_path critical path T1@161 T4@167 shared=true cap=true
+`
+	if got.String() != want {
+		t.Errorf("lists:\n%s\nwant:\n%s", got.String(), want)
+	}
+}
+
 func BenchmarkParse(b *testing.B) {
 	data := generate(10000)
 	b.SetBytes(int64(len(data)))
@@ -597,6 +629,10 @@ func FuzzParse(f *testing.F) {
 			for _, it := range l.Items {
 				if it.Span.Start < l.Span.Start || it.Span.End > l.Span.End || it.Kind != l.Kind {
 					t.Fatalf("item %+v of list %+v", it, l)
+				}
+				// every item is also one of the refs, the same
+				if i, ok := slices.BinarySearchFunc(m.Refs, it.Span.Start, func(r model.Ref, off int) int { return r.Span.Start - off }); !ok || m.Refs[i] != it {
+					t.Fatalf("item %+v of list %+v is not among the refs", it, l)
 				}
 			}
 		}
