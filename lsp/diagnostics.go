@@ -25,8 +25,10 @@ type publisher struct {
 	started bool
 	mu      sync.Mutex
 
-	sent map[string]sentJSON     // uri -> the JSON last published (worker only)
-	raw  map[string]sentFindings // uri -> what that JSON was made from (worker only)
+	// The files whose last publish was not empty (worker only): path ->
+	// the JSON last published, and what it was made from.
+	sent map[string]sentJSON
+	raw  map[string]sentFindings
 
 	// published is the Seq of the newest snapshot whose diagnostics have all
 	// been published (tests wait for it to reach the current snapshot).
@@ -198,50 +200,78 @@ func (p *publisher) publishSome(snap *workspace.Snapshot, diags map[string][]che
 }
 
 // send publishes one file's diagnostics if they differ from the last sent.
+// Only files with something published are remembered: a clean file never
+// reported, or cleared since, costs nothing between rounds (thousands of
+// them in a large workspace).
 func (p *publisher) send(snap *workspace.Snapshot, d *workspace.Doc, ds []check.Diagnostic, notify func(string, any)) {
-	uri := pathToURI(d.Path)
+	force := false
 	p.reopenMu.Lock()
-	force := p.reopened[uri]
-	delete(p.reopened, uri)
+	if len(p.reopened) > 0 {
+		uri := pathToURI(d.Path)
+		force = p.reopened[uri]
+		delete(p.reopened, uri)
+	}
 	p.reopenMu.Unlock()
+	prevSent, wasSent := p.sent[d.Path]
+	if len(ds) == 0 && !force {
+		if wasSent {
+			delete(p.sent, d.Path)
+			delete(p.raw, d.Path)
+			p.clear(d, notify)
+		}
+		return // nothing to say about a clean file, said or never reported
+	}
 	// the same doc with the same findings (related docs unchanged too)
 	// publishes the same: skip converting positions, which for a file read
 	// from disk means reading it again
 	rel := relatedDocs(snap, ds)
-	if prev, ok := p.raw[uri]; ok && !force && prev.doc == d && sameFindings(prev.diags, ds) && slices.Equal(prev.rel, rel) {
+	if prev, ok := p.raw[d.Path]; ok && !force && prev.doc == d && sameFindings(prev.diags, ds) && slices.Equal(prev.rel, rel) {
 		return
 	}
-	if p.raw == nil {
-		p.raw = map[string]sentFindings{}
-	}
-	p.raw[uri] = sentFindings{doc: d, diags: ds, rel: rel}
 	list := make([]protocol.Diagnostic, 0, len(ds))
 	for _, dg := range ds {
 		list = append(list, toDiagnostic(snap, d, dg))
 	}
-	params := protocol.PublishDiagnosticsParams{URI: uri, Diagnostics: list}
+	params := protocol.PublishDiagnosticsParams{URI: pathToURI(d.Path), Diagnostics: list}
 	if d.Version >= 0 {
 		v := protocol.UInteger(d.Version)
 		params.Version = &v
 	}
 	key, _ := json.Marshal(list)
-	sum := sentJSON{sum: maphash.Bytes(sentSeed, key), empty: len(list) == 0}
-	if prev, ok := p.sent[uri]; ok && prev == sum && !force {
+	sum := sentJSON{sum: maphash.Bytes(sentSeed, key)}
+	if len(ds) == 0 {
+		// a forced publish of nothing (a reopened clean file): said, and
+		// nothing to remember
+		delete(p.sent, d.Path)
+		delete(p.raw, d.Path)
+		notify("textDocument/publishDiagnostics", params)
 		return
 	}
-	if _, ok := p.sent[uri]; !ok && len(list) == 0 && !force {
-		p.sent[uri] = sum
-		return // nothing to say about a clean file never reported
+	if p.raw == nil {
+		p.raw = map[string]sentFindings{}
 	}
-	p.sent[uri] = sum
+	p.raw[d.Path] = sentFindings{doc: d, diags: ds, rel: rel}
+	p.sent[d.Path] = sum
+	if wasSent && prevSent == sum && !force {
+		return
+	}
+	notify("textDocument/publishDiagnostics", params)
+}
+
+// clear publishes an empty list for a file whose diagnostics were sent.
+func (p *publisher) clear(d *workspace.Doc, notify func(string, any)) {
+	params := protocol.PublishDiagnosticsParams{URI: pathToURI(d.Path), Diagnostics: []protocol.Diagnostic{}}
+	if d.Version >= 0 {
+		v := protocol.UInteger(d.Version)
+		params.Version = &v
+	}
 	notify("textDocument/publishDiagnostics", params)
 }
 
 // sentJSON stands for the JSON of a publish: its hash (thousands of files'
-// diagnostics are not kept twice), and whether it was empty.
+// diagnostics are not kept twice).
 type sentJSON struct {
-	sum   uint64
-	empty bool
+	sum uint64
 }
 
 var sentSeed = maphash.MakeSeed()
@@ -289,14 +319,12 @@ func (p *publisher) publish(snap *workspace.Snapshot, diags map[string][]check.D
 	if notify == nil {
 		return
 	}
-	seen := map[string]bool{}
 	for _, d := range snap.AllDocs() {
 		// notes too: context-budget reports on context/ files (a clean file
 		// never reported costs nothing, see send)
 		if d.Kind == workspace.KindOther {
 			continue
 		}
-		seen[pathToURI(d.Path)] = true
 		select {
 		case <-p.done:
 			return
@@ -304,14 +332,13 @@ func (p *publisher) publish(snap *workspace.Snapshot, diags map[string][]check.D
 		}
 		p.send(snap, d, diags[d.Path], notify)
 	}
-	for uri, prev := range p.sent {
-		if seen[uri] {
+	// files gone from the workspace (or no longer read) lose what was sent
+	for path := range p.sent {
+		if d := snap.Doc(path); d != nil && d.Kind != workspace.KindOther {
 			continue
 		}
-		delete(p.sent, uri)
-		delete(p.raw, uri)
-		if !prev.empty {
-			notify("textDocument/publishDiagnostics", protocol.PublishDiagnosticsParams{URI: uri, Diagnostics: []protocol.Diagnostic{}})
-		}
+		delete(p.sent, path)
+		delete(p.raw, path)
+		notify("textDocument/publishDiagnostics", protocol.PublishDiagnosticsParams{URI: pathToURI(path), Diagnostics: []protocol.Diagnostic{}})
 	}
 }

@@ -29,13 +29,13 @@ func KeptDocs(s *Server) (kept bool, stale int) {
 	return true, stale
 }
 
-// PerFile returns the sizes of the server's per-file state and the number
-// of files of the newest snapshot that the publisher reports on. The
-// publisher's maps are its worker's alone: call it after Close.
-func PerFile(s *Server) (sizes map[string]int, publishable int) {
+// PerFile returns the sizes of the server's per-file state and the files
+// of the newest snapshot that the publisher reports on. The publisher's
+// maps are its worker's alone: call it after Close.
+func PerFile(s *Server) (sizes map[string]int, publishable []string) {
 	for _, d := range s.current().AllDocs() {
 		if d.Kind != workspace.KindOther {
-			publishable++
+			publishable = append(publishable, d.Path)
 		}
 	}
 	s.mu.Lock()
