@@ -166,7 +166,41 @@ func FuzzPositions(f *testing.F) {
 		if o := fl.YAMLOffset(base, 1, 1); o != want {
 			t.Fatalf("YAMLOffset(%d, 1, 1) = %d, want %d", base, o, want)
 		}
+		sameIndexed(t, fl, content, []Pos{{line, col}, {line, -col}, {-line, col}, {line % (fl.LineCount() + 1), col}})
 	})
+}
+
+// sameIndexed checks that the file detached by DetachIndexed answers as fl,
+// made by New from content, for every line and offset and for the given
+// positions; on ASCII content without reading it again.
+func sameIndexed(t *testing.T, fl *File, content []byte, ps []Pos) {
+	t.Helper()
+	reads := 0
+	dx := New(bytes.Clone(content)).DetachIndexed(func() ([]byte, error) { reads++; return bytes.Clone(content), nil })
+	if dx.LineCount() != fl.LineCount() {
+		t.Fatalf("indexed LineCount %d, want %d", dx.LineCount(), fl.LineCount())
+	}
+	for l := -1; l <= fl.LineCount()+1; l++ {
+		if dx.LineStart(l) != fl.LineStart(l) || dx.LineEnd(l) != fl.LineEnd(l) {
+			t.Fatalf("indexed line %d: [%d, %d), want [%d, %d)", l, dx.LineStart(l), dx.LineEnd(l), fl.LineStart(l), fl.LineEnd(l))
+		}
+		for _, c := range []int{-1, 0, 1, 3, 1 << 30} {
+			ps = append(ps, Pos{l, c})
+		}
+	}
+	for o := -1; o <= len(content)+1; o++ {
+		if dx.Position(o) != fl.Position(o) || dx.LineOf(o) != fl.LineOf(o) {
+			t.Fatalf("indexed Position(%d) = %+v line %d, want %+v line %d", o, dx.Position(o), dx.LineOf(o), fl.Position(o), fl.LineOf(o))
+		}
+	}
+	for _, p := range ps {
+		if dx.Offset(p) != fl.Offset(p) {
+			t.Fatalf("indexed Offset(%+v) = %d, want %d", p, dx.Offset(p), fl.Offset(p))
+		}
+	}
+	if isASCII(content) && reads != 0 {
+		t.Fatalf("an ASCII file detached with its index was read %d times for lines and positions", reads)
+	}
 }
 
 // An offset right after a truncated UTF-8 sequence used to get the column

@@ -55,6 +55,34 @@ func TestDetach(t *testing.T) {
 	}
 }
 
+// A file detached with its line index answers lines and positions as the
+// original, reading the content again only for a column on a line holding
+// a non-ASCII byte, or for the text itself.
+func TestDetachIndexed(t *testing.T) {
+	content := []byte("{\r\n  \"tasks\": [\n    {\"id\": \"T001\", \"title\": \"Café ☕ 𝄞\"},\r\n    {\"id\": \"T002\"}\n  ]\r}\n")
+	orig := New(content)
+	sameIndexed(t, orig, content, []Pos{{2, 30}, {3, 5}})
+	reads := 0
+	c := orig.DetachIndexed(func() ([]byte, error) { reads++; return bytes.Clone(content), nil })
+	t002 := bytes.Index(content, []byte("T002"))
+	if p := c.Position(t002); p != (Pos{Line: 3, Col: 12}) || c.LineOf(t002) != 3 || c.Offset(p) != t002 || c.LineCount() != 7 || reads != 0 {
+		t.Fatalf("on an ASCII line: Position %+v, %d reads; want 3:12 and none", p, reads)
+	}
+	if c.res != nil || c.w.Value() != nil {
+		t.Fatal("a file detached with its index keeps its content")
+	}
+	cafe := bytes.Index(content, []byte("☕"))
+	if p := c.Position(cafe); p != orig.Position(cafe) || reads != 1 {
+		t.Fatalf("on a line with non-ASCII text: Position %+v after %d reads, want %+v after one", p, reads, orig.Position(cafe))
+	}
+	if !bytes.Equal(c.Bytes(), content) {
+		t.Fatal("Bytes differ from the original")
+	}
+	if e := New(nil).DetachIndexed(nil); e.Len() != 0 || e.LineCount() != 1 || e.Position(3) != (Pos{}) {
+		t.Fatal("an empty file detached with its index must read as empty")
+	}
+}
+
 // A detached file whose content changed or went away is stale and keeps
 // its length, so that spans of its parse stay inside it.
 func TestDetachStale(t *testing.T) {
