@@ -52,7 +52,7 @@ func driftStatus(p *Pass, m *workspace.Doc, e *manifest.Entry, d *workspace.Doc)
 	if !ok || ms == t.StatusNorm {
 		return
 	}
-	sp := inner(e.Status.Span, m.Text.Bytes())
+	sp := e.Status.Inner()
 	dg := p.Report(m, sp, fmt.Sprintf("status differs: manifest.json says %s, %s says %s", e.Status.Value, d.Rel, t.Status),
 		Related{Path: d.Path, Span: t.StatusSpan, Message: "the task file says " + t.Status})
 	dg.Fixes = []Fix{
@@ -68,7 +68,7 @@ func driftTitle(p *Pass, m *workspace.Doc, e *manifest.Entry, d *workspace.Doc) 
 	if !e.Title.Present || !t.HasTitle || strings.TrimSpace(e.Title.Value) == t.Title {
 		return
 	}
-	sp := inner(e.Title.Span, m.Text.Bytes())
+	sp := e.Title.Inner()
 	dg := p.Report(m, sp, fmt.Sprintf("title differs: manifest.json says %q, %s says %q", e.Title.Value, d.Rel, t.Title),
 		Related{Path: d.Path, Span: t.TitleSpan, Message: "the task file's title"})
 	fileEdit := Edit{Path: d.Path, Span: t.TitleSpan, NewText: strings.TrimSpace(e.Title.Value)}
@@ -100,12 +100,12 @@ func driftPriority(p *Pass, m *workspace.Doc, e *manifest.Entry, d *workspace.Do
 	if !ok || mp == t.PriorityNorm {
 		return
 	}
-	dg := p.Report(m, inner(e.Priority.Span, m.Text.Bytes()),
+	dg := p.Report(m, e.Priority.Inner(),
 		fmt.Sprintf("priority differs: manifest.json says %s, %s says %s", e.Priority.Value, d.Rel, t.Priority),
 		Related{Path: d.Path, Span: t.PrioritySpan, Message: "the task file says " + t.Priority})
 	dg.Fixes = []Fix{
 		{Title: "Set the manifest's priority of " + e.ID + " from " + d.Rel, Preferred: true,
-			Edits: []Edit{{Path: m.Path, Span: e.Priority.Span, NewText: respell(e.Priority.Value, m.Text.Bytes()[e.Priority.Span.Start] == '"', t.PriorityNorm)}}},
+			Edits: []Edit{{Path: m.Path, Span: e.Priority.Span, NewText: respell(e.Priority.Value, e.Priority.String, t.PriorityNorm)}}},
 		{Title: "Set the priority in " + d.Rel + " from the manifest",
 			Edits: []Edit{{Path: d.Path, Span: t.PrioritySpan, NewText: respell(t.Priority, false, mp)}}},
 	}

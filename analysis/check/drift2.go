@@ -514,7 +514,7 @@ func newEntryFix(r *workspace.Root, d *workspace.Doc) (Fix, bool) {
 		fields = append(fields, `"status": `+jsonString(t.StatusNorm))
 	}
 	if has(last.Priority.Present) && t.PriorityKnown {
-		fields = append(fields, `"priority": `+respell(last.Priority.Value, c[last.Priority.Span.Start] == '"', t.PriorityNorm))
+		fields = append(fields, `"priority": `+respell(last.Priority.Value, last.Priority.String, t.PriorityNorm))
 	}
 	if last.DependsOn != nil {
 		fields = append(fields, `"`+last.DependsOn.Key+`": `+jsonIDList(fileDeps(t)))

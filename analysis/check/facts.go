@@ -8,7 +8,6 @@ import (
 
 	"github.com/taskls/taskls/analysis/model"
 	"github.com/taskls/taskls/analysis/taskfile"
-	"github.com/taskls/taskls/analysis/text"
 	"github.com/taskls/taskls/analysis/workspace"
 )
 
@@ -115,14 +114,6 @@ func contains(list []string, x string) bool {
 		}
 	}
 	return false
-}
-
-// inner is the span inside a JSON string token's quotes.
-func inner(s text.Span, content []byte) text.Span {
-	if s.Len() >= 2 && content[s.Start] == '"' && content[s.End-1] == '"' {
-		return text.Span{Start: s.Start + 1, End: s.End - 1}
-	}
-	return s
 }
 
 // jsonString quotes s as a JSON string.

@@ -118,7 +118,7 @@ func NewTask(r *workspace.Root, cfg *Config, title string) (string, []Edit) {
 		}
 		fields := []string{`"id": ` + jsonString(id), `"title": ` + jsonString(title), `"file": ` + jsonString(rel), `"status": "pending"`}
 		if last.Priority.Present {
-			fields = append(fields, `"priority": `+respell(last.Priority.Value, c[last.Priority.Span.Start] == '"', 2))
+			fields = append(fields, `"priority": `+respell(last.Priority.Value, last.Priority.String, 2))
 		}
 		if last.DependsOn != nil {
 			fields = append(fields, `"`+last.DependsOn.Key+`": []`)

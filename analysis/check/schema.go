@@ -26,7 +26,7 @@ var StatusValue = register(&Check{
 		if m := r.Manifest; m != nil && m.Manifest != nil && p.wants(m) {
 			for _, e := range m.Manifest.Entries {
 				if _, ok := model.NormStatus(e.Status.Value); e.Status.Present && !ok {
-					p.Report(m, inner(e.Status.Span, m.Text.Bytes()), fmt.Sprintf("unknown status %q (want one of %s)", e.Status.Value, strings.Join(model.AllStatuses, ", ")))
+					p.Report(m, e.Status.Inner(), fmt.Sprintf("unknown status %q (want one of %s)", e.Status.Value, strings.Join(model.AllStatuses, ", ")))
 				}
 			}
 		}
@@ -49,7 +49,7 @@ var PriorityValue = register(&Check{
 		if m := r.Manifest; m != nil && m.Manifest != nil && p.wants(m) {
 			for _, e := range m.Manifest.Entries {
 				if _, ok := model.NormPriority(e.Priority.Value); e.Priority.Present && !ok {
-					p.Report(m, inner(e.Priority.Span, m.Text.Bytes()), fmt.Sprintf("unknown priority %q (want P0-P4 or 0-4)", e.Priority.Value))
+					p.Report(m, e.Priority.Inner(), fmt.Sprintf("unknown priority %q (want P0-P4 or 0-4)", e.Priority.Value))
 				}
 			}
 		}

@@ -23,6 +23,16 @@ type Field struct {
 	Value   string    // decoded string, or the literal text of a number or bool
 	Span    text.Span // the value token, quotes included
 	Present bool      // false when absent or null
+	String  bool      // the value is a JSON string (Span starts and ends with its quotes)
+}
+
+// Inner is the span of the field's value inside its quotes, or the whole
+// token when it is not a string.
+func (f Field) Inner() text.Span {
+	if f.String {
+		return inner(f.Span)
+	}
+	return f.Span
 }
 
 // Entry is one task of the manifest's `tasks`.
@@ -506,7 +516,7 @@ func toField(v jsonpos.Value) Field {
 	case jsonpos.Array, jsonpos.Object:
 		return Field{Span: v.Span, Present: true}
 	}
-	return Field{Value: v.Str, Span: v.Span, Present: true}
+	return Field{Value: v.Str, Span: v.Span, Present: true, String: v.Kind == jsonpos.String}
 }
 
 func inner(s text.Span) text.Span {

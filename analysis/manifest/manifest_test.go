@@ -643,3 +643,19 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// Field.Inner is inside a string's quotes, the whole token otherwise, with
+// no need of the document's text.
+func TestFieldInner(t *testing.T) {
+	src := `{"tasks": [{"id": "T1", "priority": 1, "status": "done", "title": "a \"b\""}]}`
+	e := parseOK(t, src).Entries[0]
+	if e.Priority.String || e.Priority.Inner() != span(t, src, "1", 1) {
+		t.Errorf("number: String %v, Inner %v", e.Priority.String, e.Priority.Inner())
+	}
+	if !e.Status.String || e.Status.Inner() != in(t, src, `"done"`, 0) {
+		t.Errorf("string: String %v, Inner %v", e.Status.String, e.Status.Inner())
+	}
+	if got := src[e.Title.Inner().Start:e.Title.Inner().End]; !e.Title.String || got != `a \"b\"` {
+		t.Errorf("escaped string: String %v, Inner %q", e.Title.String, got)
+	}
+}
