@@ -119,6 +119,28 @@ type facts struct {
 
 	graphOnce sync.Once
 	graph     []graphEntry // the manifest's dependency_graph (graphEntries)
+
+	heldMu sync.Mutex
+	held   map[*workspace.Doc]any // content kept for the run (see hold)
+}
+
+// hold keeps the content of d, a file detached from its content
+// (manifest.json above all: megabytes), in memory until the run ends:
+// fixes that read it for each finding read the file once, not again after
+// each garbage collection (text.File.Hold).
+func (p *Pass) hold(d *workspace.Doc) {
+	if p.facts == nil || d == nil || d.Text == nil || !d.Text.IsDetached() {
+		return
+	}
+	p.facts.heldMu.Lock()
+	defer p.facts.heldMu.Unlock()
+	if _, ok := p.facts.held[d]; ok {
+		return
+	}
+	if p.facts.held == nil {
+		p.facts.held = map[*workspace.Doc]any{}
+	}
+	p.facts.held[d] = d.Text.Hold()
 }
 
 type depsFact struct {

@@ -64,12 +64,14 @@ var BlocksInverse = register(&Check{
 			}
 			l := e.Blocks
 			check(m, e.ID, l, "the manifest's blocks of "+e.ID, func(missing []string) []Fix {
+				p.hold(m)
 				return []Fix{{Title: "Add " + strings.Join(missing, ", ") + " to the manifest's blocks of " + e.ID, Preferred: true,
 					Edits: []Edit{appendToList(m, l, missing, true)}}}
 			})
 		}
 		for _, g := range p.graphEntries() {
 			check(m, g.id, g.blocks, "dependency_graph's blocks of "+g.id, func(missing []string) []Fix {
+				p.hold(m)
 				return []Fix{{Title: "Add " + strings.Join(missing, ", ") + " to dependency_graph's blocks of " + g.id, Preferred: true,
 					Edits: []Edit{appendToList(m, g.blocks, missing, true)}}}
 			})
@@ -271,6 +273,7 @@ var NotInManifest = register(&Check{
 			}
 			d := defs[0]
 			dg := p.Report(d.Doc, d.Span, id+" is not listed in manifest.json")
+			p.hold(r.Manifest)
 			if f, ok := newEntryFix(r, d.Doc); ok {
 				dg.Fixes = []Fix{f}
 			}

@@ -80,6 +80,7 @@ var DuplicateEntry = register(&Check{
 				for i, it := range l.Items {
 					if seen[it.ID] {
 						dg := p.Report(d, it.Span, it.ID+" is listed twice in "+l.Key)
+						p.hold(d)
 						dg.Fixes = []Fix{{Title: "Remove the second " + it.ID, Preferred: true, Edits: []Edit{removeItem(d, l, i)}}}
 					}
 					seen[it.ID] = true

@@ -48,6 +48,7 @@ var SelfDependency = register(&Check{
 				}
 				for i, it := range l.Items {
 					if it.ID == e.ID {
+						p.hold(m)
 						p.Report(m, it.Span, it.ID+verb(it.Kind)).Fixes = removeFix(m, l, i)
 					}
 				}
@@ -62,6 +63,7 @@ var SelfDependency = register(&Check{
 				if ref.ID == key {
 					dg := p.Report(m, ref.Span, ref.ID+verb(ref.Kind))
 					if l, i := findItem(m, ref); l != nil {
+						p.hold(m)
 						dg.Fixes = removeFix(m, l, i)
 					}
 				}

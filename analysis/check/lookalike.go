@@ -171,10 +171,17 @@ func fileNameLookalike(base string) (tok, ascii string, culprits []rune, ok bool
 // reads only a file that holds bytes outside ASCII or JSON escapes (which
 // may spell them).
 func lookalikesInManifest(p *Pass, d *workspace.Doc) {
-	data := d.Text.Bytes()
-	if !bytes.Contains(data, []byte(`\u`)) && !stringMayFold(data) {
+	// whether the text may hide one is a fact of the content: learnt once
+	// per parse (the content is read again from disk to learn it)
+	type mayHideKey struct{}
+	if !d.Memo(mayHideKey{}, func() any {
+		data := d.Text.Bytes()
+		return bytes.Contains(data, []byte(`\u`)) || stringMayFold(data)
+	}).(bool) {
 		return
 	}
+	p.hold(d)
+	data := d.Text.Bytes()
 	r := p.Root
 	report := func(id string, span text.Span, def bool) {
 		ascii, cs, ok := foldID(id)

@@ -3,6 +3,7 @@ package text
 import (
 	"bytes"
 	"os"
+	"runtime"
 	"testing"
 )
 
@@ -172,5 +173,31 @@ func TestDetachKeepsPositions(t *testing.T) {
 	d := orig.Detach(func() ([]byte, error) { return bytes.Clone(now), nil }, 14)
 	if got, want := d.Position(14), orig.Position(14); got != want {
 		t.Fatalf("a kept position after the file changed: %v, want %v", got, want)
+	}
+}
+
+// Hold keeps a detached file's content through garbage collections until
+// the value it returns is dropped; without it the content is read again.
+func TestHold(t *testing.T) {
+	content := []byte(`{"tasks": [{"id": "T001"}]}`)
+	reads := 0
+	c := New(content).DetachIndexed(func() ([]byte, error) { reads++; return bytes.Clone(content), nil })
+	h := c.Hold()
+	for range 3 {
+		runtime.GC()
+		if !bytes.Equal(c.Bytes(), content) {
+			t.Fatal("Bytes differ from the original")
+		}
+	}
+	if reads != 1 {
+		t.Fatalf("read %d times while held, want once", reads)
+	}
+	runtime.KeepAlive(h)
+	for range 3 {
+		runtime.GC()
+	}
+	c.Bytes()
+	if reads != 2 {
+		t.Fatalf("read %d times, want a second read once nothing holds it", reads)
 	}
 }

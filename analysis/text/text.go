@@ -192,6 +192,12 @@ func (f *File) idx() *index {
 	return nil
 }
 
+// Hold returns a value that keeps a detached file's content (read now, if
+// it is not in use already) in memory for as long as the caller keeps the
+// value: for work that asks for the content many times, so that it is not
+// read again after each garbage collection.
+func (f *File) Hold() any { return f.d() }
+
 // IsDetached reports whether the file reads its content again when asked.
 func (f *File) IsDetached() bool { return f.src != nil }
 

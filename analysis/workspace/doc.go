@@ -75,6 +75,21 @@ type Doc struct {
 
 	serial uint64 // see Serial
 	full   *fullCache
+	memo   *sync.Map // key -> *memoEntry: see Memo (manifest.json only)
+}
+
+// Memo returns the value build gives for key, building it once per parse
+// of a manifest.json: a fact of its content alone, kept with the doc so
+// that a check need not read the content again at every run (it is
+// detached: see evict). Other docs build it at each call.
+func (d *Doc) Memo(key any, build func() any) any {
+	if d.memo == nil {
+		return build()
+	}
+	e, _ := d.memo.LoadOrStore(key, &memoEntry{})
+	m := e.(*memoEntry)
+	m.once.Do(func() { m.v = build() })
+	return m.v
 }
 
 // fullCache holds the full parse of a doc whose Task is light, while it is
@@ -187,6 +202,7 @@ func parseDoc(path, rel string, content []byte, version int32, disk bool) *Doc {
 		}
 	case KindManifest:
 		d.Manifest = manifest.Parse(content)
+		d.memo = &sync.Map{}
 	case KindUpdate, KindMetrics:
 		d.Refs, d.JSONErr = jsonTaskRefs(content, d.Kind)
 	case KindNote:
@@ -216,13 +232,13 @@ func (d *Doc) reopened(content []byte, version int32) *Doc {
 
 // evict makes a doc read from disk keep what was parsed from it and none of
 // its content (text.File.Detach: read again from the file when asked): task
-// files, notes and updates, thousands of them of kilobytes each.
-// manifest.json, metrics.json and the configuration keep theirs as it is:
-// one file each, read by every check run. Open buffers are not evicted
-// either.
+// files, notes and updates, thousands of them of kilobytes each, and
+// manifest.json (megabytes; it keeps its line index, and a full check run
+// reads it once). metrics.json and the configuration keep theirs: small,
+// read by every check run. Open buffers are not evicted either.
 func evict(d *Doc) *Doc {
 	switch d.Kind {
-	case KindTask, KindNote, KindUpdate:
+	case KindTask, KindNote, KindUpdate, KindManifest:
 	default:
 		return d
 	}
@@ -230,6 +246,12 @@ func evict(d *Doc) *Doc {
 		return d
 	}
 	path := d.Path
+	if d.Kind == KindManifest {
+		// positions in it are asked for often (references, diagnostics),
+		// its text seldom: it keeps its line index
+		d.Text = d.Text.DetachIndexed(func() ([]byte, error) { return readFile(path) })
+		return d
+	}
 	var keep []int
 	if d.IsTask() {
 		// where definitions and workspace symbols point, known without a read

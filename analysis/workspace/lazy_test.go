@@ -12,9 +12,9 @@ import (
 	"github.com/taskls/taskls/analysis/workspace"
 )
 
-// Task files read from disk keep what was parsed and none of their content,
-// which is read again from the file; open buffers and the manifest keep
-// theirs.
+// Task files and manifest.json read from disk keep what was parsed and
+// none of their content, which is read again from the file (the manifest
+// keeps its line index); open buffers keep theirs.
 func TestDiskContentNotKept(t *testing.T) {
 	dir := t.TempDir()
 	tasks := filepath.Join(dir, ".tasks", "tasks")
@@ -37,8 +37,11 @@ func TestDiskContentNotKept(t *testing.T) {
 	if string(d.Text.Bytes()) != body {
 		t.Fatalf("content read again = %q, want the file", d.Text.Bytes())
 	}
-	if m := s.Doc(man); m.Text.IsDetached() || len(m.Manifest.Entries) != 1 {
-		t.Fatal("manifest.json must keep its content")
+	if m := s.Doc(man); !m.Text.IsDetached() || len(m.Manifest.Entries) != 1 || m.Text.LineCount() != 1 || string(m.Text.Bytes()[m.Manifest.Entries[0].IDSpan.Start:][:4]) != "T001" {
+		t.Fatal("manifest.json from disk must be parsed, detached, and read again as the file")
+	}
+	if openMan := s.Apply([]workspace.Change{{Path: man, Content: []byte(`{"tasks": []}`), Version: 1}}); openMan.Doc(man).Text.IsDetached() {
+		t.Fatal("an open manifest.json must keep its content")
 	}
 	open := s.Apply([]workspace.Change{{Path: task, Content: []byte(body), Version: 1}})
 	if open.Doc(task).Text.IsDetached() {
