@@ -61,16 +61,18 @@ type Ref struct {
 // heading field's comma list), kept so that completion knows where lists are
 // and what they already hold.
 type List struct {
-	Key  string    // the key as written: "dependencies", "depends_on", ...
-	Kind RefKind   // kind of the items
-	Span text.Span // from the opening bracket to past the closing one, or the block list's extent
-	// Style of the list: '[' flow or JSON array, '-' YAML block list, ','
-	// heading-field comma list.
-	Style byte
+	Key   string    // the key as written: "dependencies", "depends_on", ...
+	Span  text.Span // from the opening bracket to past the closing one, or the block list's extent
 	Items []Ref
 	// Owner is the dependency_graph node a graph list belongs to ("" for
 	// other lists, and for lists under keys that are not task IDs).
 	Owner string
+	Kind  RefKind // kind of the items
+	// Style of the list: '[' flow or JSON array, '-' YAML block list, ','
+	// heading-field comma list.
+	Style byte
+	// (the two bytes last: 80 bytes a list, not 88; a 50k manifest has
+	// about 190,000 lists)
 }
 
 // Statuses known after normalisation.
