@@ -61,8 +61,8 @@ var Sections = register(&Check{
 			keyBuf = secKeys
 			for i, s := range t.Sections {
 				secKeys[i] = ""
-				if s.Level <= 2 {
-					secKeys[i] = keyOf(s.Title)
+				if s.Level() <= 2 {
+					secKeys[i] = keyOf(s.Title())
 					mark(secKeys[i])
 				}
 			}
@@ -85,8 +85,9 @@ var Sections = register(&Check{
 			sectionAt := func(kind string) (spanOK bool, sp [2]int) {
 				key := sectionKey(kind)
 				for i, s := range t.Sections {
-					if s.Level <= 2 && secKeys[i] == key {
-						return true, [2]int{s.Span.Start, s.Span.End}
+					if s.Level() <= 2 && secKeys[i] == key {
+						sp := s.Span()
+						return true, [2]int{sp.Start, sp.End}
 					}
 				}
 				return false, sp

@@ -54,15 +54,16 @@ func (t *Task) scanBody(f *text.File, from int) {
 			}
 			continue
 		}
-		if lvl, title := heading(line); lvl > 0 {
+		if lvl, th := heading(line); lvl > 0 {
 			hs := lineSpan(f, l)
 			if headingStyle && t.headingField(f, l, lvl, line) {
 				skip = append(skip, hs)
 				continue
 			}
 			if lvl <= 2 || !t.lightScan { // (a light task keeps levels 1 and 2)
-				t.Sections = append(t.Sections, Section{Level: lvl, Title: title, Span: hs, Extent: text.Span{Start: ls, End: len(c)}})
+				t.Sections = append(t.Sections, newSection(lvl, th, hs, text.Span{Start: ls, End: len(c)}))
 			}
+			title := th.Value()
 			if lvl <= 2 {
 				curKind = sectionKind(title)
 				scen = nil
@@ -142,10 +143,11 @@ func (t *Task) addRisk(it Item) {
 // same or a higher level.
 func (t *Task) closeSections(end int) {
 	for i := range t.Sections {
-		t.Sections[i].Extent.End = end
+		s := &t.Sections[i]
+		s.extentEnd = off32(end)
 		for j := i + 1; j < len(t.Sections); j++ {
-			if t.Sections[j].Level <= t.Sections[i].Level {
-				t.Sections[i].Extent.End = t.Sections[j].Extent.Start
+			if t.Sections[j].level <= s.level {
+				s.extentEnd = off32(t.Sections[j].Extent().Start)
 				break
 			}
 		}

@@ -177,7 +177,7 @@ func TestLight(t *testing.T) {
 		keys = append(keys, f.Key)
 	}
 	for _, s := range l.Sections {
-		secs = append(secs, s.Title)
+		secs = append(secs, s.Title())
 	}
 	for _, s := range l.Scenarios {
 		scen = append(scen, s.Name)

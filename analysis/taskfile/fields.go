@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unique"
 
 	"github.com/taskls/taskls/analysis/model"
 	"github.com/taskls/taskls/analysis/text"
@@ -219,8 +220,8 @@ func (t *Task) readYAMLSections(f *text.File, base int, m *yaml.Node) {
 		if len(title) > 0 {
 			title = strings.ToUpper(title[:1]) + title[1:]
 		}
-		t.Sections = append(t.Sections, Section{Level: 2, Title: title, Span: ks.inner,
-			Extent: text.Span{Start: f.LineStart(f.LineOf(ks.outer.Start)), End: yamlEnd(f, base, v, ks.outer.End)}})
+		t.Sections = append(t.Sections, newSection(2, unique.Make(title), ks.inner,
+			text.Span{Start: f.LineStart(f.LineOf(ks.outer.Start)), End: yamlEnd(f, base, v, ks.outer.End)}))
 		kind := sectionKind(title)
 		if kind == "" || v.Kind != yaml.SequenceNode {
 			continue

@@ -41,8 +41,8 @@ func spansOf(t *Task) []namedSpan {
 		}
 	}
 	for i, s := range t.Sections {
-		add(fmt.Sprintf("Sections[%d].Span", i), s.Span)
-		add(fmt.Sprintf("Sections[%d].Extent", i), s.Extent)
+		add(fmt.Sprintf("Sections[%d].Span", i), s.Span())
+		add(fmt.Sprintf("Sections[%d].Extent", i), s.Extent())
 	}
 	for i, c := range t.Criteria {
 		add(fmt.Sprintf("Criteria[%d]", i), c.Span)

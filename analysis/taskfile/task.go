@@ -6,7 +6,9 @@
 package taskfile
 
 import (
+	"math"
 	"strings"
+	"unique"
 
 	"github.com/taskls/taskls/analysis/model"
 	"github.com/taskls/taskls/analysis/text"
@@ -71,12 +73,52 @@ type Item struct {
 	Span text.Span
 }
 
-// Section is a Markdown heading and its extent.
+// Section is a Markdown heading (or a key of a YAML task document) and its
+// extent. Every task file has about ten and the index keeps them for every
+// file, so a section is stored in 24 bytes: its title interned (the same
+// few titles head thousands of files) and its offsets in 32 bits. Offsets
+// past 4 GiB are cut to 4 GiB (taskls reads files of at most 16 MiB);
+// an extent that would start more than 64 KiB before its heading (a YAML
+// key that far into its line) starts at the heading.
 type Section struct {
-	Title  string    // heading text, trimmed
-	Span   text.Span // the heading line (headings inside code fences are not sections)
-	Extent text.Span // heading line to the next heading of the same or a higher level
-	Level  int
+	title      unique.Handle[string]
+	start, end uint32 // the heading
+	extentEnd  uint32
+	indent     uint16 // from the extent's start to the heading's
+	level      uint8
+}
+
+// newSection makes a section; see Section for the limits of its offsets.
+func newSection(level int, title unique.Handle[string], span, extent text.Span) Section {
+	s := Section{title: title, start: off32(span.Start), end: off32(span.End), extentEnd: off32(extent.End), level: uint8(level)}
+	if d := span.Start - extent.Start; d > 0 && d <= math.MaxUint16 {
+		s.indent = uint16(d)
+	}
+	return s
+}
+
+func off32(n int) uint32 { return uint32(min(max(n, 0), math.MaxUint32)) }
+
+// Title is the heading's text, trimmed.
+func (s Section) Title() string {
+	if s.title == (unique.Handle[string]{}) {
+		return "" // the zero Section
+	}
+	return s.title.Value()
+}
+
+// Level is the heading's level: 1 for `#`, 2 for `##`, ...; 2 for the keys
+// of a YAML task document.
+func (s Section) Level() int { return int(s.level) }
+
+// Span is the heading line (headings inside code fences are not
+// sections), or the key of a YAML task document.
+func (s Section) Span() text.Span { return text.Span{Start: int(s.start), End: int(s.end)} }
+
+// Extent runs from the start of the heading's line to the next heading of
+// the same or a higher level.
+func (s Section) Extent() text.Span {
+	return text.Span{Start: int(s.start) - int(s.indent), End: int(s.extentEnd)}
 }
 
 // Problem is a syntax problem found while parsing.
@@ -175,7 +217,7 @@ func (t *Task) Light() *Task {
 	l.light = true
 	// exact sizes: thousands of these live as long as the index
 	l.Fields = keep(t.Fields, func(f *Field) bool { return lightKeys[strings.ToLower(f.Key)] })
-	l.Sections = keep(t.Sections, func(sec *Section) bool { return sec.Level <= 2 })
+	l.Sections = keep(t.Sections, func(sec *Section) bool { return sec.level <= 2 })
 	// (a light scan counted criteria and risks as it went: see ParseLight)
 	for _, c := range t.Criteria {
 		l.nCrit[c.State]++
