@@ -194,28 +194,18 @@ var DeadRef = register(&Check{
 			if !d.IsTask() {
 				continue
 			}
-			for _, fd := range d.Task.Fields {
-				k := strings.ToLower(fd.Key)
-				if !slices.Contains(taskfile.RefKeys, k) {
+			for _, ref := range d.Task.DocRefs {
+				path, ok := refPath(ref.Value())
+				if !ok {
 					continue
 				}
-				items := fd.Items
-				if !fd.Seq && !fd.Null && fd.Value != "" {
-					items = []taskfile.Field{{Value: fd.Value, ValueSpan: fd.ValueSpan}}
+				if exists(filepath.Join(r.Dir, path)) || exists(filepath.Join(filepath.Dir(d.Path), path)) {
+					continue
 				}
-				for _, it := range items {
-					path, ok := refPath(it.Value)
-					if !ok {
-						continue
-					}
-					if exists(filepath.Join(r.Dir, path)) || exists(filepath.Join(filepath.Dir(d.Path), path)) {
-						continue
-					}
-					if exists(filepath.Join(repo, path)) || !repoThere {
-						continue
-					}
-					p.Report(d, it.ValueSpan, fmt.Sprintf("%s: %s does not exist under .tasks/ or the repository", fd.Key, path))
+				if exists(filepath.Join(repo, path)) || !repoThere {
+					continue
 				}
+				p.Report(d, ref.Span(), fmt.Sprintf("%s: %s does not exist under .tasks/ or the repository", ref.Key(), path))
 			}
 		}
 	},

@@ -165,6 +165,8 @@ func (t *Task) finish(f *text.File) {
 		}
 		t.Lists = append(t.Lists, l)
 	}
+	t.readDocRefs()
+	t.readEstimate()
 }
 
 // trimmedSpan is the span of a field's value with the spaces around it left

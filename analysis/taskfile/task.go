@@ -7,6 +7,8 @@ package taskfile
 
 import (
 	"math"
+	"slices"
+	"strconv"
 	"strings"
 	"unique"
 
@@ -151,7 +153,12 @@ type Task struct {
 	PriorityNorm  int // 0..4 when PriorityKnown
 	PriorityKnown bool
 
-	Fields []Field // every top-level metadata field, in order
+	Fields []Field // every top-level metadata field, in order (none in a light task)
+	// DocRefs are the entries of the fields that list documents the task
+	// refers to (RefKeys), in order.
+	DocRefs []DocRef
+	// estimate is the task's size estimate (see Estimate), 0 for none.
+	estimate float64
 
 	// Lists of task IDs: dependencies/depends_on, blocked_by, blocks.
 	Lists []*model.List
@@ -191,20 +198,80 @@ var (
 	EstimateKeys = []string{"est_tokens", "estimated_tokens", "estimated_hours", "est_hours"}
 )
 
-// lightKeys are the metadata fields a light task keeps (matched lower-cased):
-// those the workspace-wide checks and reports read from every task file.
-var lightKeys = func() map[string]bool {
-	m := map[string]bool{}
-	for _, k := range append(append([]string(nil), RefKeys...), EstimateKeys...) {
-		m[k] = true
+// DocRef is one entry of a field that lists documents the task refers to
+// (RefKeys, matched lower-cased): an item of a sequence, or the field's
+// value when it is a scalar that is neither empty nor null. The index
+// keeps them for every task file, so one is stored in 24 bytes: its key
+// and value interned (task files refer to the same few documents under
+// the same few keys) and its span in 32-bit offsets, cut to 4 GiB as a
+// Section's are.
+type DocRef struct {
+	key, value unique.Handle[string]
+	start, end uint32
+}
+
+// Key is the key of the entry's field, as written.
+func (r DocRef) Key() string { return r.key.Value() }
+
+// Value is the entry's value (without its quotes).
+func (r DocRef) Value() string { return r.value.Value() }
+
+// Span is the entry's value as written (inside its quotes).
+func (r DocRef) Span() text.Span { return text.Span{Start: int(r.start), End: int(r.end)} }
+
+// readDocRefs sets DocRefs from the fields, in a slice of its exact size.
+func (t *Task) readDocRefs() {
+	n := 0
+	t.docEntries(func(string, string, text.Span) { n++ })
+	if n == 0 {
+		return
 	}
-	return m
-}()
+	t.DocRefs = make([]DocRef, 0, n)
+	t.docEntries(func(key, value string, sp text.Span) {
+		t.DocRefs = append(t.DocRefs, DocRef{key: unique.Make(key), value: unique.Make(value), start: off32(sp.Start), end: off32(sp.End)})
+	})
+}
+
+// docEntries calls add with each entry of the fields that list documents:
+// their items, or the value of one that is a scalar neither empty nor null.
+func (t *Task) docEntries(add func(key, value string, sp text.Span)) {
+	for i := range t.Fields {
+		fd := &t.Fields[i]
+		if !slices.Contains(RefKeys, strings.ToLower(fd.Key)) {
+			continue
+		}
+		if !fd.Seq && !fd.Null && fd.Value != "" {
+			add(fd.Key, fd.Value, fd.ValueSpan)
+			continue
+		}
+		for _, it := range fd.Items {
+			add(fd.Key, it.Value, it.ValueSpan)
+		}
+	}
+}
+
+// readEstimate sets the estimate from the fields: see Estimate.
+func (t *Task) readEstimate() {
+	for _, k := range EstimateKeys {
+		if f := t.Field(k); f != nil {
+			if v, err := strconv.ParseFloat(strings.TrimSpace(f.Value), 64); err == nil && v > 0 {
+				t.estimate = v
+				return
+			}
+		}
+	}
+}
+
+// Estimate is the task's size estimate: the value of the first field of
+// EstimateKeys (the first of its key, matched as written) that holds a
+// positive number; 0 when none does.
+func (t *Task) Estimate() float64 { return t.estimate }
 
 // Light returns a copy of t that keeps what the workspace-wide checks and
 // features read of every task file and drops what only the file's own
 // features need: it keeps the ID, title, status, priority, ID lists,
-// mentions, problems and spans; the fields named in lightKeys; the
+// mentions, problems and spans; the document refs and the estimate
+// (but no fields); the
 // sections of level 1 and 2; the scenarios that lack some (not all) of
 // Given, When and Then; and counts of criteria (by state), scenarios and
 // risks. The index keeps task files read from disk light; Full, on a
@@ -216,7 +283,7 @@ func (t *Task) Light() *Task {
 	l := *t
 	l.light = true
 	// exact sizes: thousands of these live as long as the index
-	l.Fields = keep(t.Fields, func(f *Field) bool { return lightKeys[strings.ToLower(f.Key)] })
+	l.Fields = nil
 	l.Sections = keep(t.Sections, func(sec *Section) bool { return sec.level <= 2 })
 	// (a light scan counted criteria and risks as it went: see ParseLight)
 	for _, c := range t.Criteria {
@@ -305,7 +372,7 @@ func (t *Task) NumRisks() int {
 }
 
 // Field returns the first top-level field with one of the given keys (of
-// a light task, only the fields lightKeys names are kept).
+// a light task, none: it keeps no fields).
 func (t *Task) Field(keys ...string) *Field {
 	for i := range t.Fields {
 		for _, k := range keys {

@@ -2,6 +2,7 @@ package taskfile
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"unique"
 
@@ -31,5 +32,36 @@ func TestSectionOffsets(t *testing.T) {
 	}
 	if (Section{}).Title() != "" {
 		t.Errorf("the zero Section has a title")
+	}
+}
+
+// TestDocRefsAndEstimate checks the document refs and the estimate a task
+// keeps: the entries of the ref fields whatever the key's case, a scalar
+// value as one entry, nothing for null; the estimate from the first
+// estimate key that holds a positive number.
+func TestDocRefsAndEstimate(t *testing.T) {
+	src := "---\nid: T001\nContext_Refs: \"docs/a.md\"\ndocs_refs: [b.md, 'c d.md']\nrefs: ~\nagent: x\n" +
+		"est_tokens: many\nestimated_hours: 3.5\nest_hours: 9\n---\n# T001\n"
+	for _, tk := range []*Task{Parse("T001.md", text.New([]byte(src))), ParseLight("T001.md", text.New([]byte(src)))} {
+		var got []string
+		for _, r := range tk.DocRefs {
+			got = append(got, r.Key()+"="+r.Value()+"@"+src[r.Span().Start:r.Span().End])
+		}
+		if g := strings.Join(got, ", "); g != "Context_Refs=docs/a.md@docs/a.md, docs_refs=b.md@b.md, docs_refs=c d.md@c d.md" {
+			t.Errorf("light %v: doc refs %s", tk.IsLight(), g)
+		}
+		if tk.Estimate() != 3.5 {
+			t.Errorf("light %v: estimate %v, want 3.5", tk.IsLight(), tk.Estimate())
+		}
+	}
+	for src, want := range map[string]float64{
+		"---\nid: T001\nest_tokens: 0\nest_hours: -2\n---\n":       0,
+		"---\nid: T001\nest_tokens: ' 800 '\n---\n":                800,
+		"---\nid: T001\nEst_Tokens: 800\n---\n":                    0, // estimate keys are matched as written
+		"---\nid: T001\nest_hours: 2\nestimated_tokens: 70\n---\n": 70,
+	} {
+		if got := ParseLight("T001.md", text.New([]byte(src))).Estimate(); got != want {
+			t.Errorf("%q: estimate %v, want %v", src, got, want)
+		}
 	}
 }
