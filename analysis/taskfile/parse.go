@@ -35,7 +35,8 @@ func ParseLight(name string, f *text.File) *Task {
 }
 
 func parse(name string, f *text.File, light bool) *Task {
-	t := &Task{lightScan: light}
+	t := &Task{}
+	sc := &scan{light: light}
 	t.NameID = NameID(filepath.Base(name))
 	ext := strings.ToLower(filepath.Ext(name))
 	isYAML := ext == ".yaml" || ext == ".yml"
@@ -91,12 +92,11 @@ func parse(name string, f *text.File, light bool) *Task {
 		body = len(c)
 	}
 	t.BodyStart = body
-	t.scanBody(f, body)
-	t.finish(f)
+	t.scanBody(sc, f, body)
+	t.finish(f, sc.headMentions)
 	if t.Style == StylePureYAML {
-		t.scanMentions(f, 0, nil)
+		t.scanMentions(f, 0, nil, sc.headMentions)
 	}
-	t.lightScan = false // a parse-time switch, not part of the result
 	return t
 }
 

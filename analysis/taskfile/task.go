@@ -130,28 +130,32 @@ type Problem struct {
 	Kind    string // "yaml-syntax" or "front-matter"
 }
 
-// Task is everything a task file says.
+// Task is everything a task file says. The index keeps one for every task
+// file, so its small fields are kept together where they pack: Style and
+// the flags first, the light task's counts last (448 bytes in all).
 type Task struct {
 	Style Style
 
-	ID         string
-	IDSpan     text.Span // the ID text (inside quotes); empty span when IDFromName
-	IDFromName bool      // no id in the metadata: the ID came from the file name
-	NameID     string    // the ID prefix of the file name, if any ("T055" for T055-x.md)
+	IDFromName    bool // no id in the metadata: the ID came from the file name
+	HasTitle      bool
+	HasStatus     bool
+	HasPriority   bool
+	PriorityKnown bool // PriorityNorm holds the priority
+	light         bool // a light copy (see Light)
+
+	ID     string
+	IDSpan text.Span // the ID text (inside quotes); empty span when IDFromName
+	NameID string    // the ID prefix of the file name, if any ("T055" for T055-x.md)
 
 	Title     string
 	TitleSpan text.Span
-	HasTitle  bool
 
-	Status        string // as written
-	StatusSpan    text.Span
-	HasStatus     bool
-	StatusNorm    string // normalised (model.Status*), "" when unknown
-	Priority      string // as written
-	PrioritySpan  text.Span
-	HasPriority   bool
-	PriorityNorm  int // 0..4 when PriorityKnown
-	PriorityKnown bool
+	Status       string // as written
+	StatusSpan   text.Span
+	StatusNorm   string // normalised (model.Status*), "" when unknown
+	Priority     string // as written
+	PrioritySpan text.Span
+	PriorityNorm int // 0..4 when PriorityKnown
 
 	Fields []Field // every top-level metadata field, in order (none in a light task)
 	// DocRefs are the entries of the fields that list documents the task
@@ -178,16 +182,21 @@ type Task struct {
 
 	Problems []Problem
 
-	headMentions []model.Ref // IDs in title headings when the metadata has the id
+	// A light task keeps counts in place of its criteria, scenarios and
+	// risks (each is a line of 4 bytes or more: no file under 8 GiB has
+	// 2^31 of them).
+	nCrit              [3]int32 // criteria by CheckState
+	nScenarios, nRisks int32
+}
 
-	// A light task (see Light) keeps counts in place of its criteria,
-	// scenarios and risks.
-	light              bool
-	nCrit              [3]int // criteria by CheckState
-	nScenarios, nRisks int
-	// lightScan is set while ParseLight parses: criteria and risks are
+// scan is the state of one parse that is not part of its result.
+type scan struct {
+	// light is set while ParseLight parses: criteria and risks are
 	// counted, not kept, nor are sections of level 3 and more.
-	lightScan bool
+	light bool
+	// headMentions are the IDs of title headings when the metadata has
+	// the id: scanMentions adds them to the mentions.
+	headMentions []model.Ref
 }
 
 // RefKeys are the metadata fields that list paths of documents a task
@@ -290,7 +299,7 @@ func (t *Task) Light() *Task {
 		l.nCrit[c.State]++
 	}
 	l.Criteria = nil
-	l.nScenarios, l.nRisks = len(t.Scenarios), t.nRisks+len(t.Risks)
+	l.nScenarios, l.nRisks = int32(len(t.Scenarios)), t.nRisks+int32(len(t.Risks))
 	l.Scenarios = keep(t.Scenarios, func(sc *Scenario) bool {
 		n := btoi(sc.Given) + btoi(sc.When) + btoi(sc.Then)
 		return n > 0 && n < 3
@@ -334,7 +343,7 @@ func (t *Task) IsLight() bool { return t.light }
 // plain items with no box.
 func (t *Task) CriteriaCounts() (checked, unchecked, plain int) {
 	if t.light {
-		return t.nCrit[Checked], t.nCrit[Unchecked], t.nCrit[NoBox]
+		return int(t.nCrit[Checked]), int(t.nCrit[Unchecked]), int(t.nCrit[NoBox])
 	}
 	for _, c := range t.Criteria {
 		switch c.State {
@@ -358,7 +367,7 @@ func (t *Task) NumCriteria() int {
 // NumScenarios is the number of test scenarios.
 func (t *Task) NumScenarios() int {
 	if t.light {
-		return t.nScenarios
+		return int(t.nScenarios)
 	}
 	return len(t.Scenarios)
 }
@@ -366,7 +375,7 @@ func (t *Task) NumScenarios() int {
 // NumRisks is the number of risks.
 func (t *Task) NumRisks() int {
 	if t.light {
-		return t.nRisks
+		return int(t.nRisks)
 	}
 	return len(t.Risks)
 }
