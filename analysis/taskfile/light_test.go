@@ -30,8 +30,8 @@ func TestSectionOffsets(t *testing.T) {
 			t.Errorf("newSection(%+v, %+v) = span %+v extent %+v level %d title %q; want %+v %+v", c.span, c.extent, s.Span(), s.Extent(), s.Level(), s.Title(), c.wantSpan, c.wantExtent)
 		}
 	}
-	if (Section{}).Title() != "" {
-		t.Errorf("the zero Section has a title")
+	if (Section{}).Title() != "" || (DocRef{}).Key() != "" || (DocRef{}).Value() != "" {
+		t.Errorf("the zero Section or DocRef has a title, key or value")
 	}
 }
 

@@ -102,11 +102,15 @@ func newSection(level int, title unique.Handle[string], span, extent text.Span) 
 func off32(n int) uint32 { return uint32(min(max(n, 0), math.MaxUint32)) }
 
 // Title is the heading's text, trimmed.
-func (s Section) Title() string {
-	if s.title == (unique.Handle[string]{}) {
-		return "" // the zero Section
+func (s Section) Title() string { return handleValue(s.title) }
+
+// handleValue is the string of an interned handle; "" for the zero handle (of
+// a zero Section or DocRef).
+func handleValue(h unique.Handle[string]) string {
+	if h == (unique.Handle[string]{}) {
+		return ""
 	}
-	return s.title.Value()
+	return h.Value()
 }
 
 // Level is the heading's level: 1 for `#`, 2 for `##`, ...; 2 for the keys
@@ -220,10 +224,10 @@ type DocRef struct {
 }
 
 // Key is the key of the entry's field, as written.
-func (r DocRef) Key() string { return r.key.Value() }
+func (r DocRef) Key() string { return handleValue(r.key) }
 
 // Value is the entry's value (without its quotes).
-func (r DocRef) Value() string { return r.value.Value() }
+func (r DocRef) Value() string { return handleValue(r.value) }
 
 // Span is the entry's value as written (inside its quotes).
 func (r DocRef) Span() text.Span { return text.Span{Start: int(r.start), End: int(r.end)} }
@@ -279,11 +283,10 @@ func (t *Task) Estimate() float64 { return t.estimate }
 // Light returns a copy of t that keeps what the workspace-wide checks and
 // features read of every task file and drops what only the file's own
 // features need: it keeps the ID, title, status, priority, ID lists,
-// mentions, problems and spans; the document refs and the estimate
-// (but no fields); the
-// sections of level 1 and 2; the scenarios that lack some (not all) of
-// Given, When and Then; and counts of criteria (by state), scenarios and
-// risks. The index keeps task files read from disk light; Full, on a
+// mentions, problems and spans; the document refs and the estimate, but
+// no fields; the sections of level 1 and 2; the scenarios that lack some
+// (not all) of Given, When and Then; and counts of criteria (by state),
+// scenarios and risks. The index keeps task files read from disk light; Full, on a
 // workspace.Doc, parses a file again for the rest.
 func (t *Task) Light() *Task {
 	if t == nil || t.light {
