@@ -61,8 +61,8 @@ var Sections = register(&Check{
 			keyBuf = secKeys
 			for i, s := range t.Sections {
 				secKeys[i] = ""
-				if s.Level <= 2 {
-					secKeys[i] = keyOf(s.Title)
+				if s.Level() <= 2 {
+					secKeys[i] = keyOf(s.Title())
 					mark(secKeys[i])
 				}
 			}
@@ -85,8 +85,9 @@ var Sections = register(&Check{
 			sectionAt := func(kind string) (spanOK bool, sp [2]int) {
 				key := sectionKey(kind)
 				for i, s := range t.Sections {
-					if s.Level <= 2 && secKeys[i] == key {
-						return true, [2]int{s.Span.Start, s.Span.End}
+					if s.Level() <= 2 && secKeys[i] == key {
+						sp := s.Span()
+						return true, [2]int{sp.Start, sp.End}
 					}
 				}
 				return false, sp
@@ -193,28 +194,18 @@ var DeadRef = register(&Check{
 			if !d.IsTask() {
 				continue
 			}
-			for _, fd := range d.Task.Fields {
-				k := strings.ToLower(fd.Key)
-				if !slices.Contains(taskfile.RefKeys, k) {
+			for _, ref := range d.Task.DocRefs {
+				path, ok := refPath(ref.Value())
+				if !ok {
 					continue
 				}
-				items := fd.Items
-				if !fd.Seq && !fd.Null && fd.Value != "" {
-					items = []taskfile.Field{{Value: fd.Value, ValueSpan: fd.ValueSpan}}
+				if exists(filepath.Join(r.Dir, path)) || exists(filepath.Join(filepath.Dir(d.Path), path)) {
+					continue
 				}
-				for _, it := range items {
-					path, ok := refPath(it.Value)
-					if !ok {
-						continue
-					}
-					if exists(filepath.Join(r.Dir, path)) || exists(filepath.Join(filepath.Dir(d.Path), path)) {
-						continue
-					}
-					if exists(filepath.Join(repo, path)) || !repoThere {
-						continue
-					}
-					p.Report(d, it.ValueSpan, fmt.Sprintf("%s: %s does not exist under .tasks/ or the repository", fd.Key, path))
+				if exists(filepath.Join(repo, path)) || !repoThere {
+					continue
 				}
+				p.Report(d, ref.Span(), fmt.Sprintf("%s: %s does not exist under .tasks/ or the repository", ref.Key(), path))
 			}
 		}
 	},

@@ -157,8 +157,8 @@ func taskTemplate(r *workspace.Root, e *manifest.Entry) string {
 		}
 		var secs []string
 		for _, s := range d.Task.Sections {
-			if s.Level == 2 {
-				secs = append(secs, s.Title)
+			if s.Level() == 2 {
+				secs = append(secs, s.Title())
 			}
 		}
 		if len(secs) > len(best) {

@@ -78,7 +78,7 @@ func lookalikesInTask(p *Pass, d *workspace.Doc) {
 		// a title heading whose ID is a lookalike is not read as one
 		// (`# Т004: Title`): the task has no ID of its own
 		for _, sec := range t.Sections {
-			if sec.Level == 1 {
+			if sec.Level() == 1 {
 				headingLookalike(p, d, sec)
 				break
 			}
@@ -104,10 +104,10 @@ func lookalikesInTask(p *Pass, d *workspace.Doc) {
 // headingLookalike reports the ID of a title heading (`# T045: Title`,
 // `# Task T045: Title`) that is a lookalike.
 func headingLookalike(p *Pass, d *workspace.Doc, sec taskfile.Section) {
-	if isASCII(sec.Title) {
+	title := sec.Title()
+	if isASCII(title) {
 		return
 	}
-	title := sec.Title
 	if len(title) > 5 && strings.EqualFold(title[:5], "task ") {
 		title = title[5:]
 	}
@@ -121,14 +121,15 @@ func headingLookalike(p *Pass, d *workspace.Doc, sec taskfile.Section) {
 		return
 	}
 	c := d.Text.Bytes()
-	if sec.Span.Start < 0 || sec.Span.End > len(c) || sec.Span.Start > sec.Span.End {
+	hs := sec.Span()
+	if hs.Start < 0 || hs.End > len(c) || hs.Start > hs.End {
 		return
 	}
-	k := bytes.Index(c[sec.Span.Start:sec.Span.End], []byte(tok))
+	k := bytes.Index(c[hs.Start:hs.End], []byte(tok))
 	if k < 0 {
 		return
 	}
-	span := text.Span{Start: sec.Span.Start + k, End: sec.Span.Start + k + len(tok)}
+	span := text.Span{Start: hs.Start + k, End: hs.Start + k + len(tok)}
 	dg := p.Report(d, span, lookalikeMessage(tok, ascii, cs))
 	if !definedElsewhere(p.Root, ascii, d) {
 		dg.Fixes = replaceFix(d, span, tok, ascii, d.Task.NameID == ascii || len(p.Root.Entries[ascii]) > 0)

@@ -4,11 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/taskls/taskls/analysis/model"
-	"github.com/taskls/taskls/analysis/taskfile"
 	"github.com/taskls/taskls/analysis/workspace"
 )
 
@@ -115,14 +113,8 @@ func FormatNext(list []NextTask) string {
 
 // estimate is a task's size: its estimated tokens or hours, else 1.
 func estimate(r *workspace.Root, id string) float64 {
-	if d := r.Task(id); d != nil {
-		for _, k := range taskfile.EstimateKeys {
-			if f := d.Task.Field(k); f != nil {
-				if v, err := strconv.ParseFloat(strings.TrimSpace(f.Value), 64); err == nil && v > 0 {
-					return v
-				}
-			}
-		}
+	if d := r.Task(id); d != nil && d.Task.Estimate() > 0 {
+		return d.Task.Estimate()
 	}
 	return 1
 }

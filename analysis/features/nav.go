@@ -79,11 +79,12 @@ func taskSymbols(d *workspace.Doc) []Symbol {
 		root.Children = append(root.Children, Symbol{Name: f.Key, Detail: detail, Kind: SymField, Span: sp, Select: f.KeySpan})
 	}
 	for _, sec := range t.Sections {
-		if sec.Level > 2 {
+		if sec.Level() > 2 {
 			continue
 		}
-		sym := Symbol{Name: sec.Title, Kind: SymSection, Span: sec.Extent, Select: sec.Span}
-		in := func(sp text.Span) bool { return sp.Start >= sec.Extent.Start && sp.End <= sec.Extent.End }
+		ext := sec.Extent()
+		sym := Symbol{Name: sec.Title(), Kind: SymSection, Span: ext, Select: sec.Span()}
+		in := func(sp text.Span) bool { return sp.Start >= ext.Start && sp.End <= ext.End }
 		for _, c := range t.Criteria {
 			if in(c.Span) {
 				box := "[ ] "
@@ -472,12 +473,13 @@ func FoldingRanges(s *workspace.Snapshot, path string) []Fold {
 		out = append(out, Fold{Start: 0, End: t.MetaSpan.End, Kind: "imports"})
 	}
 	for _, sec := range t.Sections {
-		end := sec.Extent.End
-		for end > sec.Extent.Start && (d.Text.Bytes()[end-1] == '\n' || d.Text.Bytes()[end-1] == '\r' || d.Text.Bytes()[end-1] == ' ') {
+		ext, start := sec.Extent(), sec.Span().Start
+		end := ext.End
+		for end > ext.Start && (d.Text.Bytes()[end-1] == '\n' || d.Text.Bytes()[end-1] == '\r' || d.Text.Bytes()[end-1] == ' ') {
 			end--
 		}
-		if d.Text.LineOf(end) > d.Text.LineOf(sec.Span.Start) {
-			out = append(out, Fold{Start: sec.Span.Start, End: end, Kind: "region"})
+		if d.Text.LineOf(end) > d.Text.LineOf(start) {
+			out = append(out, Fold{Start: start, End: end, Kind: "region"})
 		}
 	}
 	return out

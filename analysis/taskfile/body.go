@@ -25,7 +25,7 @@ var (
 
 // scanBody reads headings, sections, criteria, scenarios, risks and ID
 // mentions. For files without YAML metadata, heading fields are read too.
-func (t *Task) scanBody(f *text.File, from int) {
+func (t *Task) scanBody(sc *scan, f *text.File, from int) {
 	c := f.Bytes()
 	if from >= len(c) {
 		return
@@ -54,15 +54,16 @@ func (t *Task) scanBody(f *text.File, from int) {
 			}
 			continue
 		}
-		if lvl, title := heading(line); lvl > 0 {
+		if lvl, th := heading(line); lvl > 0 {
 			hs := lineSpan(f, l)
-			if headingStyle && t.headingField(f, l, lvl, line) {
+			if headingStyle && t.headingField(sc, f, l, lvl, line) {
 				skip = append(skip, hs)
 				continue
 			}
-			if lvl <= 2 || !t.lightScan { // (a light task keeps levels 1 and 2)
-				t.Sections = append(t.Sections, Section{Level: lvl, Title: title, Span: hs, Extent: text.Span{Start: ls, End: len(c)}})
+			if lvl <= 2 || !sc.light { // (a light task keeps levels 1 and 2)
+				t.Sections = append(t.Sections, newSection(lvl, th, hs, text.Span{Start: ls, End: len(c)}))
 			}
+			title := th.Value()
 			if lvl <= 2 {
 				curKind = sectionKind(title)
 				scen = nil
@@ -76,7 +77,7 @@ func (t *Task) scanBody(f *text.File, from int) {
 				t.Scenarios = append(t.Scenarios, Scenario{Name: title, Span: hs})
 				scen = &t.Scenarios[len(t.Scenarios)-1]
 			case "risks":
-				t.addRisk(Item{Name: title, Span: hs})
+				t.addRisk(sc, Item{Name: title, Span: hs})
 				riskHeads = true
 			}
 			continue
@@ -90,13 +91,13 @@ func (t *Task) scanBody(f *text.File, from int) {
 				if box != ' ' {
 					st = Checked
 				}
-				if t.lightScan {
+				if sc.light {
 					t.nCrit[st]++ // (a light task keeps counts)
 				} else {
 					t.Criteria = append(t.Criteria, Criterion{Text: strings.TrimSpace(string(rest)), State: st, Span: lineSpan(f, l)})
 				}
 			} else if m := maybe(len(line) > 0 && line[0] >= '0' && line[0] <= '9', numberedRe, line); m != nil {
-				if t.lightScan {
+				if sc.light {
 					t.nCrit[NoBox]++
 				} else {
 					t.Criteria = append(t.Criteria, Criterion{Text: strings.TrimSpace(string(m[1])), State: NoBox, Span: lineSpan(f, l)})
@@ -116,22 +117,22 @@ func (t *Task) scanBody(f *text.File, from int) {
 				tableRows++
 				sep := len(bytes.Trim(tr, "|-: \t")) == 0
 				if tableRows > 1 && !sep {
-					t.addRisk(Item{Name: firstCell(tr), Span: lineSpan(f, l)})
+					t.addRisk(sc, Item{Name: firstCell(tr), Span: lineSpan(f, l)})
 				}
 			} else if bytes.HasPrefix(tr, []byte("**Risk")) && !riskHeads {
-				t.addRisk(Item{Name: strings.Trim(string(tr), "* "), Span: lineSpan(f, l)})
+				t.addRisk(sc, Item{Name: strings.Trim(string(tr), "* "), Span: lineSpan(f, l)})
 			} else if m := maybe(len(line) > 0 && (line[0] == '-' || line[0] == '*' || line[0] == '+' || line[0] >= '0' && line[0] <= '9'), bulletRe, line); m != nil && !riskHeads {
-				t.addRisk(Item{Name: strings.TrimSpace(string(m[1])), Span: lineSpan(f, l)})
+				t.addRisk(sc, Item{Name: strings.TrimSpace(string(m[1])), Span: lineSpan(f, l)})
 			}
 		}
 	}
 	t.closeSections(len(c))
-	t.scanMentions(f, from, skip)
+	t.scanMentions(f, from, skip, sc.headMentions)
 }
 
 // addRisk adds a risk, or counts it in a light scan.
-func (t *Task) addRisk(it Item) {
-	if t.lightScan {
+func (t *Task) addRisk(sc *scan, it Item) {
+	if sc.light {
 		t.nRisks++
 		return
 	}
@@ -142,10 +143,11 @@ func (t *Task) addRisk(it Item) {
 // same or a higher level.
 func (t *Task) closeSections(end int) {
 	for i := range t.Sections {
-		t.Sections[i].Extent.End = end
+		s := &t.Sections[i]
+		s.extentEnd = off32(end)
 		for j := i + 1; j < len(t.Sections); j++ {
-			if t.Sections[j].Level <= t.Sections[i].Level {
-				t.Sections[i].Extent.End = t.Sections[j].Extent.Start
+			if t.Sections[j].level <= s.level {
+				s.extentEnd = off32(t.Sections[j].Extent().Start)
 				break
 			}
 		}

@@ -172,18 +172,18 @@ func TestLight(t *testing.T) {
 	if d, n := l.CriteriaDone(); d != 1 || n != 3 || l.NumScenarios() != 2 || l.NumRisks() != 2 {
 		t.Errorf("criteria %d/%d, %d scenarios, %d risks", d, n, l.NumScenarios(), l.NumRisks())
 	}
-	var keys, secs, scen []string
-	for _, f := range l.Fields {
-		keys = append(keys, f.Key)
+	var refs, secs, scen []string
+	for _, r := range l.DocRefs {
+		refs = append(refs, r.Key()+"="+r.Value()+"@"+src[r.Span().Start:r.Span().End])
 	}
 	for _, s := range l.Sections {
-		secs = append(secs, s.Title)
+		secs = append(secs, s.Title())
 	}
 	for _, s := range l.Scenarios {
 		scen = append(scen, s.Name)
 	}
-	if got := strings.Join(keys, ","); got != "context_refs,est_tokens" {
-		t.Errorf("fields %s", got)
+	if got := strings.Join(refs, ","); got != "context_refs=context/a.md@context/a.md" || l.Fields != nil || l.Estimate() != 500 {
+		t.Errorf("doc refs %s, fields %+v, estimate %v", got, l.Fields, l.Estimate())
 	}
 	if got := strings.Join(secs, ","); got != "A,Acceptance Criteria,Test Scenarios,Risks" {
 		t.Errorf("sections %s", got)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unique"
 
 	"github.com/taskls/taskls/analysis/model"
 	"github.com/taskls/taskls/analysis/text"
@@ -13,7 +14,7 @@ import (
 
 // headingField reads a title heading (`# T045: Title`) or a field heading
 // (`## Status: Pending`) and reports whether the line was metadata.
-func (t *Task) headingField(f *text.File, l, lvl int, line []byte) bool {
+func (t *Task) headingField(sc *scan, f *text.File, l, lvl int, line []byte) bool {
 	ls := f.LineStart(l)
 	if lvl == 1 {
 		if !hasDigit(line) {
@@ -28,7 +29,7 @@ func (t *Task) headingField(f *text.File, l, lvl int, line []byte) bool {
 				Value: string(line[m[2]:m[3]]), ValueSpan: text.Span{Start: ls + m[2], End: ls + m[3]}, fromHeading: true})
 		} else {
 			// the metadata says the id: the heading's ID is a mention of it
-			t.headMentions = append(t.headMentions, model.Ref{ID: string(line[m[2]:m[3]]), Span: text.Span{Start: ls + m[2], End: ls + m[3]}, Kind: model.KindMention})
+			sc.headMentions = append(sc.headMentions, model.Ref{ID: string(line[m[2]:m[3]]), Span: text.Span{Start: ls + m[2], End: ls + m[3]}, Kind: model.KindMention})
 		}
 		if m[5] > m[4] && t.Field(TitleKeys...) == nil {
 			t.Fields = append(t.Fields, Field{Key: "title", KeySpan: text.Span{Start: ls, End: ls + 1},
@@ -101,8 +102,9 @@ func (t *Task) headingMeta(start, end int) {
 	}
 }
 
-// finish derives the task's main facts from its fields.
-func (t *Task) finish(f *text.File) {
+// finish derives the task's main facts from its fields; head are the IDs
+// of title headings the body scan took as mentions (see scanMentions).
+func (t *Task) finish(f *text.File, head []model.Ref) {
 	if t.Style == StyleHeadings {
 		// A title heading alone (a report, a summary) does not make a task.
 		fields := 0
@@ -116,7 +118,7 @@ func (t *Task) finish(f *text.File) {
 			t.Fields = nil
 			t.MetaSpan = text.Span{}
 			t.Mentions = nil
-			t.scanMentions(f, 0, nil)
+			t.scanMentions(f, 0, nil, head)
 		}
 	}
 	if fd := t.Field(IDKeys...); fd != nil && !fd.Seq && strings.TrimSpace(fd.Value) != "" {
@@ -164,6 +166,8 @@ func (t *Task) finish(f *text.File) {
 		}
 		t.Lists = append(t.Lists, l)
 	}
+	t.readDocRefs()
+	t.readEstimate()
 }
 
 // trimmedSpan is the span of a field's value with the spaces around it left
@@ -219,8 +223,8 @@ func (t *Task) readYAMLSections(f *text.File, base int, m *yaml.Node) {
 		if len(title) > 0 {
 			title = strings.ToUpper(title[:1]) + title[1:]
 		}
-		t.Sections = append(t.Sections, Section{Level: 2, Title: title, Span: ks.inner,
-			Extent: text.Span{Start: f.LineStart(f.LineOf(ks.outer.Start)), End: yamlEnd(f, base, v, ks.outer.End)}})
+		t.Sections = append(t.Sections, newSection(2, unique.Make(title), ks.inner,
+			text.Span{Start: f.LineStart(f.LineOf(ks.outer.Start)), End: yamlEnd(f, base, v, ks.outer.End)}))
 		kind := sectionKind(title)
 		if kind == "" || v.Kind != yaml.SequenceNode {
 			continue
@@ -321,7 +325,7 @@ func yamlEnd(f *text.File, base int, n *yaml.Node, min int) int {
 
 // scanMentions records ID-shaped words in the body: one to four capital
 // letters, an optional dash, digits, not inside a longer word.
-func (t *Task) scanMentions(f *text.File, from int, skip []text.Span) {
+func (t *Task) scanMentions(f *text.File, from int, skip []text.Span, head []model.Ref) {
 	c := f.Bytes()
 	if t.Style == StylePureYAML {
 		// prose values of a YAML document mention tasks too; its id and
@@ -333,8 +337,8 @@ func (t *Task) scanMentions(f *text.File, from int, skip []text.Span) {
 		from = t.MetaSpan.Start
 	}
 	defer func() {
-		if len(t.headMentions) > 0 {
-			t.Mentions = append(t.Mentions, t.headMentions...)
+		if len(head) > 0 {
+			t.Mentions = append(t.Mentions, head...)
 			sort.Slice(t.Mentions, func(i, j int) bool { return t.Mentions[i].Span.Start < t.Mentions[j].Span.Start })
 		}
 	}()
@@ -391,6 +395,6 @@ func inAny(s text.Span, spans []text.Span) bool {
 // longer word.
 func ScanMentions(f *text.File) []model.Ref {
 	t := &Task{}
-	t.scanMentions(f, 0, nil)
+	t.scanMentions(f, 0, nil, nil)
 	return t.Mentions
 }

@@ -34,6 +34,9 @@ func spansOf(t *Task) []namedSpan {
 			add(fmt.Sprintf("Fields[%d %q].Items[%d]", i, fd.Key, j), it.ValueSpan)
 		}
 	}
+	for i, r := range t.DocRefs {
+		add(fmt.Sprintf("DocRefs[%d %q]", i, r.Value()), r.Span())
+	}
 	for i, l := range t.Lists {
 		add(fmt.Sprintf("Lists[%d %q]", i, l.Key), l.Span)
 		for j, r := range l.Items {
@@ -41,8 +44,8 @@ func spansOf(t *Task) []namedSpan {
 		}
 	}
 	for i, s := range t.Sections {
-		add(fmt.Sprintf("Sections[%d].Span", i), s.Span)
-		add(fmt.Sprintf("Sections[%d].Extent", i), s.Extent)
+		add(fmt.Sprintf("Sections[%d].Span", i), s.Span())
+		add(fmt.Sprintf("Sections[%d].Extent", i), s.Extent())
 	}
 	for i, c := range t.Criteria {
 		add(fmt.Sprintf("Criteria[%d]", i), c.Span)

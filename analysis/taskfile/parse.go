@@ -35,7 +35,8 @@ func ParseLight(name string, f *text.File) *Task {
 }
 
 func parse(name string, f *text.File, light bool) *Task {
-	t := &Task{lightScan: light}
+	t := &Task{}
+	sc := &scan{light: light}
 	t.NameID = NameID(filepath.Base(name))
 	ext := strings.ToLower(filepath.Ext(name))
 	isYAML := ext == ".yaml" || ext == ".yml"
@@ -91,12 +92,11 @@ func parse(name string, f *text.File, light bool) *Task {
 		body = len(c)
 	}
 	t.BodyStart = body
-	t.scanBody(f, body)
-	t.finish(f)
+	t.scanBody(sc, f, body)
+	t.finish(f, sc.headMentions)
 	if t.Style == StylePureYAML {
-		t.scanMentions(f, 0, nil)
+		t.scanMentions(f, 0, nil, sc.headMentions)
 	}
-	t.lightScan = false // a parse-time switch, not part of the result
 	return t
 }
 
@@ -636,7 +636,7 @@ func findMetadataBlock(f *text.File, start int) (text.Span, bool) {
 			continue
 		}
 		lvl, title := heading(line)
-		if lvl < 2 || lvl > 3 || !strings.EqualFold(strings.TrimRight(title, ":"), "metadata") {
+		if lvl < 2 || lvl > 3 || !strings.EqualFold(strings.TrimRight(title.Value(), ":"), "metadata") {
 			continue
 		}
 		for k := l + 1; k < f.LineCount() && k <= l+3; k++ {
@@ -663,17 +663,18 @@ func findMetadataBlock(f *text.File, start int) (text.Span, bool) {
 	return text.Span{}, false
 }
 
-// heading returns the level and text of an ATX heading line, or 0.
-func heading(line []byte) (int, string) {
+// heading returns the level and text of an ATX heading line, or 0 (and
+// the zero handle).
+func heading(line []byte) (int, unique.Handle[string]) {
 	n := 0
 	for n < len(line) && n < 7 && line[n] == '#' {
 		n++
 	}
 	if n == 0 || n > 6 || (n < len(line) && line[n] != ' ' && line[n] != '\t') {
-		return 0, ""
+		return 0, unique.Handle[string]{}
 	}
 	// the same few titles head thousands of files: one copy of each
-	return n, unique.Make(string(bytes.TrimSpace(bytes.TrimRight(bytes.TrimSpace(line[n:]), "#")))).Value()
+	return n, unique.Make(string(bytes.TrimSpace(bytes.TrimRight(bytes.TrimSpace(line[n:]), "#"))))
 }
 
 // fenceState tracks Markdown code fences line by line.

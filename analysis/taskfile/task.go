@@ -6,7 +6,11 @@
 package taskfile
 
 import (
+	"math"
+	"slices"
+	"strconv"
 	"strings"
+	"unique"
 
 	"github.com/taskls/taskls/analysis/model"
 	"github.com/taskls/taskls/analysis/text"
@@ -71,12 +75,56 @@ type Item struct {
 	Span text.Span
 }
 
-// Section is a Markdown heading and its extent.
+// Section is a Markdown heading (or a key of a YAML task document) and its
+// extent. Every task file has about ten and the index keeps them for every
+// file, so a section is stored in 24 bytes: its title interned (the same
+// few titles head thousands of files) and its offsets in 32 bits. Offsets
+// past 4 GiB are cut to 4 GiB (taskls reads files of at most 16 MiB);
+// an extent that would start more than 64 KiB before its heading (a YAML
+// key that far into its line) starts at the heading.
 type Section struct {
-	Title  string    // heading text, trimmed
-	Span   text.Span // the heading line (headings inside code fences are not sections)
-	Extent text.Span // heading line to the next heading of the same or a higher level
-	Level  int
+	title      unique.Handle[string]
+	start, end uint32 // the heading
+	extentEnd  uint32
+	indent     uint16 // from the extent's start to the heading's
+	level      uint8
+}
+
+// newSection makes a section; see Section for the limits of its offsets.
+func newSection(level int, title unique.Handle[string], span, extent text.Span) Section {
+	s := Section{title: title, start: off32(span.Start), end: off32(span.End), extentEnd: off32(extent.End), level: uint8(level)}
+	if d := span.Start - extent.Start; d > 0 && d <= math.MaxUint16 {
+		s.indent = uint16(d)
+	}
+	return s
+}
+
+func off32(n int) uint32 { return uint32(min(max(n, 0), math.MaxUint32)) }
+
+// Title is the heading's text, trimmed.
+func (s Section) Title() string { return handleValue(s.title) }
+
+// handleValue is the string of an interned handle; "" for the zero handle (of
+// a zero Section or DocRef).
+func handleValue(h unique.Handle[string]) string {
+	if h == (unique.Handle[string]{}) {
+		return ""
+	}
+	return h.Value()
+}
+
+// Level is the heading's level: 1 for `#`, 2 for `##`, ...; 2 for the keys
+// of a YAML task document.
+func (s Section) Level() int { return int(s.level) }
+
+// Span is the heading line (headings inside code fences are not
+// sections), or the key of a YAML task document.
+func (s Section) Span() text.Span { return text.Span{Start: int(s.start), End: int(s.end)} }
+
+// Extent runs from the start of the heading's line to the next heading of
+// the same or a higher level.
+func (s Section) Extent() text.Span {
+	return text.Span{Start: int(s.start) - int(s.indent), End: int(s.extentEnd)}
 }
 
 // Problem is a syntax problem found while parsing.
@@ -86,30 +134,39 @@ type Problem struct {
 	Kind    string // "yaml-syntax" or "front-matter"
 }
 
-// Task is everything a task file says.
+// Task is everything a task file says. The index keeps one for every task
+// file, so its small fields are kept together where they pack: Style and
+// the flags first, the light task's counts last (448 bytes in all).
 type Task struct {
 	Style Style
 
-	ID         string
-	IDSpan     text.Span // the ID text (inside quotes); empty span when IDFromName
-	IDFromName bool      // no id in the metadata: the ID came from the file name
-	NameID     string    // the ID prefix of the file name, if any ("T055" for T055-x.md)
+	IDFromName    bool // no id in the metadata: the ID came from the file name
+	HasTitle      bool
+	HasStatus     bool
+	HasPriority   bool
+	PriorityKnown bool // PriorityNorm holds the priority
+	light         bool // a light copy (see Light)
+
+	ID     string
+	IDSpan text.Span // the ID text (inside quotes); empty span when IDFromName
+	NameID string    // the ID prefix of the file name, if any ("T055" for T055-x.md)
 
 	Title     string
 	TitleSpan text.Span
-	HasTitle  bool
 
-	Status        string // as written
-	StatusSpan    text.Span
-	HasStatus     bool
-	StatusNorm    string // normalised (model.Status*), "" when unknown
-	Priority      string // as written
-	PrioritySpan  text.Span
-	HasPriority   bool
-	PriorityNorm  int // 0..4 when PriorityKnown
-	PriorityKnown bool
+	Status       string // as written
+	StatusSpan   text.Span
+	StatusNorm   string // normalised (model.Status*), "" when unknown
+	Priority     string // as written
+	PrioritySpan text.Span
+	PriorityNorm int // 0..4 when PriorityKnown
 
-	Fields []Field // every top-level metadata field, in order
+	Fields []Field // every top-level metadata field, in order (none in a light task)
+	// DocRefs are the entries of the fields that list documents the task
+	// refers to (RefKeys), in order.
+	DocRefs []DocRef
+	// estimate is the task's size estimate (see Estimate), 0 for none.
+	estimate float64
 
 	// Lists of task IDs: dependencies/depends_on, blocked_by, blocks.
 	Lists []*model.List
@@ -129,16 +186,21 @@ type Task struct {
 
 	Problems []Problem
 
-	headMentions []model.Ref // IDs in title headings when the metadata has the id
+	// A light task keeps counts in place of its criteria, scenarios and
+	// risks (each is a line of 4 bytes or more: no file under 8 GiB has
+	// 2^31 of them).
+	nCrit              [3]int32 // criteria by CheckState
+	nScenarios, nRisks int32
+}
 
-	// A light task (see Light) keeps counts in place of its criteria,
-	// scenarios and risks.
-	light              bool
-	nCrit              [3]int // criteria by CheckState
-	nScenarios, nRisks int
-	// lightScan is set while ParseLight parses: criteria and risks are
+// scan is the state of one parse that is not part of its result.
+type scan struct {
+	// light is set while ParseLight parses: criteria and risks are
 	// counted, not kept, nor are sections of level 3 and more.
-	lightScan bool
+	light bool
+	// headMentions are the IDs of title headings when the metadata has
+	// the id: scanMentions adds them to the mentions.
+	headMentions []model.Ref
 }
 
 // RefKeys are the metadata fields that list paths of documents a task
@@ -149,23 +211,82 @@ var (
 	EstimateKeys = []string{"est_tokens", "estimated_tokens", "estimated_hours", "est_hours"}
 )
 
-// lightKeys are the metadata fields a light task keeps (matched lower-cased):
-// those the workspace-wide checks and reports read from every task file.
-var lightKeys = func() map[string]bool {
-	m := map[string]bool{}
-	for _, k := range append(append([]string(nil), RefKeys...), EstimateKeys...) {
-		m[k] = true
+// DocRef is one entry of a field that lists documents the task refers to
+// (RefKeys, matched lower-cased): an item of a sequence, or the field's
+// value when it is a scalar that is neither empty nor null. The index
+// keeps them for every task file, so one is stored in 24 bytes: its key
+// and value interned (task files refer to the same few documents under
+// the same few keys) and its span in 32-bit offsets, cut to 4 GiB as a
+// Section's are.
+type DocRef struct {
+	key, value unique.Handle[string]
+	start, end uint32
+}
+
+// Key is the key of the entry's field, as written.
+func (r DocRef) Key() string { return handleValue(r.key) }
+
+// Value is the entry's value (without its quotes).
+func (r DocRef) Value() string { return handleValue(r.value) }
+
+// Span is the entry's value as written (inside its quotes).
+func (r DocRef) Span() text.Span { return text.Span{Start: int(r.start), End: int(r.end)} }
+
+// readDocRefs sets DocRefs from the fields, in a slice of its exact size.
+func (t *Task) readDocRefs() {
+	n := 0
+	t.docEntries(func(string, string, text.Span) { n++ })
+	if n == 0 {
+		return
 	}
-	return m
-}()
+	t.DocRefs = make([]DocRef, 0, n)
+	t.docEntries(func(key, value string, sp text.Span) {
+		t.DocRefs = append(t.DocRefs, DocRef{key: unique.Make(key), value: unique.Make(value), start: off32(sp.Start), end: off32(sp.End)})
+	})
+}
+
+// docEntries calls add with each entry of the fields that list documents:
+// their items, or the value of one that is a scalar neither empty nor null.
+func (t *Task) docEntries(add func(key, value string, sp text.Span)) {
+	for i := range t.Fields {
+		fd := &t.Fields[i]
+		if !slices.Contains(RefKeys, strings.ToLower(fd.Key)) {
+			continue
+		}
+		if !fd.Seq && !fd.Null && fd.Value != "" {
+			add(fd.Key, fd.Value, fd.ValueSpan)
+			continue
+		}
+		for _, it := range fd.Items {
+			add(fd.Key, it.Value, it.ValueSpan)
+		}
+	}
+}
+
+// readEstimate sets the estimate from the fields: see Estimate.
+func (t *Task) readEstimate() {
+	for _, k := range EstimateKeys {
+		if f := t.Field(k); f != nil {
+			if v, err := strconv.ParseFloat(strings.TrimSpace(f.Value), 64); err == nil && v > 0 {
+				t.estimate = v
+				return
+			}
+		}
+	}
+}
+
+// Estimate is the task's size estimate: the value of the first field of
+// EstimateKeys (the first of its key, matched as written) that holds a
+// positive number; 0 when none does.
+func (t *Task) Estimate() float64 { return t.estimate }
 
 // Light returns a copy of t that keeps what the workspace-wide checks and
 // features read of every task file and drops what only the file's own
 // features need: it keeps the ID, title, status, priority, ID lists,
-// mentions, problems and spans; the fields named in lightKeys; the
-// sections of level 1 and 2; the scenarios that lack some (not all) of
-// Given, When and Then; and counts of criteria (by state), scenarios and
-// risks. The index keeps task files read from disk light; Full, on a
+// mentions, problems and spans; the document refs and the estimate, but
+// no fields; the sections of level 1 and 2; the scenarios that lack some
+// (not all) of Given, When and Then; and counts of criteria (by state),
+// scenarios and risks. The index keeps task files read from disk light; Full, on a
 // workspace.Doc, parses a file again for the rest.
 func (t *Task) Light() *Task {
 	if t == nil || t.light {
@@ -174,14 +295,14 @@ func (t *Task) Light() *Task {
 	l := *t
 	l.light = true
 	// exact sizes: thousands of these live as long as the index
-	l.Fields = keep(t.Fields, func(f *Field) bool { return lightKeys[strings.ToLower(f.Key)] })
-	l.Sections = keep(t.Sections, func(sec *Section) bool { return sec.Level <= 2 })
+	l.Fields = nil
+	l.Sections = keep(t.Sections, func(sec *Section) bool { return sec.level <= 2 })
 	// (a light scan counted criteria and risks as it went: see ParseLight)
 	for _, c := range t.Criteria {
 		l.nCrit[c.State]++
 	}
 	l.Criteria = nil
-	l.nScenarios, l.nRisks = len(t.Scenarios), t.nRisks+len(t.Risks)
+	l.nScenarios, l.nRisks = int32(len(t.Scenarios)), t.nRisks+int32(len(t.Risks))
 	l.Scenarios = keep(t.Scenarios, func(sc *Scenario) bool {
 		n := btoi(sc.Given) + btoi(sc.When) + btoi(sc.Then)
 		return n > 0 && n < 3
@@ -225,7 +346,7 @@ func (t *Task) IsLight() bool { return t.light }
 // plain items with no box.
 func (t *Task) CriteriaCounts() (checked, unchecked, plain int) {
 	if t.light {
-		return t.nCrit[Checked], t.nCrit[Unchecked], t.nCrit[NoBox]
+		return int(t.nCrit[Checked]), int(t.nCrit[Unchecked]), int(t.nCrit[NoBox])
 	}
 	for _, c := range t.Criteria {
 		switch c.State {
@@ -249,7 +370,7 @@ func (t *Task) NumCriteria() int {
 // NumScenarios is the number of test scenarios.
 func (t *Task) NumScenarios() int {
 	if t.light {
-		return t.nScenarios
+		return int(t.nScenarios)
 	}
 	return len(t.Scenarios)
 }
@@ -257,13 +378,13 @@ func (t *Task) NumScenarios() int {
 // NumRisks is the number of risks.
 func (t *Task) NumRisks() int {
 	if t.light {
-		return t.nRisks
+		return int(t.nRisks)
 	}
 	return len(t.Risks)
 }
 
 // Field returns the first top-level field with one of the given keys (of
-// a light task, only the fields lightKeys names are kept).
+// a light task, none: it keeps no fields).
 func (t *Task) Field(keys ...string) *Field {
 	for i := range t.Fields {
 		for _, k := range keys {
