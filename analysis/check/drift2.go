@@ -64,14 +64,12 @@ var BlocksInverse = register(&Check{
 			}
 			l := e.Blocks
 			check(m, e.ID, l, "the manifest's blocks of "+e.ID, func(missing []string) []Fix {
-				p.hold(m)
 				return []Fix{{Title: "Add " + strings.Join(missing, ", ") + " to the manifest's blocks of " + e.ID, Preferred: true,
 					Edits: []Edit{appendToList(m, l, missing, true)}}}
 			})
 		}
 		for _, g := range p.graphEntries() {
 			check(m, g.id, g.blocks, "dependency_graph's blocks of "+g.id, func(missing []string) []Fix {
-				p.hold(m)
 				return []Fix{{Title: "Add " + strings.Join(missing, ", ") + " to dependency_graph's blocks of " + g.id, Preferred: true,
 					Edits: []Edit{appendToList(m, g.blocks, missing, true)}}}
 			})
@@ -98,7 +96,6 @@ func plural(list []string) string {
 
 // appendToList adds IDs at the end of a list, in its style.
 func appendToList(d *workspace.Doc, l *model.List, add []string, jsonList bool) Edit {
-	c := d.Text.Bytes()
 	if jsonList || l.Style == '[' {
 		q := append([]string(nil), add...)
 		if jsonList {
@@ -114,6 +111,11 @@ func appendToList(d *workspace.Doc, l *model.List, add []string, jsonList bool) 
 			// an empty list with blanks inside: replace them
 			return Edit{Path: d.Path, Span: l.Span, NewText: "[" + strings.Join(q, ", ") + "]"}
 		}
+		if jsonList && d.Manifest != nil {
+			// after the last item's closing quote, known without the text
+			return Edit{Path: d.Path, Span: spanAt(min(d.Manifest.ListTail(l), end)), NewText: sep + strings.Join(q, ", ")}
+		}
+		c := d.Text.Bytes()
 		last := l.Items[len(l.Items)-1].Span.End
 		if last < len(c) && (c[last] == '"' || c[last] == '\'') {
 			// a quoted item: insert after its closing quote, quoted alike
@@ -135,6 +137,7 @@ func appendToList(d *workspace.Doc, l *model.List, add []string, jsonList bool) 
 	if len(l.Items) == 0 {
 		return Edit{Path: d.Path, Span: l.Span, NewText: " [" + strings.Join(add, ", ") + "]"}
 	}
+	c := d.Text.Bytes()
 	ls := d.Text.LineStart(d.Text.LineOf(l.Span.Start))
 	indent := string(c[ls:l.Span.Start])
 	var b strings.Builder
@@ -273,7 +276,6 @@ var NotInManifest = register(&Check{
 			}
 			d := defs[0]
 			dg := p.Report(d.Doc, d.Span, id+" is not listed in manifest.json")
-			p.hold(r.Manifest)
 			if f, ok := newEntryFix(r, d.Doc); ok {
 				dg.Fixes = []Fix{f}
 			}
@@ -491,17 +493,14 @@ func newEntryFix(r *workspace.Root, d *workspace.Doc) (Fix, bool) {
 		return Fix{}, false
 	}
 	last := es[len(es)-1]
-	c := m.Text.Bytes()
-	ls := m.Text.LineStart(m.Text.LineOf(last.Span.Start))
-	indent := string(c[ls:last.Span.Start])
-	if strings.TrimSpace(indent) != "" {
-		indent = ""
-	}
+	// (what the text says around the last entry was learnt by the parse:
+	// the manifest's text is not kept)
+	indent := m.Manifest.LastIndent
 	t := d.Task
 	has := func(f bool) bool { return f }
 	var fields []string
 	keyed := false
-	if _, ok := mapKeyStart(c, last.Span.Start); ok && last.IDSpan.Start < last.Span.Start {
+	if m.Manifest.LastKey >= 0 && last.IDSpan.Start < last.Span.Start {
 		keyed = true // an object map whose entries carry no id of their own
 	}
 	if !keyed {
@@ -523,14 +522,9 @@ func newEntryFix(r *workspace.Root, d *workspace.Doc) (Fix, bool) {
 		fields = append(fields, `"`+last.DependsOn.Key+`": `+jsonIDList(fileDeps(t)))
 	}
 	text := ",\n" + indent + "{" + strings.Join(fields, ", ") + "}"
-	if key, ok := mapKeyStart(c, last.Span.Start); ok {
+	if m.Manifest.LastKey >= 0 {
 		// tasks is an object map: a new member, keyed by the ID
-		ls := m.Text.LineStart(m.Text.LineOf(key))
-		indent = string(c[ls:key])
-		if strings.TrimSpace(indent) != "" {
-			indent = ""
-		}
-		text = ",\n" + indent + jsonString(t.ID) + ": {" + strings.Join(fields, ", ") + "}"
+		text = ",\n" + m.Manifest.LastKeyIndent + jsonString(t.ID) + ": {" + strings.Join(fields, ", ") + "}"
 	}
 	return Fix{Title: "Add " + t.ID + " to manifest.json", Preferred: true,
 		Edits: []Edit{{Path: m.Path, Span: spanAt(last.Span.End), NewText: text}}}, true

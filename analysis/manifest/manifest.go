@@ -63,6 +63,44 @@ type Manifest struct {
 	Stats *jsonpos.Value
 	// Err is set when the document is not JSON; then nothing else is.
 	Err *jsonpos.SyntaxError
+
+	// What a fix appending an entry needs of the text, learnt while
+	// parsing (the workspace does not keep the text of a manifest read from
+	// disk): the blanks before the last entry on its line ("" when other
+	// text comes first); when the entries are an object map, where the last
+	// entry's key starts (its opening quote; -1 otherwise) and the blanks
+	// before that key on its line.
+	LastIndent    string
+	LastKey       int
+	LastKeyIndent string
+	// tails maps the start of a list's last item to the offset past its
+	// closing quote, for the items where that is not the item's end plus
+	// one (blanks trimmed at the end of the string).
+	tails map[int]int
+}
+
+// ListTail is the offset right after the closing quote of the last item
+// of l, a list of the manifest that has items: where an item appended
+// after it goes.
+func (m *Manifest) ListTail(l *model.List) int {
+	last := l.Items[len(l.Items)-1].Span
+	if t, ok := m.tails[last.Start]; ok {
+		return t
+	}
+	return last.End + 1
+}
+
+// indentBefore is the blanks between the start of off's line and off, or
+// "" when something else comes first.
+func indentBefore(data []byte, off int) string {
+	ls := off
+	for ls > 0 && data[ls-1] != '\n' && data[ls-1] != '\r' {
+		ls--
+	}
+	if strings.TrimSpace(string(data[ls:off])) != "" {
+		return ""
+	}
+	return string(data[ls:off])
 }
 
 // Deferred returns the set of IDs that appear in deferred lists.
@@ -100,10 +138,18 @@ func (b *builder) run() {
 // finish moves what was collected into the Manifest.
 func (b *builder) finish() *Manifest {
 	if err := b.d.Err(); err != nil {
-		return &Manifest{Err: err}
+		return &Manifest{Err: err, LastKey: -1}
 	}
 	m := b.m
 	m.Entries = b.entries.all(nil)
+	m.LastKey = -1
+	if n := len(m.Entries); n > 0 {
+		m.LastIndent = indentBefore(b.data, m.Entries[n-1].Span.Start)
+		if b.lastKey.Len() >= 2 {
+			m.LastKey = b.lastKey.Start
+			m.LastKeyIndent = indentBefore(b.data, b.lastKey.Start)
+		}
+	}
 	// a reserved entry-ID slot that was not needed has no ID
 	m.Refs = b.refs.all(func(r *model.Ref) bool { return r.ID != "" })
 	b.share(m.Refs)
@@ -207,6 +253,7 @@ type builder struct {
 	refs    chunks[model.Ref]
 	lists   chunks[*model.List]
 	entries chunks[*Entry]
+	lastKey text.Span   // the key of the last entry kept, when from an object map
 	items   []model.Ref // items of the lists being read, copied out at each list's end
 	// shared are the lists whose items are a run of refs with nothing
 	// between them (nearly all): finish points their Items into the
@@ -357,6 +404,10 @@ func (b *builder) entry(key string, keySpan text.Span, c ctx) {
 	}
 	if e.ID != "" {
 		b.entries.add(e)
+		b.lastKey = text.Span{}
+		if keyRef != nil {
+			b.lastKey = keySpan
+		}
 	}
 }
 
@@ -480,6 +531,12 @@ func (b *builder) item(kind model.RefKind, anyString bool) {
 		return
 	}
 	r := model.Ref{ID: id, Span: span, Kind: kind}
+	if span.End+1 != v.Span.End {
+		if b.m.tails == nil {
+			b.m.tails = map[int]int{}
+		}
+		b.m.tails[span.Start] = v.Span.End
+	}
 	b.items = append(b.items, r)
 	b.refs.add(r)
 }

@@ -626,6 +626,12 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("list %+v after %d", l, prev)
 			}
 			prev = l.Span.Start
+			// (an item appended after the last goes past its closing quote)
+			if len(l.Items) > 0 {
+				if tail := m.ListTail(l); tail > l.Span.End-1 || data[tail-1] != '"' {
+					t.Fatalf("list %+v: ListTail %d is not past a closing quote", l, tail)
+				}
+			}
 			for _, it := range l.Items {
 				if it.Span.Start < l.Span.Start || it.Span.End > l.Span.End || it.Kind != l.Kind {
 					t.Fatalf("item %+v of list %+v", it, l)
@@ -657,5 +663,30 @@ func TestFieldInner(t *testing.T) {
 	}
 	if got := src[e.Title.Inner().Start:e.Title.Inner().End]; !e.Title.String || got != `a \"b\"` {
 		t.Errorf("escaped string: String %v, Inner %q", e.Title.String, got)
+	}
+}
+
+// What a fix appending an entry or a list item needs of the text is learnt
+// by the parse: the last entry's indentation, its key in an object map,
+// and where a list's last item ends (past its quote, blanks inside it
+// included).
+func TestLayout(t *testing.T) {
+	arr := "{\"tasks\": [\n    {\"id\": \"T1\", \"blocks\": [\"T2\", \"T3 \"]},\n    {\"id\": \"T2\", \"blocks\": [\"T\\u0031\"]}\n]}"
+	m := parseOK(t, arr)
+	if m.LastIndent != "    " || m.LastKey != -1 || m.LastKeyIndent != "" {
+		t.Errorf("array: LastIndent %q, LastKey %d, LastKeyIndent %q", m.LastIndent, m.LastKey, m.LastKeyIndent)
+	}
+	for i, want := range []int{strings.Index(arr, `"T3 "`) + 5, strings.Index(arr, `"T\u0031"`) + 9} {
+		if got := m.ListTail(m.Entries[i].Blocks); got != want {
+			t.Errorf("ListTail of entry %d's blocks = %d, want %d", i, got, want)
+		}
+	}
+	obj := "{\"tasks\": {\n  \"T1\": {\"title\": \"a\"},\n  \"T2\":\n      {\"title\": \"b\"}}}"
+	m = parseOK(t, obj)
+	if m.LastIndent != "      " || m.LastKey != strings.Index(obj, `"T2"`) || m.LastKeyIndent != "  " {
+		t.Errorf("object map: LastIndent %q, LastKey %d, LastKeyIndent %q", m.LastIndent, m.LastKey, m.LastKeyIndent)
+	}
+	if m = parseOK(t, `{"tasks": [{"id": "T1"}, "T2"]}`); m.LastIndent != "" || m.LastKey != -1 {
+		t.Errorf("entry after other text: LastIndent %q, LastKey %d", m.LastIndent, m.LastKey)
 	}
 }
