@@ -187,8 +187,8 @@ func summary(s *workspace.Snapshot, base string, noStale bool) string {
 		}
 		lines = append(lines, "ids "+strings.Join(r.IDs, " "))
 		for id := range r.RefIDs() {
-			for _, l := range r.RefsAt(id) {
-				lines = append(lines, fmt.Sprintf("ref %s %s %s %v", id, rel(l.Doc.Path), l.Ref.Kind, l.Ref.Span))
+			for i, l := range r.RefsAt(id) {
+				lines = append(lines, fmt.Sprintf("ref %s #%d %s %s %v", id, i, rel(l.Doc.Path), l.Ref.Kind, l.Ref.Span))
 			}
 		}
 	}
