@@ -246,7 +246,7 @@ func affected(old, next *workspace.Snapshot, changes []workspace.Change) []strin
 			if !d.IsTask() {
 				continue
 			}
-			for _, l := range r.RefsTo.At(d.Task.ID) {
+			for l := range r.Refs(d.Task.ID) {
 				// not manifest.json: its checks go over the whole manifest,
 				// so it waits for the full pass (unless it was edited)
 				if l.Doc.Kind != workspace.KindManifest {

@@ -218,7 +218,7 @@ func (p *Pass) dependents(id string) []string {
 	// entries name id
 	r := p.Root
 	cand := map[string]bool{}
-	for _, l := range r.RefsTo.At(id) {
+	for l := range r.Refs(id) {
 		if l.Doc.IsTask() {
 			cand[l.Doc.Task.ID] = true
 		}

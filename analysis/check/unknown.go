@@ -47,12 +47,13 @@ var UnknownID = register(&Check{
 		unknown := func(id string) bool { return !r.Known(id) && !(lookalikes && isLookalike(id)) }
 		if p.facts == nil || p.facts.only == nil {
 			// every file: the reference index holds what each file names,
-			// so each ID is judged once rather than at every mention
-			for id, locs := range r.RefsTo.All() {
+			// so each ID is judged once rather than at every mention, and
+			// only an unknown one's references are looked up
+			for id := range r.RefIDs() {
 				if !unknown(id) {
 					continue
 				}
-				for _, l := range locs {
+				for l := range r.Refs(id) {
 					if l.Doc.Kind == workspace.KindTask || l.Doc.Kind == workspace.KindManifest {
 						report(l.Doc, l.Ref)
 					}

@@ -36,7 +36,7 @@ func RefsOf(r *workspace.Root, id string, includeDecl bool) []Location {
 			out = append(out, Location{Path: e.Doc.Path, Span: e.Entry.IDSpan})
 		}
 	}
-	for _, l := range r.RefsTo.At(id) {
+	for l := range r.Refs(id) {
 		out = append(out, Location{Path: l.Doc.Path, Span: l.Ref.Span})
 	}
 	for _, e := range r.Entries[id] {
@@ -130,7 +130,7 @@ func Rename(s *workspace.Snapshot, file string, off int, newID string) (RenameRe
 			add(e.Doc.Path, sp)
 		}
 	}
-	for _, l := range r.RefsTo.At(old) {
+	for l := range r.Refs(old) {
 		add(l.Doc.Path, l.Ref.Span)
 	}
 	sort.SliceStable(res.Edits, func(i, j int) bool {

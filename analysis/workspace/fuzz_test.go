@@ -130,7 +130,11 @@ func checkSpans(t testing.TB, s *workspace.Snapshot) {
 				}
 			}
 		}
-		for id, locs := range r.RefsTo.All() {
+		for id, n := range r.RefIDs() {
+			locs := r.RefsAt(id)
+			if len(locs) != n {
+				t.Fatalf("%d references to %s, %d counted", len(locs), id, n)
+			}
 			for _, l := range locs {
 				if l.Ref.ID != id || r.Docs.At(l.Doc.Path) != l.Doc {
 					t.Fatalf("ref to %s: %+v in %s (not a doc of the root)", id, l.Ref, l.Doc.Rel)
@@ -185,9 +189,9 @@ func summary(s *workspace.Snapshot, base string, noStale bool) string {
 			continue
 		}
 		lines = append(lines, "ids "+strings.Join(r.IDs, " "))
-		for id, locs := range r.RefsTo.All() {
-			for _, l := range locs {
-				lines = append(lines, fmt.Sprintf("ref %s %s %s %v", id, rel(l.Doc.Path), l.Ref.Kind, l.Ref.Span))
+		for id := range r.RefIDs() {
+			for i, l := range r.RefsAt(id) {
+				lines = append(lines, fmt.Sprintf("ref %s #%d %s %s %v", id, i, rel(l.Doc.Path), l.Ref.Kind, l.Ref.Span))
 			}
 		}
 	}

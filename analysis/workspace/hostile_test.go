@@ -68,7 +68,7 @@ func stillWorks(t *testing.T, root string, s *workspace.Snapshot, diags map[stri
 		}
 	}
 	found := false
-	for _, l := range r.RefsTo.At("T002") {
+	for _, l := range r.RefsAt("T002") {
 		if l.Doc.Rel == "tasks/T001-a.md" {
 			found = true
 		}
@@ -348,8 +348,8 @@ func TestHostileFiles(t *testing.T) {
 		if r := s.RootOf(root + "/x"); len(r.Defs.At("T005")) != 1 {
 			t.Error("T005 is not defined")
 		}
-		if r := s.RootOf(root + "/x"); len(r.RefsTo.At("T001")) < 200000 {
-			t.Errorf("%d references to T001, want the 200,000 mentions", len(r.RefsTo.At("T001")))
+		if r := s.RootOf(root + "/x"); len(r.RefsAt("T001")) < 200000 {
+			t.Errorf("%d references to T001, want the 200,000 mentions", len(r.RefsAt("T001")))
 		}
 	})
 

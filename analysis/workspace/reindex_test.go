@@ -28,12 +28,12 @@ func render(r *workspace.Root) string {
 		}
 	}
 	ids = ids[:0]
-	for id := range r.RefsTo.All() {
+	for id := range r.RefIDs() {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		for _, l := range r.RefsTo.At(id) {
+		for _, l := range r.RefsAt(id) {
 			fmt.Fprintf(&b, "ref %s %s %v %s\n", id, r.Rel(l.Doc.Path), l.Ref.Span, l.Ref.Kind)
 		}
 	}
@@ -131,5 +131,115 @@ func TestReopenKeepsParse(t *testing.T) {
 	back := s3.Apply([]workspace.Change{{Path: p, Content: content, Version: -1, Disk: true}})
 	if d := back.Doc(p); d.Task.Status != "pending" || !d.Text.IsDetached() || !d.Task.IsLight() || d.Full().IsLight() || len(d.Full().Sections) != 1 {
 		t.Errorf("closed: status %q, detached %v, light %v", d.Task.Status, d.Text.IsDetached(), d.Task.IsLight())
+	}
+}
+
+// checkRefs compares a root's reference index with the references of its
+// docs gone over in path order: the same references, in the same docs, in
+// the same order.
+func checkRefs(t *testing.T, r *workspace.Root, what string) {
+	t.Helper()
+	var paths []string
+	for p := range r.Docs.Keys() {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	want := map[string][]workspace.Loc{}
+	for _, p := range paths {
+		d := r.Docs.At(p)
+		for _, ref := range r.DocRefs(d) {
+			want[ref.ID] = append(want[ref.ID], workspace.Loc{Doc: d, Ref: ref})
+		}
+	}
+	n := 0
+	for id, k := range r.RefIDs() {
+		n++
+		got := r.RefsAt(id)
+		if len(got) != k || fmt.Sprint(got) != fmt.Sprint(want[id]) {
+			t.Fatalf("%s: references to %s:\n got %v (%d counted)\nwant %v", what, id, got, k, want[id])
+		}
+	}
+	if n != len(want) {
+		t.Fatalf("%s: references to %d IDs, want %d", what, n, len(want))
+	}
+}
+
+// Batches of edits, creations and deletions of task files, notes and
+// updates give the reference index a cold load gives, file for file and in
+// the same order; a file that stops naming anything, and names again, is
+// among them.
+func TestIncrementalRefsInBatches(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := gen.Write(dir, gen.Options{Tasks: 60, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Join(dir, ".tasks")
+	snap := workspace.Load([]string{dir})
+	checkRefs(t, snap.Roots[0], "load")
+	rng := rand.New(rand.NewSource(5))
+	id := func(k int) string { return fmt.Sprintf("T%03d", 1+k%60) }
+	for step := 0; step < 150; step++ {
+		var files []string
+		for p, d := range snap.Roots[0].Docs.All() {
+			if d.IsTask() {
+				files = append(files, p)
+			}
+		}
+		sort.Strings(files)
+		var changes []workspace.Change
+		write := func(p, s string) {
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			changes = append(changes, workspace.Change{Path: p, Content: []byte(s), Version: int32(step)})
+		}
+		task := func(p, self string, deps []string, body string) {
+			if strings.HasSuffix(p, ".yaml") {
+				s := "id: " + self + "\ntitle: T\nstatus: pending\n"
+				if len(deps) > 0 {
+					s += "dependencies: [" + strings.Join(deps, ", ") + "]\n"
+				}
+				write(p, s+"description: "+body+"\n")
+				return
+			}
+			write(p, "---\nid: "+self+"\ntitle: T\nstatus: pending\ndependencies: ["+strings.Join(deps, ", ")+"]\n---\n"+body+"\n")
+		}
+		for range 1 + rng.Intn(6) {
+			p := files[rng.Intn(len(files))]
+			self := snap.Doc(p).Task.ID
+			switch rng.Intn(8) {
+			case 0: // names nothing
+				task(p, self, nil, "Nothing here.")
+			case 1: // names others, one twice, and an unknown ID
+				task(p, self, []string{id(rng.Int()), id(rng.Int())}, "See "+id(rng.Int())+", T777 and "+id(rng.Int())+" again.")
+			case 2:
+				os.Remove(p)
+				changes = append(changes, workspace.Change{Path: p, Deleted: true})
+			case 3: // a new task
+				n := 100 + rng.Intn(40)
+				task(filepath.Join(root, "tasks", fmt.Sprintf("T%03d-new.md", n)), fmt.Sprintf("T%03d", n), []string{id(rng.Int())}, "After "+id(rng.Int())+".")
+			case 4: // a note
+				write(filepath.Join(root, "context", fmt.Sprintf("n%d.md", rng.Intn(5))), "Notes on "+id(rng.Int())+" and "+id(rng.Int())+".\n")
+			case 5:
+				p := filepath.Join(root, "context", fmt.Sprintf("n%d.md", rng.Intn(5)))
+				if os.Remove(p) == nil {
+					changes = append(changes, workspace.Change{Path: p, Deleted: true})
+				}
+			case 6: // an update
+				write(filepath.Join(root, "updates", fmt.Sprintf("u%d.json", rng.Intn(3))), `{"task_id": "`+id(rng.Int())+`", "tasks": ["`+id(rng.Int())+`"]}`)
+			default: // twice in one batch
+				task(p, self, []string{id(rng.Int())}, "")
+				task(p, self, nil, "Then "+id(rng.Int())+".")
+			}
+		}
+		snap = snap.Apply(changes)
+		checkRefs(t, snap.Roots[0], fmt.Sprintf("step %d", step))
+		cold := workspace.Load([]string{dir})
+		if got, want := render(snap.Roots[0]), render(cold.Roots[0]); got != want {
+			t.Fatalf("step %d: incremental index differs from a cold load:\n%s", step, diffLines(got, want))
+		}
 	}
 }

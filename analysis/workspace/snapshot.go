@@ -35,8 +35,11 @@ type Root struct {
 	Entries  map[string][]Entry   // task ID -> manifest entries
 	Deferred map[string]model.Ref // deferred task ID -> its first mention in a deferred list
 	Stale    map[string]bool      // IDs of the last manifest that parsed, while the current one does not
-	RefsTo   *Map[[]Loc]          // task ID -> every reference (not definitions)
 	IDs      []string             // every known ID, sorted
+	// task ID -> every reference (not definitions), in path order: see
+	// Refs, RefsAt and RefIDs
+	refsTo   *Map[[]refLoc]
+	refDocs  *docTable // the docs refsTo names
 	prefixes map[string]bool
 	minDig   int
 	// defForms counts the definitions of each ID form (prefix, number of
@@ -116,12 +119,6 @@ type Def struct {
 type Entry struct {
 	Doc   *Doc
 	Entry *manifest.Entry
-}
-
-// Loc is one reference in one doc.
-type Loc struct {
-	Doc *Doc
-	Ref model.Ref
 }
 
 // Change is a new content for a file, or its deletion.
@@ -300,7 +297,6 @@ func (r *Root) index() {
 	defs := make(map[string][]Def, n)
 	r.Entries = make(map[string][]Entry, n)
 	r.Deferred = map[string]model.Ref{}
-	refsTo := make(map[string][]Loc, n)
 	r.Stale = nil
 	r.defForms, r.otherForms = map[idForm]int{}, map[idForm]bool{}
 	r.Manifest = r.Docs.At(filepath.Join(r.Dir, "manifest.json"))
@@ -354,21 +350,10 @@ func (r *Root) index() {
 			r.orderDefs(id, ds)
 		}
 	}
-	for _, p := range paths {
-		d := r.Docs.At(p)
-		r.eachDocRef(d, func(ref model.Ref) {
-			refsTo[ref.ID] = append(refsTo[ref.ID], Loc{Doc: d, Ref: ref})
-		})
-	}
-	r.Defs, r.RefsTo = newMap[[]Def](), newMap[[]Loc]()
+	r.indexRefs(paths)
+	r.Defs = newMap[[]Def]()
 	for id, ds := range defs {
 		r.Defs.set(id, ds)
-	}
-	for id, locs := range refsTo {
-		if cap(locs) > len(locs)+len(locs)/4 {
-			locs = slices.Clone(locs) // appends left up to half of it unused
-		}
-		r.RefsTo.set(id, locs)
 	}
 	r.IDs = r.IDs[:0]
 	seen := map[string]bool{}
@@ -435,43 +420,48 @@ func (r *Root) DocRefs(d *Doc) []model.Ref { return r.docRefs(d) }
 
 func (r *Root) docRefs(d *Doc) []model.Ref {
 	var out []model.Ref
-	r.eachDocRef(d, func(ref model.Ref) { out = append(out, ref) })
+	r.eachDocRef(d, func(_ int, ref model.Ref) { out = append(out, ref) })
 	return out
 }
 
-// eachDocRef calls fn with each reference docRefs lists, in its order.
-func (r *Root) eachDocRef(d *Doc, fn func(model.Ref)) {
+// eachDocRef calls fn with each reference docRefs lists, in its order, and
+// with its place among the doc's references as refAt counts them (those
+// left out counted too).
+func (r *Root) eachDocRef(d *Doc, fn func(i int, ref model.Ref)) {
 	switch d.Kind {
 	case KindTask:
 		if d.Task == nil {
 			return
 		}
+		i := 0
 		for _, l := range d.Task.Lists {
 			for _, it := range l.Items {
-				fn(it)
+				fn(i, it)
+				i++
 			}
 		}
 		for _, m := range d.Task.Mentions {
 			if r.IsIDForm(m.ID) {
-				fn(m)
+				fn(i, m)
 			}
+			i++
 		}
 	case KindManifest:
 		if d.Manifest != nil {
-			for _, ref := range d.Manifest.Refs {
+			for i, ref := range d.Manifest.Refs {
 				if ref.Kind != model.KindEntryID {
-					fn(ref)
+					fn(i, ref)
 				}
 			}
 		}
 	case KindUpdate, KindMetrics:
-		for _, ref := range d.Refs {
-			fn(ref)
+		for i, ref := range d.Refs {
+			fn(i, ref)
 		}
 	case KindNote:
-		for _, m := range d.Refs {
+		for i, m := range d.Refs {
 			if r.IsIDForm(m.ID) {
-				fn(m)
+				fn(i, m)
 			}
 		}
 	}
@@ -887,56 +877,7 @@ func (r *Root) reindex(old *Root, paths []string) bool {
 			defs.set(id, ds)
 		}
 	}
-	// references: the changed files' refs leave and come back in path order
-	refs := old.RefsTo.clone()
-	sort.Strings(paths)
-	for _, p := range paths {
-		var ids []string
-		seen := map[string]bool{}
-		var add []model.Ref
-		if od := old.Docs.At(p); od != nil {
-			for _, ref := range old.docRefs(od) {
-				if !seen[ref.ID] {
-					seen[ref.ID] = true
-					ids = append(ids, ref.ID)
-				}
-			}
-		}
-		d := r.Docs.At(p)
-		if d != nil {
-			add = r.docRefs(d)
-			for _, ref := range add {
-				if !seen[ref.ID] {
-					seen[ref.ID] = true
-					ids = append(ids, ref.ID)
-				}
-			}
-		}
-		for _, id := range ids {
-			var before, after []Loc
-			for _, l := range refs.At(id) {
-				switch {
-				case l.Doc.Path < p:
-					before = append(before, l)
-				case l.Doc.Path > p:
-					after = append(after, l)
-				}
-			}
-			list := before
-			for _, ref := range add {
-				if ref.ID == id {
-					list = append(list, Loc{Doc: d, Ref: ref})
-				}
-			}
-			list = append(list, after...)
-			if len(list) == 0 {
-				refs.del(id)
-			} else {
-				refs.set(id, list)
-			}
-		}
-	}
-	r.RefsTo = refs
+	r.reindexRefs(old, paths)
 	r.graphGen = old.graphGen
 	for _, p := range paths {
 		if od, d := old.Docs.At(p), r.Docs.At(p); od == nil || d == nil || !sameGraph(od, d) {

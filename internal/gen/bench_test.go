@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -102,7 +103,7 @@ func fixtureOf(b testing.TB, n int) *fixture {
 		f.compAt = l.Items[0].Span.Start
 		st := d.Task.StatusSpan
 		f.edited = bytes.Join([][]byte{d.Text.Bytes()[:st.Start], []byte("blocked"), d.Text.Bytes()[st.End:]}, nil)
-		for _, loc := range f.snap.RootOf(path).RefsTo.At(d.Task.ID) {
+		for _, loc := range f.snap.RootOf(path).RefsAt(d.Task.ID) {
 			if loc.Ref.Kind == model.KindDependency && loc.Doc.IsTask() && loc.Doc.Task.ID != d.Task.ID {
 				end := l.Span.End - 1 // before the closing bracket
 				f.cycled = bytes.Join([][]byte{d.Text.Bytes()[:end], []byte(", " + loc.Doc.Task.ID), d.Text.Bytes()[end:]}, nil)
@@ -173,6 +174,70 @@ func BenchmarkHover(b *testing.B) {
 		for b.Loop() {
 			if _, _, ok := features.Hover(f.snap, f.path, f.hoverAt); !ok {
 				b.Fatal("no hover")
+			}
+		}
+	})
+}
+
+// BenchmarkReferences lists the references of the first ID of a
+// dependency list, its definition and manifest entry included.
+func BenchmarkReferences(b *testing.B) {
+	forSizes(b, func(b *testing.B, f *fixture) {
+		for b.Loop() {
+			if len(features.References(f.snap, f.path, f.hoverAt, true)) == 0 {
+				b.Fatal("no references")
+			}
+		}
+	})
+}
+
+// BenchmarkReferencesMost lists the references of the task named most
+// often, definitions and manifest entries included.
+func BenchmarkReferencesMost(b *testing.B) {
+	forSizes(b, func(b *testing.B, f *fixture) {
+		r := f.snap.RootOf(f.path)
+		most, n := "", 0
+		for _, id := range r.IDs {
+			if k := len(features.RefsOf(r, id, true)); k > n {
+				most, n = id, k
+			}
+		}
+		b.ResetTimer()
+		for b.Loop() {
+			if len(features.RefsOf(r, most, true)) != n {
+				b.Fatal("references changed")
+			}
+		}
+	})
+}
+
+// BenchmarkRename computes the edits renaming the first ID of a dependency
+// list to an ID no task has.
+func BenchmarkRename(b *testing.B) {
+	forSizes(b, func(b *testing.B, f *fixture) {
+		_, id, err := features.PrepareRename(f.snap, f.path, f.hoverAt)
+		if err != nil {
+			b.Fatal(err)
+		}
+		p, d := model.SplitID(id)
+		newID := p + strings.Repeat("9", len(d)+1)
+		b.ResetTimer()
+		for b.Loop() {
+			res, err := features.Rename(f.snap, f.path, f.hoverAt, newID)
+			if err != nil || len(res.Edits) == 0 {
+				b.Fatal("no rename edits", err)
+			}
+		}
+	})
+}
+
+// BenchmarkDefinition goes to the definition of the first ID of a
+// dependency list.
+func BenchmarkDefinition(b *testing.B) {
+	forSizes(b, func(b *testing.B, f *fixture) {
+		for b.Loop() {
+			if len(features.Definition(f.snap, f.path, f.hoverAt)) == 0 {
+				b.Fatal("no definition")
 			}
 		}
 	})

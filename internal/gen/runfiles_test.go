@@ -104,7 +104,7 @@ func TestRunFilesEqualsRunRewired(t *testing.T) {
 		for _, p := range paths {
 			set := []string{p}
 			if d := r.Docs.At(p); d.IsTask() {
-				for _, l := range r.RefsTo.At(d.Task.ID) {
+				for _, l := range r.RefsAt(d.Task.ID) {
 					set = append(set, l.Doc.Path)
 				}
 			}
