@@ -25,17 +25,24 @@ func Run(ctx context.Context, stream io.ReadWriteCloser, log io.Writer, version 
 	s := NewServer(log, version)
 	defer s.Close()
 	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(indexGC)
 		s.afterIndex = func() { debug.SetGCPercent(sessionGC) }
 	}
 	return Serve(ctx, stream, s, log)
 }
 
-// sessionGC is the server process's GOGC once the first index is in (unless
-// GOGC is set). The index is read at the default, 100, for speed; after it,
-// edits and check runs keep the heap within half of what is live rather
-// than all of it: at 10k tasks the peak RSS of a session went from 224 to
-// 170 MB, with the same latencies (scripts/bench.sh; README "Performance").
-const sessionGC = 50
+// indexGC and sessionGC are the server process's GOGC while the first
+// index is read and once it is in (unless GOGC is set). The heap is mostly
+// the index, which lives as long as the session: collecting when the heap
+// has grown by half of it while indexing, and by 30% after, keeps the peak
+// RSS of a 10k-task session at 90 MB instead of 107 (GOGC 100 then 50),
+// with the same latencies and index time (node e2e/bench.mjs --runs 3 on
+// the generated 10k workspace, 2026-11-29; lower values made the edit and
+// completion p95s climb: 17-19 ms and 5-6 ms at 20-25).
+const (
+	indexGC   = 50
+	sessionGC = 30
+)
 
 // Server holds the state of one session: the current snapshot, the open
 // buffers, and the client's capabilities.
@@ -627,10 +634,11 @@ func (s *Server) initialized(ctx *glsp.Context, _ *protocol.InitializedParams) (
 			notify("$/progress", map[string]any{"token": progressToken, "value": map[string]any{"kind": "end", "message": msg}})
 		}
 		pmu.Unlock()
-		closeReady.Do(func() { close(ready) })
+		// (the session's settings before any request sees the index)
 		if s.afterIndex != nil {
 			s.afterIndex()
 		}
+		closeReady.Do(func() { close(ready) })
 		s.pub.start()
 		s.pub.kick()
 	}()
