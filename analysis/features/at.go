@@ -49,7 +49,7 @@ func At(s *workspace.Snapshot, path string, off int) (Occurrence, bool) {
 				}
 			}
 		}
-		for _, m := range t.Mentions {
+		for m := range t.Mentions.All() {
 			if m.Span.Contains(off) && (r.IsIDForm(m.ID) || r.Known(m.ID)) {
 				oc.ID, oc.Span, oc.Kind = m.ID, m.Span, m.Kind
 				return oc, true

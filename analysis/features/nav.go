@@ -303,7 +303,7 @@ func DocumentLinks(s *workspace.Snapshot, path string) []Link {
 				}
 			}
 		}
-		for _, m := range d.Task.Mentions {
+		for m := range d.Task.Mentions.All() {
 			if !r.IsIDForm(m.ID) {
 				continue
 			}

@@ -117,7 +117,7 @@ func (t *Task) finish(f *text.File, head []model.Ref) {
 			t.Style = StyleNone
 			t.Fields = nil
 			t.MetaSpan = text.Span{}
-			t.Mentions = nil
+			t.Mentions = MentionList{}
 			t.scanMentions(f, 0, nil, head)
 		}
 	}
@@ -326,7 +326,6 @@ func yamlEnd(f *text.File, base int, n *yaml.Node, min int) int {
 // scanMentions records ID-shaped words in the body: one to four capital
 // letters, an optional dash, digits, not inside a longer word.
 func (t *Task) scanMentions(f *text.File, from int, skip []text.Span, head []model.Ref) {
-	c := f.Bytes()
 	if t.Style == StylePureYAML {
 		// prose values of a YAML document mention tasks too; its id and
 		// lists are fields, not mentions
@@ -336,12 +335,18 @@ func (t *Task) scanMentions(f *text.File, from int, skip []text.Span, head []mod
 		skip = append(skip, t.IDSpan)
 		from = t.MetaSpan.Start
 	}
-	defer func() {
-		if len(head) > 0 {
-			t.Mentions = append(t.Mentions, head...)
-			sort.Slice(t.Mentions, func(i, j int) bool { return t.Mentions[i].Span.Start < t.Mentions[j].Span.Start })
-		}
-	}()
+	refs := scanMentions(f.Bytes(), from, skip)
+	if len(head) > 0 {
+		refs = append(refs, head...)
+		sort.Slice(refs, func(i, j int) bool { return refs[i].Span.Start < refs[j].Span.Start })
+	}
+	t.Mentions = newMentionList(refs)
+}
+
+// scanMentions returns the ID-shaped words of c from offset from on, but
+// those inside one of the skip spans.
+func scanMentions(c []byte, from int, skip []text.Span) []model.Ref {
+	var refs []model.Ref
 	for i := from; i < len(c); i++ {
 		ch := c[i]
 		if ch < 'A' || ch > 'Z' {
@@ -371,10 +376,11 @@ func (t *Task) scanMentions(f *text.File, from int, skip []text.Span, head []mod
 		}
 		sp := text.Span{Start: i, End: d}
 		if !inAny(sp, skip) {
-			t.Mentions = append(t.Mentions, model.Ref{ID: string(c[i:d]), Span: sp, Kind: model.KindMention})
+			refs = append(refs, model.Ref{ID: string(c[i:d]), Span: sp, Kind: model.KindMention})
 		}
 		i = d
 	}
+	return refs
 }
 
 func isWord(b byte) bool {
@@ -394,7 +400,5 @@ func inAny(s text.Span, spans []text.Span) bool {
 // one to four capital letters, an optional dash, digits, not inside a
 // longer word.
 func ScanMentions(f *text.File) []model.Ref {
-	t := &Task{}
-	t.scanMentions(f, 0, nil, nil)
-	return t.Mentions
+	return scanMentions(f.Bytes(), 0, nil)
 }

@@ -56,7 +56,7 @@ func spansOf(t *Task) []namedSpan {
 	for i, r := range t.Risks {
 		add(fmt.Sprintf("Risks[%d]", i), r.Span)
 	}
-	for i, m := range t.Mentions {
+	for i, m := range t.Mentions.Refs() {
 		add(fmt.Sprintf("Mentions[%d %q]", i, m.ID), m.Span)
 	}
 	for i, p := range t.Problems {
@@ -92,7 +92,7 @@ func checkTask(t *testing.T, content []byte, tk *Task) {
 	if tk.IDFromName && tk.ID != tk.NameID {
 		t.Fatalf("ID %q from the name, NameID %q", tk.ID, tk.NameID)
 	}
-	for _, m := range tk.Mentions {
+	for m := range tk.Mentions.All() {
 		if got := string(content[m.Span.Start:m.Span.End]); got != m.ID {
 			t.Fatalf("mention %q at %+v holds %q", m.ID, m.Span, got)
 		}

@@ -119,7 +119,6 @@ func (t *Task) trimKept() {
 			t.Fields[i].Items = slices.Clone(t.Fields[i].Items)
 		}
 	}
-	t.Mentions = slices.Clone(t.Mentions)
 	t.Lists = slices.Clone(t.Lists)
 	for _, l := range t.Lists {
 		l.Items = slices.Clone(l.Items)

@@ -182,7 +182,7 @@ type Task struct {
 	Criteria  []Criterion
 	Scenarios []Scenario
 	Risks     []Item
-	Mentions  []model.Ref // ID-shaped words in the body (the workspace decides which are task IDs)
+	Mentions  MentionList // ID-shaped words in the body (the workspace decides which are task IDs)
 
 	Problems []Problem
 
@@ -413,7 +413,10 @@ func (t *Task) Refs() []model.Ref {
 	for _, l := range t.Lists {
 		out = append(out, l.Items...)
 	}
-	return append(out, t.Mentions...)
+	for m := range t.Mentions.All() {
+		out = append(out, m)
+	}
+	return out
 }
 
 // CriteriaDone counts checked criteria and criteria in all.

@@ -79,7 +79,7 @@ func refAt(d *Doc, i int) model.Ref {
 			}
 			i -= len(l.Items)
 		}
-		return d.Task.Mentions[i]
+		return d.Task.Mentions.At(i)
 	case KindManifest:
 		return d.Manifest.Refs[i]
 	}

@@ -440,7 +440,7 @@ func (r *Root) eachDocRef(d *Doc, fn func(i int, ref model.Ref)) {
 				i++
 			}
 		}
-		for _, m := range d.Task.Mentions {
+		for m := range d.Task.Mentions.All() {
 			if r.IsIDForm(m.ID) {
 				fn(i, m)
 			}

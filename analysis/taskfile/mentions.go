@@ -1,0 +1,161 @@
+package taskfile
+
+import (
+	"iter"
+
+	"github.com/taskls/taskls/analysis/model"
+	"github.com/taskls/taskls/analysis/text"
+)
+
+// MentionList holds the ID-shaped words of a task file's body in 16 bytes
+// each and no pointers: the ID packed into a number (see packID) and
+// 32-bit offsets. A model.Ref takes 40 bytes and its ID string 8 more, and
+// the task files of a large workspace hold hundreds of thousands of
+// mentions; a list without pointers is not scanned by the garbage
+// collector either. IDs that do not pack (more than 11 digits) are kept
+// as strings beside.
+type MentionList struct {
+	m   []mention
+	odd []string // IDs that do not pack, by the index in their mention's code
+}
+
+type mention struct {
+	code       uint64
+	start, end uint32
+}
+
+// Packed IDs: bit 62 set, then the letters as a base-27 number (20 bits),
+// whether a dash follows them, the number of digits (4 bits) and their
+// value (37 bits: up to 11 digits). A code without bit 62 is an index
+// into MentionList.odd.
+const (
+	packed     = 1 << 62
+	lettersAt  = 42
+	dashAt     = 41
+	ndigitsAt  = 37
+	maxDigits  = 11
+	valueMask  = 1<<37 - 1
+	ndigitMask = 1<<4 - 1
+)
+
+// packID packs a task ID of one to four capital letters, an optional
+// dash and one to eleven digits; ok is false for anything else.
+func packID(id string) (code uint64, ok bool) {
+	i, letters := 0, uint64(0)
+	for i < len(id) && i < 4 && id[i] >= 'A' && id[i] <= 'Z' {
+		letters = letters*27 + uint64(id[i]-'A'+1)
+		i++
+	}
+	if i == 0 {
+		return 0, false
+	}
+	dash := uint64(0)
+	if i < len(id) && id[i] == '-' {
+		dash = 1
+		i++
+	}
+	n, value := len(id)-i, uint64(0)
+	if n < 1 || n > maxDigits {
+		return 0, false
+	}
+	for ; i < len(id); i++ {
+		if id[i] < '0' || id[i] > '9' {
+			return 0, false
+		}
+		value = value*10 + uint64(id[i]-'0')
+	}
+	return packed | letters<<lettersAt | dash<<dashAt | uint64(n)<<ndigitsAt | value, true
+}
+
+// unpackID is the ID packID packed.
+func unpackID(code uint64) string {
+	var b [4 + 1 + maxDigits]byte
+	letters := code >> lettersAt & (1<<20 - 1)
+	k := 0
+	var rev [4]byte
+	for letters > 0 {
+		rev[k] = byte(letters%27) - 1 + 'A'
+		letters /= 27
+		k++
+	}
+	n := 0
+	for k > 0 {
+		k--
+		b[n] = rev[k]
+		n++
+	}
+	if code>>dashAt&1 == 1 {
+		b[n] = '-'
+		n++
+	}
+	nd := int(code >> ndigitsAt & ndigitMask)
+	value := code & valueMask
+	for j := nd - 1; j >= 0; j-- {
+		b[n+j] = byte('0' + value%10)
+		value /= 10
+	}
+	return string(b[:n+nd])
+}
+
+// newMentionList packs refs (mentions, in order) into a list of their exact
+// size. Offsets past 4 GiB, which no file taskls reads reaches, are cut
+// there.
+func newMentionList(refs []model.Ref) MentionList {
+	if len(refs) == 0 {
+		return MentionList{}
+	}
+	var l MentionList
+	l.m = make([]mention, len(refs))
+	for i, r := range refs {
+		code, ok := packID(r.ID)
+		if !ok {
+			code = uint64(len(l.odd))
+			l.odd = append(l.odd, r.ID)
+		}
+		l.m[i] = mention{code: code, start: off32(r.Span.Start), end: off32(r.Span.End)}
+	}
+	return l
+}
+
+// Len is the number of mentions.
+func (l MentionList) Len() int { return len(l.m) }
+
+// At is mention i, as a reference of kind model.KindMention.
+func (l MentionList) At(i int) model.Ref {
+	m := l.m[i]
+	id := ""
+	if m.code&packed != 0 {
+		id = unpackID(m.code)
+	} else {
+		id = l.odd[m.code]
+	}
+	return model.Ref{ID: id, Span: text.Span{Start: int(m.start), End: int(m.end)}, Kind: model.KindMention}
+}
+
+// Span is the span of mention i (without making its ID).
+func (l MentionList) Span(i int) text.Span {
+	return text.Span{Start: int(l.m[i].start), End: int(l.m[i].end)}
+}
+
+// All yields the mentions in the order of the text.
+func (l MentionList) All() iter.Seq[model.Ref] {
+	return func(yield func(model.Ref) bool) {
+		for i := range l.m {
+			if !yield(l.At(i)) {
+				return
+			}
+		}
+	}
+}
+
+// Refs returns the mentions as references, in a new slice.
+func (l MentionList) Refs() []model.Ref {
+	if len(l.m) == 0 {
+		return nil
+	}
+	out := make([]model.Ref, len(l.m))
+	for i := range l.m {
+		out[i] = l.At(i)
+	}
+	return out
+}
