@@ -40,6 +40,7 @@ TARGETS=(
   "FuzzParse ./analysis/manifest"
   "FuzzFastMapping ./analysis/taskfile"
   "FuzzFastYAMLDoc ./analysis/taskfile"
+  "FuzzPackID ./analysis/taskfile"
 )
 
 selected() {
