@@ -159,9 +159,16 @@ func fileIDSpan(d *workspace.Doc, v string, inner text.Span, id string) (text.Sp
 		return text.Span{}, false
 	}
 	start := inner.Start + strings.LastIndex(v, base)
-	if start+len(id) > len(d.Text.Bytes()) || string(d.Text.Bytes()[start:start+len(id)]) != id {
-		return text.Span{}, false
+	if inner.Len() != len(v) {
+		// escapes: the text is not the value byte for byte; see whether the
+		// ID is written plainly (this reads manifest.json, which is not kept)
+		c := d.Text.Bytes()
+		if start+len(id) > len(c) || string(c[start:start+len(id)]) != id {
+			return text.Span{}, false
+		}
 	}
+	// (no escape: the text is the value, and the value starts the base
+	// name with the ID; known without reading the file)
 	return text.Span{Start: start, End: start + len(id)}, true
 }
 
