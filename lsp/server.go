@@ -34,14 +34,16 @@ func Run(ctx context.Context, stream io.ReadWriteCloser, log io.Writer, version 
 // indexGC and sessionGC are the server process's GOGC while the first
 // index is read and once it is in (unless GOGC is set). The heap is mostly
 // the index, which lives as long as the session: collecting when the heap
-// has grown by half of it while indexing, and by 30% after, keeps the peak
-// RSS of a 10k-task session at 90 MB instead of 107 (GOGC 100 then 50),
-// with the same latencies and index time (node e2e/bench.mjs --runs 3 on
-// the generated 10k workspace, 2026-11-29; lower values made the edit and
-// completion p95s climb: 17-19 ms and 5-6 ms at 20-25).
+// has grown by half of it, while indexing too, keeps the peak RSS of a
+// 10k-task session at about 90 MB (GOGC 100 while indexing: 107 MB), with
+// the same latencies and index time. 30 after the index gave about 83 MB,
+// but requests that read files (references: each location in a file read
+// again from disk) paid for it in assists to the more frequent
+// collections: references p95 over 2 ms in two of eight 7-session runs at
+// 10k, against at most 1.75 ms at 50 (node e2e/bench.mjs, 2026-11-29).
 const (
 	indexGC   = 50
-	sessionGC = 30
+	sessionGC = 50
 )
 
 // Server holds the state of one session: the current snapshot, the open
