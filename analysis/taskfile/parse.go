@@ -407,9 +407,20 @@ func skipProps(c []byte, start int, n *yaml.Node) int {
 		for q < len(c) && (c[q] == ' ' || c[q] == '\t') {
 			q++
 		}
-		// the node itself may start on the next line (an empty scalar does not)
-		for (n.Value != "" || n.Kind != yaml.ScalarNode) && q < len(c) && (c[q] == ' ' || c[q] == '\t' || c[q] == '\r' || c[q] == '\n') {
-			q++
+		// the node itself may start on a later line (an empty scalar does
+		// not), past comment lines too: a # after a blank starts a comment
+	next:
+		for (n.Value != "" || n.Kind != yaml.ScalarNode) && q < len(c) {
+			switch {
+			case c[q] == ' ' || c[q] == '\t' || c[q] == '\r' || c[q] == '\n':
+				q++
+			case c[q] == '#' && q > p && (c[q-1] == ' ' || c[q-1] == '\t' || c[q-1] == '\r' || c[q-1] == '\n'):
+				for q < len(c) && c[q] != '\n' && c[q] != '\r' {
+					q++
+				}
+			default:
+				break next
+			}
 		}
 		p = q
 	}
