@@ -457,7 +457,9 @@ func blockScalarSpan(f *text.File, start int) scalarPos {
 		// past the key's column, not past the indicator's
 		for l := hl - 1; l >= 0; l-- {
 			line := f.Line(l)
-			if len(bytes.TrimSpace(line)) == 0 {
+			// past blank and comment lines, and lines of nothing but the
+			// indicator's own tag or anchor (`id:`, then `  !`, then `  >`)
+			if t := bytes.TrimSpace(line); len(t) == 0 || t[0] == '#' || onlyProps(t) {
 				continue
 			}
 			k := indent(line)
