@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/taskls/taskls/analysis/jsonpos"
+	"github.com/taskls/taskls/analysis/manifest"
 	"github.com/taskls/taskls/analysis/model"
 	"github.com/taskls/taskls/analysis/text"
 	"github.com/taskls/taskls/analysis/workspace"
@@ -493,9 +494,6 @@ func newEntryFix(r *workspace.Root, d *workspace.Doc) (Fix, bool) {
 		return Fix{}, false
 	}
 	last := es[len(es)-1]
-	// (what the text says around the last entry was learnt by the parse:
-	// the manifest's text is not kept)
-	indent := m.Manifest.LastIndent
 	t := d.Task
 	has := func(f bool) bool { return f }
 	var fields []string
@@ -521,36 +519,17 @@ func newEntryFix(r *workspace.Root, d *workspace.Doc) (Fix, bool) {
 	if last.DependsOn != nil {
 		fields = append(fields, `"`+last.DependsOn.Key+`": `+jsonIDList(fileDeps(t)))
 	}
-	text := ",\n" + indent + "{" + strings.Join(fields, ", ") + "}"
-	if m.Manifest.LastKey >= 0 {
-		// tasks is an object map: a new member, keyed by the ID
-		text = ",\n" + m.Manifest.LastKeyIndent + jsonString(t.ID) + ": {" + strings.Join(fields, ", ") + "}"
-	}
 	return Fix{Title: "Add " + t.ID + " to manifest.json", Preferred: true,
-		Edits: []Edit{{Path: m.Path, Span: spanAt(last.Span.End), NewText: text}}}, true
+		Edits: []Edit{{Path: m.Path, Span: spanAt(last.Span.End), NewText: entryText(m.Manifest, t.ID, fields)}}}, true
 }
 
-// mapKeyStart reports whether the value starting at off is the value of an
-// object member (`"T001": {...}`) and where that member's key starts.
-func mapKeyStart(c []byte, off int) (int, bool) {
-	i := off - 1
-	for i >= 0 && (c[i] == ' ' || c[i] == '\t' || c[i] == '\n' || c[i] == '\r') {
-		i--
+// entryText is the text that adds an entry of the given fields after the
+// manifest's last entry, laid out as the parse found that one (the text
+// itself is not kept): a new element of the tasks array, or a new member
+// keyed by id when tasks is an object map.
+func entryText(m *manifest.Manifest, id string, fields []string) string {
+	if m.LastKey >= 0 {
+		return ",\n" + m.LastKeyIndent + jsonString(id) + ": {" + strings.Join(fields, ", ") + "}"
 	}
-	if i < 0 || c[i] != ':' {
-		return 0, false
-	}
-	i--
-	for i >= 0 && (c[i] == ' ' || c[i] == '\t' || c[i] == '\n' || c[i] == '\r') {
-		i--
-	}
-	if i < 1 || c[i] != '"' {
-		return 0, false
-	}
-	for j := i - 1; j >= 0; j-- {
-		if c[j] == '"' && (j == 0 || c[j-1] != '\\') {
-			return j, true
-		}
-	}
-	return 0, false
+	return ",\n" + m.LastIndent + "{" + strings.Join(fields, ", ") + "}"
 }

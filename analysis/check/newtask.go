@@ -110,12 +110,6 @@ func NewTask(r *workspace.Root, cfg *Config, title string) (string, []Edit) {
 	if m := r.Manifest; m != nil && m.Manifest != nil && m.Manifest.Err == nil && len(m.Manifest.Entries) > 0 {
 		es := m.Manifest.Entries
 		last := es[len(es)-1]
-		c := m.Text.Bytes()
-		ls := m.Text.LineStart(m.Text.LineOf(last.Span.Start))
-		indent := string(c[ls:last.Span.Start])
-		if strings.TrimSpace(indent) != "" {
-			indent = ""
-		}
 		fields := []string{`"id": ` + jsonString(id), `"title": ` + jsonString(title), `"file": ` + jsonString(rel), `"status": "pending"`}
 		if last.Priority.Present {
 			fields = append(fields, `"priority": `+respell(last.Priority.Value, last.Priority.String, 2))
@@ -123,16 +117,7 @@ func NewTask(r *workspace.Root, cfg *Config, title string) (string, []Edit) {
 		if last.DependsOn != nil {
 			fields = append(fields, `"`+last.DependsOn.Key+`": []`)
 		}
-		entry := ",\n" + indent + "{" + strings.Join(fields, ", ") + "}"
-		if key, ok := mapKeyStart(c, last.Span.Start); ok {
-			ls := m.Text.LineStart(m.Text.LineOf(key))
-			indent = string(c[ls:key])
-			if strings.TrimSpace(indent) != "" {
-				indent = ""
-			}
-			entry = ",\n" + indent + jsonString(id) + ": {" + strings.Join(fields, ", ") + "}"
-		}
-		edits = append(edits, Edit{Path: m.Path, Span: text.Span{Start: last.Span.End, End: last.Span.End}, NewText: entry})
+		edits = append(edits, Edit{Path: m.Path, Span: text.Span{Start: last.Span.End, End: last.Span.End}, NewText: entryText(m.Manifest, id, fields)})
 		if st := m.Manifest.Stats; st != nil {
 			for _, mem := range st.Members {
 				k := strings.TrimSuffix(strings.TrimPrefix(strings.ToLower(mem.Key), "total_"), "_tasks")
