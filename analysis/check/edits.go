@@ -8,8 +8,11 @@ import (
 
 // removeItem returns the edit that removes item i of a list, with its
 // separator: ", T002" in flow and JSON lists and comma lists, the whole
-// line of a block list item.
-func removeItem(d *workspace.Doc, l *model.List, i int) Edit {
+// line of a block list item. It reads d's text, held for the rest of the
+// run (Pass.hold: manifest.json is read once however many items a run
+// removes from it).
+func removeItem(p *Pass, d *workspace.Doc, l *model.List, i int) Edit {
+	p.hold(d)
 	c := d.Text.Bytes()
 	it := l.Items[i].Span
 	if l.Style == '-' {
@@ -80,8 +83,7 @@ var DuplicateEntry = register(&Check{
 				for i, it := range l.Items {
 					if seen[it.ID] {
 						dg := p.Report(d, it.Span, it.ID+" is listed twice in "+l.Key)
-						p.hold(d)
-						dg.Fixes = []Fix{{Title: "Remove the second " + it.ID, Preferred: true, Edits: []Edit{removeItem(d, l, i)}}}
+						dg.Fixes = []Fix{{Title: "Remove the second " + it.ID, Preferred: true, Edits: []Edit{removeItem(p, d, l, i)}}}
 					}
 					seen[it.ID] = true
 				}

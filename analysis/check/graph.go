@@ -31,7 +31,7 @@ var SelfDependency = register(&Check{
 				for _, l := range d.Task.Lists {
 					for i, it := range l.Items {
 						if it.ID == d.Task.ID {
-							p.Report(d, it.Span, it.ID+verb(it.Kind)).Fixes = removeFix(d, l, i)
+							p.Report(d, it.Span, it.ID+verb(it.Kind)).Fixes = removeFix(p, d, l, i)
 						}
 					}
 				}
@@ -48,8 +48,7 @@ var SelfDependency = register(&Check{
 				}
 				for i, it := range l.Items {
 					if it.ID == e.ID {
-						p.hold(m)
-						p.Report(m, it.Span, it.ID+verb(it.Kind)).Fixes = removeFix(m, l, i)
+						p.Report(m, it.Span, it.ID+verb(it.Kind)).Fixes = removeFix(p, m, l, i)
 					}
 				}
 			}
@@ -63,8 +62,7 @@ var SelfDependency = register(&Check{
 				if ref.ID == key {
 					dg := p.Report(m, ref.Span, ref.ID+verb(ref.Kind))
 					if l, i := findItem(m, ref); l != nil {
-						p.hold(m)
-						dg.Fixes = removeFix(m, l, i)
+						dg.Fixes = removeFix(p, m, l, i)
 					}
 				}
 			default:
@@ -444,6 +442,6 @@ func reportCycles(p *Pass, edges []edge) {
 	}
 }
 
-func removeFix(d *workspace.Doc, l *model.List, i int) []Fix {
-	return []Fix{{Title: "Remove " + l.Items[i].ID + " from " + l.Key, Preferred: true, Edits: []Edit{removeItem(d, l, i)}}}
+func removeFix(p *Pass, d *workspace.Doc, l *model.List, i int) []Fix {
+	return []Fix{{Title: "Remove " + l.Items[i].ID + " from " + l.Key, Preferred: true, Edits: []Edit{removeItem(p, d, l, i)}}}
 }
