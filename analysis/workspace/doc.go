@@ -86,10 +86,7 @@ func (d *Doc) Memo(key any, build func() any) any {
 	if d.memo == nil {
 		return build()
 	}
-	e, _ := d.memo.LoadOrStore(key, &memoEntry{})
-	m := e.(*memoEntry)
-	m.once.Do(func() { m.v = build() })
-	return m.v
+	return memo(d.memo, key, build)
 }
 
 // fullCache holds the full parse of a doc whose Task is light, while it is

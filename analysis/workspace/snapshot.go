@@ -102,8 +102,11 @@ type memoEntry struct {
 // a root never changes, so anything derived from it alone (a search index,
 // a graph) can be kept with it and dies with it. Concurrent callers wait
 // for the one build.
-func (r *Root) Memo(key any, build func() any) any {
-	e, _ := r.memo.LoadOrStore(key, &memoEntry{})
+func (r *Root) Memo(key any, build func() any) any { return memo(&r.memo, key, build) }
+
+// memo is the value build gives for key in memos, built once.
+func memo(memos *sync.Map, key any, build func() any) any {
+	e, _ := memos.LoadOrStore(key, &memoEntry{})
 	m := e.(*memoEntry)
 	m.once.Do(func() { m.v = build() })
 	return m.v
