@@ -213,13 +213,15 @@ func (p *publisher) send(snap *workspace.Snapshot, d *workspace.Doc, ds []check.
 	}
 	p.reopenMu.Unlock()
 	prevSent, wasSent := p.sent[d.Path]
-	if len(ds) == 0 && !force {
-		if wasSent {
+	if len(ds) == 0 {
+		// a clean file: cleared if something was said (or it was just
+		// reopened), and forgotten
+		if wasSent || force {
 			delete(p.sent, d.Path)
 			delete(p.raw, d.Path)
 			p.clear(d, notify)
 		}
-		return // nothing to say about a clean file, said or never reported
+		return
 	}
 	// the same doc with the same findings (related docs unchanged too)
 	// publishes the same: skip converting positions, which for a file read
@@ -239,14 +241,6 @@ func (p *publisher) send(snap *workspace.Snapshot, d *workspace.Doc, ds []check.
 	}
 	key, _ := json.Marshal(list)
 	sum := sentJSON{sum: maphash.Bytes(sentSeed, key)}
-	if len(ds) == 0 {
-		// a forced publish of nothing (a reopened clean file): said, and
-		// nothing to remember
-		delete(p.sent, d.Path)
-		delete(p.raw, d.Path)
-		notify("textDocument/publishDiagnostics", params)
-		return
-	}
 	if p.raw == nil {
 		p.raw = map[string]sentFindings{}
 	}
