@@ -354,4 +354,20 @@ func TestDidOpenRepublishes(t *testing.T) {
 	if count() != before+1 {
 		t.Errorf("publishes for the opened file: %d before, %d after", before, count())
 	}
+	// a clean file opened gets its empty list, with the buffer's version
+	bURI := uri(filepath.Join(dir, ".tasks/tasks/T002-b.md"))
+	clean := "---\nid: T002\ntitle: B\nstatus: pending\n---\n"
+	c.Notify("textDocument/didOpen", map[string]any{"textDocument": map[string]any{"uri": bURI, "languageId": "markdown", "version": 7, "text": clean}})
+	var got []string
+	for deadline := time.Now().Add(5 * time.Second); len(got) == 0 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		got = got[:0]
+		for _, raw := range c.Notifications("textDocument/publishDiagnostics") {
+			if strings.Contains(string(raw), bURI) {
+				got = append(got, string(raw))
+			}
+		}
+	}
+	if len(got) != 1 || !strings.Contains(got[0], `"diagnostics":[]`) || !strings.Contains(got[0], `"version":7`) {
+		t.Errorf("publishes for the clean file opened: %q, want one empty list at version 7", got)
+	}
 }
