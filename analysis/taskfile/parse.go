@@ -112,7 +112,8 @@ func (t *Task) compact() {
 }
 
 // trimKept trims the slices that Light keeps as they are: the fields'
-// items, the mentions, the lists and their items.
+// items (a light task has no fields left), the lists and their items.
+// Mentions are made at their exact size (newMentionList).
 func (t *Task) trimKept() {
 	for i := range t.Fields {
 		if t.Fields[i].Items != nil {
