@@ -56,7 +56,8 @@ func spansOf(t *Task) []namedSpan {
 	for i, r := range t.Risks {
 		add(fmt.Sprintf("Risks[%d]", i), r.Span)
 	}
-	for i, m := range t.Mentions.Refs() {
+	for i := range t.Mentions.Len() {
+		m := t.Mentions.At(i)
 		add(fmt.Sprintf("Mentions[%d %q]", i, m.ID), m.Span)
 	}
 	for i, p := range t.Problems {

@@ -147,15 +147,3 @@ func (l MentionList) All() iter.Seq[model.Ref] {
 		}
 	}
 }
-
-// Refs returns the mentions as references, in a new slice.
-func (l MentionList) Refs() []model.Ref {
-	if len(l.m) == 0 {
-		return nil
-	}
-	out := make([]model.Ref, len(l.m))
-	for i := range l.m {
-		out[i] = l.At(i)
-	}
-	return out
-}

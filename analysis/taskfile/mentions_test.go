@@ -23,10 +23,14 @@ func TestMentionList(t *testing.T) {
 			t.Errorf("At(%d) = %+v, want %+v", i, got, want)
 		}
 	}
-	if got := l.Refs(); len(got) != len(refs) || got[2] != refs[2] {
-		t.Errorf("Refs = %+v", got)
+	var all []model.Ref
+	for m := range l.All() {
+		all = append(all, m)
 	}
-	if (MentionList{}).Refs() != nil || (MentionList{}).Len() != 0 {
+	if len(all) != len(refs) || all[2] != refs[2] {
+		t.Errorf("All = %+v", all)
+	}
+	if (MentionList{}).Len() != 0 {
 		t.Error("the zero list must be empty")
 	}
 }
