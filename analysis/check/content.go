@@ -66,7 +66,7 @@ var Sections = register(&Check{
 					mark(secKeys[i])
 				}
 			}
-			if (t.Style == taskfile.StylePureYAML || t.Style == taskfile.StyleHeadings) && depList(t) != nil {
+			if (t.Style == taskfile.StylePureYAML || t.Style == taskfile.StyleHeadings) && listIndex(t, model.KindDependency) >= 0 {
 				mark("dependencies") // a field that is the section
 			}
 			var missing []string

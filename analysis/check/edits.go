@@ -52,7 +52,7 @@ func removeItem(p *Pass, d *workspace.Doc, l *model.List, i int) Edit {
 func listsOf(d *workspace.Doc) []*model.List {
 	switch {
 	case d.IsTask():
-		return d.Task.Lists
+		return d.Task.Lists()
 	case d.Kind == workspace.KindManifest && d.Manifest != nil:
 		return d.Manifest.Lists
 	}

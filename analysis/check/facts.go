@@ -26,23 +26,25 @@ func fileDeps(t *taskfile.Task) []string {
 }
 
 // depList returns a task file's first dependency list, or nil.
-func depList(t *taskfile.Task) *model.List {
-	for _, l := range t.Lists {
-		if l.Kind == model.KindDependency {
-			return l
-		}
+func depList(t *taskfile.Task) *model.List { return listOf(t, model.KindDependency) }
+
+// listOf returns the first list of a kind in a task file (made anew: see
+// taskfile.Task.Lists).
+func listOf(t *taskfile.Task, k model.RefKind) *model.List {
+	if i := listIndex(t, k); i >= 0 {
+		return t.List(i)
 	}
 	return nil
 }
 
-// listOf returns the first list of a kind in a task file.
-func listOf(t *taskfile.Task, k model.RefKind) *model.List {
-	for _, l := range t.Lists {
-		if l.Kind == k {
-			return l
+// listIndex is the index of the first list of a kind in a task file, or -1.
+func listIndex(t *taskfile.Task, k model.RefKind) int {
+	for i := range t.NumLists() {
+		if _, kind := t.ListSpan(i); kind == k {
+			return i
 		}
 	}
-	return nil
+	return -1
 }
 
 func ids(l *model.List) []string {

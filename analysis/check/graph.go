@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/taskls/taskls/analysis/model"
+	"github.com/taskls/taskls/analysis/taskfile"
 	"github.com/taskls/taskls/analysis/workspace"
 )
 
@@ -28,7 +29,10 @@ var SelfDependency = register(&Check{
 		}
 		for _, d := range p.docs() {
 			if d.IsTask() {
-				for _, l := range d.Task.Lists {
+				if !listsName(d.Task, d.Task.ID) {
+					continue // (most tasks: no lists to make)
+				}
+				for _, l := range d.Task.Lists() {
 					for i, it := range l.Items {
 						if it.ID == d.Task.ID {
 							p.Report(d, it.Span, it.ID+verb(it.Kind)).Fixes = removeFix(p, d, l, i)
@@ -190,14 +194,12 @@ func buildGraph(r *workspace.Root, prev *fileGraph) *fileGraph {
 			g.out[i] = prev.out[i]
 			continue
 		}
-		for _, l := range d.Task.Lists {
-			if l.Kind != model.KindDependency && l.Kind != model.KindBlockedBy {
+		for it := range d.Task.ListRefs() {
+			if it.Kind != model.KindDependency && it.Kind != model.KindBlockedBy {
 				continue
 			}
-			for _, it := range l.Items {
-				if j, ok := g.idx[it.ID]; ok && it.ID != id {
-					g.out[i] = append(g.out[i], j)
-				}
+			if j, ok := g.idx[it.ID]; ok && it.ID != id {
+				g.out[i] = append(g.out[i], j)
 			}
 		}
 	}
@@ -220,18 +222,16 @@ func fileCycles(p *Pass) {
 		if d == nil {
 			continue
 		}
-		for _, l := range d.Task.Lists {
-			if l.Kind != model.KindDependency && l.Kind != model.KindBlockedBy {
+		for e := range d.Task.ListRefs() {
+			if e.Kind != model.KindDependency && e.Kind != model.KindBlockedBy {
 				continue
 			}
-			for _, e := range l.Items {
-				yi, ok := g.idx[e.ID]
-				if !ok || e.ID == x || comp[yi] != comp[xi] {
-					continue
-				}
-				if path, ok := cyclePath(g.out, r.IDs, yi, int32(xi)); ok {
-					p.Report(d, e.Span, "dependency cycle: "+x+" -> "+strings.Join(path, " -> "))
-				}
+			yi, ok := g.idx[e.ID]
+			if !ok || e.ID == x || comp[yi] != comp[xi] {
+				continue
+			}
+			if path, ok := cyclePath(g.out, r.IDs, yi, int32(xi)); ok {
+				p.Report(d, e.Span, "dependency cycle: "+x+" -> "+strings.Join(path, " -> "))
 			}
 		}
 	}
@@ -381,21 +381,19 @@ func cyclesThrough(p *Pass) {
 		if !onCycle {
 			continue
 		}
-		for _, l := range d.Task.Lists {
-			if l.Kind != model.KindDependency && l.Kind != model.KindBlockedBy {
+		for e := range d.Task.ListRefs() {
+			if e.Kind != model.KindDependency && e.Kind != model.KindBlockedBy {
 				continue
 			}
-			for _, e := range l.Items {
-				yi, ok := g.idx[e.ID]
-				if !ok || e.ID == x {
-					continue
-				}
-				path, ok := cyclePath(g.out, r.IDs, yi, xi)
-				if !ok {
-					continue
-				}
-				p.Report(d, e.Span, "dependency cycle: "+x+" -> "+strings.Join(path, " -> "))
+			yi, ok := g.idx[e.ID]
+			if !ok || e.ID == x {
+				continue
 			}
+			path, ok := cyclePath(g.out, r.IDs, yi, xi)
+			if !ok {
+				continue
+			}
+			p.Report(d, e.Span, "dependency cycle: "+x+" -> "+strings.Join(path, " -> "))
 		}
 	}
 }
@@ -444,4 +442,14 @@ func reportCycles(p *Pass, edges []edge) {
 
 func removeFix(p *Pass, d *workspace.Doc, l *model.List, i int) []Fix {
 	return []Fix{{Title: "Remove " + l.Items[i].ID + " from " + l.Key, Preferred: true, Edits: []Edit{removeItem(p, d, l, i)}}}
+}
+
+// listsName reports whether an item of a task file's ID lists is id.
+func listsName(t *taskfile.Task, id string) bool {
+	for it := range t.ListRefs() {
+		if it.ID == id {
+			return true
+		}
+	}
+	return false
 }

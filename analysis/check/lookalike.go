@@ -89,13 +89,11 @@ func lookalikesInTask(p *Pass, d *workspace.Doc) {
 		p.Report(d, text.Span{Start: 0, End: d.Text.LineEnd(0)}, fmt.Sprintf("the file name starts with %s, which is not the task ID %s: it contains %s",
 			strconv.Quote(tok), ascii, culpritList(cs)))
 	}
-	for _, l := range t.Lists {
-		for _, it := range l.Items {
-			if ascii, cs, ok := foldID(it.ID); ok {
-				dg := p.Report(d, it.Span, lookalikeMessage(it.ID, ascii, cs))
-				if r.Known(ascii) {
-					dg.Fixes = replaceFix(d, it.Span, it.ID, ascii, true)
-				}
+	for it := range t.ListRefs() {
+		if ascii, cs, ok := foldID(it.ID); ok {
+			dg := p.Report(d, it.Span, lookalikeMessage(it.ID, ascii, cs))
+			if r.Known(ascii) {
+				dg.Fixes = replaceFix(d, it.Span, it.ID, ascii, true)
 			}
 		}
 	}

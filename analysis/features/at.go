@@ -41,12 +41,10 @@ func At(s *workspace.Snapshot, path string, off int) (Occurrence, bool) {
 			oc.ID, oc.Span, oc.Decl = t.ID, t.IDSpan, true
 			return oc, true
 		}
-		for _, l := range t.Lists {
-			for _, it := range l.Items {
-				if it.Span.Contains(off) {
-					oc.ID, oc.Span, oc.Kind = it.ID, it.Span, it.Kind
-					return oc, true
-				}
+		for it := range t.ListRefs() {
+			if it.Span.Contains(off) {
+				oc.ID, oc.Span, oc.Kind = it.ID, it.Span, it.Kind
+				return oc, true
 			}
 		}
 		// (the spans first: a mention's ID is made only for the one under

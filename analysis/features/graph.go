@@ -44,14 +44,9 @@ func Next(r *workspace.Root) []NextTask {
 			}
 		}
 		if d := r.Task(id); d != nil {
-			for _, l := range d.Task.Lists {
-				if l.Kind != model.KindBlockedBy {
-					continue
-				}
-				for _, it := range l.Items {
-					if statusOfID(r, it.ID) != model.StatusCompleted {
-						ready = false
-					}
+			for it := range d.Task.ListRefs() {
+				if it.Kind == model.KindBlockedBy && statusOfID(r, it.ID) != model.StatusCompleted {
+					ready = false
 				}
 			}
 		}

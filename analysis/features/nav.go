@@ -423,7 +423,7 @@ func InlayHints(s *workspace.Snapshot, path string, from, to int) []InlayHint {
 	var lists []*model.List
 	switch {
 	case d.Kind == workspace.KindTask && d.Task != nil:
-		lists = d.Task.Lists
+		lists = d.Task.Lists()
 	case d.Kind == workspace.KindManifest && d.Manifest != nil:
 		for _, l := range d.Manifest.Lists {
 			if l.Kind != model.KindDeferred && l.Kind != model.KindPhase {

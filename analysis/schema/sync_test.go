@@ -91,7 +91,7 @@ func TestTaskKeysSync(t *testing.T) {
 		if task.HasPriority && task.Priority == "T005" {
 			what = append(what, "priority")
 		}
-		for _, l := range task.Lists {
+		for _, l := range task.Lists() {
 			what = append(what, l.Kind.String())
 		}
 		if len(what) > 1 {
@@ -121,7 +121,7 @@ func TestListItemSync(t *testing.T) {
 		if len(task.Problems) > 0 {
 			t.Fatalf("%q: %v", front, task.Problems)
 		}
-		for _, l := range task.Lists {
+		for _, l := range task.Lists() {
 			for _, it := range l.Items {
 				ids = append(ids, it.ID)
 			}

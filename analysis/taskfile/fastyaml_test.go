@@ -191,7 +191,7 @@ func TestLight(t *testing.T) {
 	if got := strings.Join(scen, ","); got != "Half" {
 		t.Errorf("scenarios %s", got)
 	}
-	if l.Criteria != nil || l.Risks != nil || l.ID != "T001" || l.StatusNorm != "completed" || len(l.Lists) != len(full.Lists) {
+	if l.Criteria != nil || l.Risks != nil || l.ID != "T001" || l.StatusNorm != "completed" || len(l.Lists()) != len(full.Lists()) {
 		t.Errorf("light task: %+v", l)
 	}
 }

@@ -137,6 +137,7 @@ func (t *Task) finish(f *text.File, head []model.Ref) {
 		t.Priority, t.PrioritySpan, t.HasPriority = strings.TrimSpace(fd.Value), trimmedSpan(f, fd), true
 		t.PriorityNorm, t.PriorityKnown = model.NormPriority(t.Priority)
 	}
+	var lists []*model.List
 	for i := range t.Fields {
 		fd := &t.Fields[i]
 		kind, ok := listKind(fd.Key)
@@ -164,8 +165,9 @@ func (t *Task) finish(f *text.File, head []model.Ref) {
 				l.Items = append(l.Items, model.Ref{ID: id, Span: sp, Kind: kind})
 			}
 		}
-		t.Lists = append(t.Lists, l)
+		lists = append(lists, l)
 	}
+	t.lists = packLists(lists)
 	t.readDocRefs()
 	t.readEstimate()
 }
@@ -329,8 +331,9 @@ func (t *Task) scanMentions(f *text.File, from int, skip []text.Span, head []mod
 	if t.Style == StylePureYAML {
 		// prose values of a YAML document mention tasks too; its id and
 		// lists are fields, not mentions
-		for _, l := range t.Lists {
-			skip = append(skip, l.Span)
+		for i := range t.NumLists() {
+			sp, _ := t.ListSpan(i)
+			skip = append(skip, sp)
 		}
 		skip = append(skip, t.IDSpan)
 		from = t.MetaSpan.Start

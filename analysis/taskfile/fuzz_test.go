@@ -37,7 +37,7 @@ func spansOf(t *Task) []namedSpan {
 	for i, r := range t.DocRefs {
 		add(fmt.Sprintf("DocRefs[%d %q]", i, r.Value()), r.Span())
 	}
-	for i, l := range t.Lists {
+	for i, l := range t.Lists() {
 		add(fmt.Sprintf("Lists[%d %q]", i, l.Key), l.Span)
 		for j, r := range l.Items {
 			add(fmt.Sprintf("Lists[%d %q].Items[%d %q]", i, l.Key, j, r.ID), r.Span)
@@ -98,7 +98,7 @@ func checkTask(t *testing.T, content []byte, tk *Task) {
 			t.Fatalf("mention %q at %+v holds %q", m.ID, m.Span, got)
 		}
 	}
-	for _, l := range tk.Lists {
+	for _, l := range tk.Lists() {
 		for _, r := range l.Items {
 			if r.ID == "" {
 				t.Fatalf("list %q has an empty ID at %+v", l.Key, r.Span)

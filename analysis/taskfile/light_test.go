@@ -2,10 +2,13 @@ package taskfile
 
 import (
 	"math"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unique"
 
+	"github.com/taskls/taskls/analysis/model"
 	"github.com/taskls/taskls/analysis/text"
 )
 
@@ -63,5 +66,47 @@ func TestDocRefsAndEstimate(t *testing.T) {
 		if got := ParseLight("T001.md", text.New([]byte(src))).Estimate(); got != want {
 			t.Errorf("%q: estimate %v, want %v", src, got, want)
 		}
+	}
+}
+
+// TestPackLists checks that packed lists give back the lists they were
+// made from, lists without items and empty keys included, and that
+// ListRefs, ListRef and List agree with Lists.
+func TestPackLists(t *testing.T) {
+	sp := func(a, b int) text.Span { return text.Span{Start: a, End: b} }
+	in := []*model.List{
+		{Key: "depends_on", Span: sp(10, 30), Kind: model.KindDependency, Style: '[', Items: []model.Ref{
+			{ID: "T001", Span: sp(11, 15), Kind: model.KindDependency}, {ID: "T-22", Span: sp(17, 21), Kind: model.KindDependency}}},
+		{Key: "blocks", Span: sp(40, 41), Kind: model.KindBlocks, Style: '-'},
+		{Key: "", Span: sp(50, 60), Kind: model.KindBlocks, Style: ','},
+		{Key: "blocked_by", Span: sp(70, 90), Kind: model.KindBlockedBy, Style: '-', Items: []model.Ref{
+			{ID: "", Span: sp(72, 80), Kind: model.KindBlockedBy}, {ID: "Т003", Span: sp(82, 90), Kind: model.KindBlockedBy}}},
+	}
+	tk := &Task{lists: packLists(in)}
+	if got := tk.Lists(); !reflect.DeepEqual(got, in) {
+		t.Fatalf("Lists() = %+v, want %+v", got, in)
+	}
+	var all []model.Ref
+	for _, l := range in {
+		all = append(all, l.Items...)
+	}
+	if got := slices.Collect(tk.ListRefs()); !reflect.DeepEqual(got, all) || tk.NumListRefs() != len(all) {
+		t.Errorf("ListRefs() = %+v (%d), want %+v", got, tk.NumListRefs(), all)
+	}
+	for i, r := range all {
+		if got := tk.ListRef(i); got != r {
+			t.Errorf("ListRef(%d) = %+v, want %+v", i, got, r)
+		}
+	}
+	for i, l := range in {
+		if got := tk.List(i); !reflect.DeepEqual(got, l) {
+			t.Errorf("List(%d) = %+v, want %+v", i, got, l)
+		}
+		if sp, k := tk.ListSpan(i); sp != l.Span || k != l.Kind {
+			t.Errorf("ListSpan(%d) = %v %v, want %v %v", i, sp, k, l.Span, l.Kind)
+		}
+	}
+	if (&Task{}).Lists() != nil || (&Task{lists: packLists(nil)}).NumLists() != 0 {
+		t.Errorf("a task without lists has some")
 	}
 }

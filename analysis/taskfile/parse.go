@@ -112,17 +112,13 @@ func (t *Task) compact() {
 }
 
 // trimKept trims the slices that Light keeps as they are: the fields'
-// items (a light task has no fields left), the lists and their items.
-// Mentions are made at their exact size (newMentionList).
+// items (a light task has no fields left). Lists and mentions are made at
+// their exact sizes (packLists, newMentionList).
 func (t *Task) trimKept() {
 	for i := range t.Fields {
 		if t.Fields[i].Items != nil {
 			t.Fields[i].Items = slices.Clone(t.Fields[i].Items)
 		}
-	}
-	t.Lists = slices.Clone(t.Lists)
-	for _, l := range t.Lists {
-		l.Items = slices.Clone(l.Items)
 	}
 }
 

@@ -32,7 +32,7 @@ func summary(name, src string) string {
 	if t.HasPriority {
 		fmt.Fprintf(&b, "priority: %s -> %d at %s\n", t.Priority, t.PriorityNorm, at(t.PrioritySpan))
 	}
-	for _, l := range t.Lists {
+	for _, l := range t.Lists() {
 		fmt.Fprintf(&b, "list %s (%s, %c) at %s:", l.Key, l.Kind, l.Style, at(l.Span))
 		for _, it := range l.Items {
 			fmt.Fprintf(&b, " %s@%s", it.ID, at(it.Span))

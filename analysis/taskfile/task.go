@@ -168,8 +168,8 @@ type Task struct {
 	// estimate is the task's size estimate (see Estimate), 0 for none.
 	estimate float64
 
-	// Lists of task IDs: dependencies/depends_on, blocked_by, blocks.
-	Lists []*model.List
+	// lists of task IDs: dependencies/depends_on, blocked_by, blocks (see Lists)
+	lists idLists
 
 	// MetaSpan is the extent of the metadata (front matter text, fenced YAML
 	// block content, or the whole file for pure YAML); for heading fields, the
@@ -399,9 +399,9 @@ func (t *Task) Field(keys ...string) *Field {
 // Deps returns the task's dependency refs (dependencies/depends_on lists).
 func (t *Task) Deps() []model.Ref {
 	var out []model.Ref
-	for _, l := range t.Lists {
-		if l.Kind == model.KindDependency {
-			out = append(out, l.Items...)
+	for r := range t.ListRefs() {
+		if r.Kind == model.KindDependency {
+			out = append(out, r)
 		}
 	}
 	return out
@@ -410,8 +410,8 @@ func (t *Task) Deps() []model.Ref {
 // Refs returns every ref the task file holds: list items, then body mentions.
 func (t *Task) Refs() []model.Ref {
 	var out []model.Ref
-	for _, l := range t.Lists {
-		out = append(out, l.Items...)
+	for r := range t.ListRefs() {
+		out = append(out, r)
 	}
 	for m := range t.Mentions.All() {
 		out = append(out, m)

@@ -180,7 +180,7 @@ func TestLoadKeepsNoReadBuffer(t *testing.T) {
 		if d == nil {
 			t.Fatalf("T%03d is gone", i)
 		}
-		deps := d.Task.Lists[0].Items
+		deps := d.Task.Lists()[0].Items
 		if d.Task.Title != fmt.Sprintf("Alpha %d", i) || d.Task.Priority != "P1" || len(deps) != 1 || deps[0].ID != fmt.Sprintf("T%03d", i%n+1) {
 			t.Fatalf("T%03d: title %q, priority %q, dependencies %v", i, d.Task.Title, d.Task.Priority, deps)
 		}

@@ -73,13 +73,10 @@ func (r *Root) RefIDs() iter.Seq2[string, int] {
 func refAt(d *Doc, i int) model.Ref {
 	switch d.Kind {
 	case KindTask:
-		for _, l := range d.Task.Lists {
-			if i < len(l.Items) {
-				return l.Items[i]
-			}
-			i -= len(l.Items)
+		if n := d.Task.NumListRefs(); i >= n {
+			return d.Task.Mentions.At(i - n)
 		}
-		return d.Task.Mentions.At(i)
+		return d.Task.ListRef(i)
 	case KindManifest:
 		return d.Manifest.Refs[i]
 	}

@@ -76,18 +76,14 @@ func sameGraph(a, b *Doc) bool {
 		return false
 	}
 	var la, lb []string
-	for _, l := range a.Task.Lists {
-		if l.Kind == model.KindDependency || l.Kind == model.KindBlockedBy {
-			for _, it := range l.Items {
-				la = append(la, it.ID)
-			}
+	for it := range a.Task.ListRefs() {
+		if it.Kind == model.KindDependency || it.Kind == model.KindBlockedBy {
+			la = append(la, it.ID)
 		}
 	}
-	for _, l := range b.Task.Lists {
-		if l.Kind == model.KindDependency || l.Kind == model.KindBlockedBy {
-			for _, it := range l.Items {
-				lb = append(lb, it.ID)
-			}
+	for it := range b.Task.ListRefs() {
+		if it.Kind == model.KindDependency || it.Kind == model.KindBlockedBy {
+			lb = append(lb, it.ID)
 		}
 	}
 	return slices.Equal(la, lb)
@@ -437,11 +433,9 @@ func (r *Root) eachDocRef(d *Doc, fn func(i int, ref model.Ref)) {
 			return
 		}
 		i := 0
-		for _, l := range d.Task.Lists {
-			for _, it := range l.Items {
-				fn(i, it)
-				i++
-			}
+		for it := range d.Task.ListRefs() {
+			fn(i, it)
+			i++
 		}
 		for m := range d.Task.Mentions.All() {
 			if r.IsIDForm(m.ID) {

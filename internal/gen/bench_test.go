@@ -90,7 +90,7 @@ func fixtureOf(b testing.TB, n int) *fixture {
 			continue
 		}
 		var l *model.List
-		for _, x := range d.Task.Lists {
+		for _, x := range d.Task.Lists() {
 			if x.Kind == model.KindDependency && x.Style == '[' && len(x.Items) > 0 {
 				l = x
 			}

@@ -65,7 +65,7 @@ func TestRunFilesEqualsRunRewired(t *testing.T) {
 			c := d.Text.Bytes()
 			var out []byte
 			last := 0
-			for _, l := range d.Task.Lists {
+			for _, l := range d.Task.Lists() {
 				if l.Style != '[' || l.Span.Start < last {
 					continue
 				}
