@@ -294,7 +294,7 @@ func (x *incr) mutate(rel string, content []byte) (desc string, a, b int, ins st
 		lists = m.Lists
 	} else {
 		tk := taskfile.Parse(rel, f)
-		lists, own = tk.Lists(), tk.ID
+		lists, own = tk.Lists(), tk.ID()
 	}
 	quote := func(id string) string {
 		if isJSON {

@@ -255,14 +255,14 @@ func affected(old, next *workspace.Snapshot, changes []workspace.Change) []strin
 			if !d.IsTask() {
 				continue
 			}
-			for l := range r.Refs(d.Task.ID) {
+			for l := range r.Refs(d.Task.ID()) {
 				// not manifest.json: its checks go over the whole manifest,
 				// so it waits for the full pass (unless it was edited)
 				if l.Doc.Kind != workspace.KindManifest {
 					add(l.Doc.Path)
 				}
 			}
-			for _, def := range r.Defs.At(d.Task.ID) {
+			for _, def := range r.Defs.At(d.Task.ID()) {
 				add(def.Doc.Path)
 			}
 		}

@@ -185,12 +185,12 @@ func (p *Pass) ids() []string {
 		r := p.Root
 		seen := map[string]bool{}
 		for _, d := range p.facts.docs {
-			if d.Kind != workspace.KindTask || d.Task == nil || d.Task.ID == "" || seen[d.Task.ID] {
+			if d.Kind != workspace.KindTask || d.Task == nil || d.Task.ID() == "" || seen[d.Task.ID()] {
 				continue
 			}
-			if r.Defs.Has(d.Task.ID) {
-				seen[d.Task.ID] = true
-				p.facts.focus = append(p.facts.focus, d.Task.ID)
+			if r.Defs.Has(d.Task.ID()) {
+				seen[d.Task.ID()] = true
+				p.facts.focus = append(p.facts.focus, d.Task.ID())
 			}
 		}
 		sort.Strings(p.facts.focus)
@@ -220,7 +220,7 @@ func (p *Pass) dependents(id string) []string {
 	cand := map[string]bool{}
 	for l := range r.Refs(id) {
 		if l.Doc.IsTask() {
-			cand[l.Doc.Task.ID] = true
+			cand[l.Doc.Task.ID()] = true
 		}
 	}
 	if m := r.Manifest; m != nil && m.Manifest != nil {

@@ -75,12 +75,12 @@ var Sections = register(&Check{
 					missing = append(missing, want)
 				}
 			}
-			at := t.IDSpan
+			at := t.IDSpan()
 			if t.IDFromName {
 				at = lineSpanOf(d, 0)
 			}
 			if len(missing) > 0 {
-				p.Report(d, at, fmt.Sprintf("%s lacks section%s %s", t.ID, pluralS(len(missing)), strings.Join(missing, ", ")))
+				p.Report(d, at, fmt.Sprintf("%s lacks section%s %s", t.ID(), pluralS(len(missing)), strings.Join(missing, ", ")))
 			}
 			sectionAt := func(kind string) (spanOK bool, sp [2]int) {
 				key := sectionKey(kind)
@@ -107,7 +107,7 @@ var Sections = register(&Check{
 			countIn("Test Scenarios", t.NumScenarios(), p.Config.minScenarios(), "test scenario", "test scenarios")
 			countIn("Risks & Mitigations", t.NumRisks(), p.Config.minRisks(), "risk", "risks")
 			// (a light task keeps the scenarios this reports on)
-			for _, s := range t.Scenarios {
+			for _, s := range t.Scenarios() {
 				var lack []string
 				if !s.Given {
 					lack = append(lack, "Given")

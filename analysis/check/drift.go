@@ -45,39 +45,39 @@ var ManifestDrift = register(&Check{
 
 func driftStatus(p *Pass, m *workspace.Doc, e *manifest.Entry, d *workspace.Doc) {
 	t := d.Task
-	if !e.Status.Present || !t.HasStatus || t.StatusNorm == "" {
+	if !e.Status.Present || !t.HasStatus || t.StatusNorm() == "" {
 		return
 	}
 	ms, ok := model.NormStatus(e.Status.Value)
-	if !ok || ms == t.StatusNorm {
+	if !ok || ms == t.StatusNorm() {
 		return
 	}
 	sp := e.Status.Inner()
-	dg := p.Report(m, sp, fmt.Sprintf("status differs: manifest.json says %s, %s says %s", e.Status.Value, d.Rel, t.Status),
-		Related{Path: d.Path, Span: t.StatusSpan, Message: "the task file says " + t.Status})
+	dg := p.Report(m, sp, fmt.Sprintf("status differs: manifest.json says %s, %s says %s", e.Status.Value, d.Rel, t.Status()),
+		Related{Path: d.Path, Span: t.StatusSpan(), Message: "the task file says " + t.Status()})
 	dg.Fixes = []Fix{
-		{Title: "Set the manifest's status of " + e.ID + " to " + t.StatusNorm, Preferred: true,
-			Edits: []Edit{{Path: m.Path, Span: e.Status.Span, NewText: jsonString(t.StatusNorm)}}},
+		{Title: "Set the manifest's status of " + e.ID + " to " + t.StatusNorm(), Preferred: true,
+			Edits: []Edit{{Path: m.Path, Span: e.Status.Span, NewText: jsonString(t.StatusNorm())}}},
 		{Title: "Set the status in " + d.Rel + " to " + ms,
-			Edits: []Edit{{Path: d.Path, Span: t.StatusSpan, NewText: ms}}},
+			Edits: []Edit{{Path: d.Path, Span: t.StatusSpan(), NewText: ms}}},
 	}
 }
 
 func driftTitle(p *Pass, m *workspace.Doc, e *manifest.Entry, d *workspace.Doc) {
 	t := d.Task
-	if !e.Title.Present || !t.HasTitle || strings.TrimSpace(e.Title.Value) == t.Title {
+	if !e.Title.Present || !t.HasTitle || strings.TrimSpace(e.Title.Value) == t.Title() {
 		return
 	}
 	sp := e.Title.Inner()
-	dg := p.Report(m, sp, fmt.Sprintf("title differs: manifest.json says %q, %s says %q", e.Title.Value, d.Rel, t.Title),
-		Related{Path: d.Path, Span: t.TitleSpan, Message: "the task file's title"})
-	fileEdit := Edit{Path: d.Path, Span: t.TitleSpan, NewText: strings.TrimSpace(e.Title.Value)}
+	dg := p.Report(m, sp, fmt.Sprintf("title differs: manifest.json says %q, %s says %q", e.Title.Value, d.Rel, t.Title()),
+		Related{Path: d.Path, Span: t.TitleSpan(), Message: "the task file's title"})
+	fileEdit := Edit{Path: d.Path, Span: t.TitleSpan(), NewText: strings.TrimSpace(e.Title.Value)}
 	if t.Style != taskfile.StyleHeadings { // a YAML scalar, replaced with its quotes
-		fileEdit = Edit{Path: d.Path, Span: yamlValueSpan(d, t.TitleSpan), NewText: yamlScalar(strings.TrimSpace(e.Title.Value))}
+		fileEdit = Edit{Path: d.Path, Span: yamlValueSpan(d, t.TitleSpan()), NewText: yamlScalar(strings.TrimSpace(e.Title.Value))}
 	}
 	dg.Fixes = []Fix{
 		{Title: "Set the manifest's title of " + e.ID + " from " + d.Rel, Preferred: true,
-			Edits: []Edit{{Path: m.Path, Span: e.Title.Span, NewText: jsonString(t.Title)}}},
+			Edits: []Edit{{Path: m.Path, Span: e.Title.Span, NewText: jsonString(t.Title())}}},
 		{Title: "Set the title in " + d.Rel + " from the manifest", Edits: []Edit{fileEdit}},
 	}
 }
@@ -97,17 +97,17 @@ func driftPriority(p *Pass, m *workspace.Doc, e *manifest.Entry, d *workspace.Do
 		return
 	}
 	mp, ok := model.NormPriority(e.Priority.Value)
-	if !ok || mp == t.PriorityNorm {
+	if !ok || mp == t.PriorityNorm() {
 		return
 	}
 	dg := p.Report(m, e.Priority.Inner(),
-		fmt.Sprintf("priority differs: manifest.json says %s, %s says %s", e.Priority.Value, d.Rel, t.Priority),
-		Related{Path: d.Path, Span: t.PrioritySpan, Message: "the task file says " + t.Priority})
+		fmt.Sprintf("priority differs: manifest.json says %s, %s says %s", e.Priority.Value, d.Rel, t.Priority()),
+		Related{Path: d.Path, Span: t.PrioritySpan(), Message: "the task file says " + t.Priority()})
 	dg.Fixes = []Fix{
 		{Title: "Set the manifest's priority of " + e.ID + " from " + d.Rel, Preferred: true,
-			Edits: []Edit{{Path: m.Path, Span: e.Priority.Span, NewText: respell(e.Priority.Value, e.Priority.String, t.PriorityNorm)}}},
+			Edits: []Edit{{Path: m.Path, Span: e.Priority.Span, NewText: respell(e.Priority.Value, e.Priority.String, t.PriorityNorm())}}},
 		{Title: "Set the priority in " + d.Rel + " from the manifest",
-			Edits: []Edit{{Path: d.Path, Span: t.PrioritySpan, NewText: respell(t.Priority, false, mp)}}},
+			Edits: []Edit{{Path: d.Path, Span: t.PrioritySpan(), NewText: respell(t.Priority(), false, mp)}}},
 	}
 }
 

@@ -306,8 +306,8 @@ var StaleCopy = register(&Check{
 				a, b, ua, ub = b, a, ub, ua
 			}
 			var parts []string
-			if a.Task.StatusNorm != b.Task.StatusNorm {
-				parts = append(parts, fmt.Sprintf("status %s here, %s there", b.Task.Status, a.Task.Status))
+			if a.Task.StatusNorm() != b.Task.StatusNorm() {
+				parts = append(parts, fmt.Sprintf("status %s here, %s there", b.Task.Status(), a.Task.Status()))
 			}
 			oa, ob := diff(fileDeps(a.Task), fileDeps(b.Task))
 			if len(oa)+len(ob) > 0 {
@@ -344,12 +344,12 @@ var Misplaced = register(&Check{
 				continue // copies are the stale-copy check's business
 			}
 			d := defs[0].Doc
-			st := d.Task.StatusNorm
+			st := d.Task.StatusNorm()
 			switch {
 			case d.Area() == "completed" && st != "" && st != model.StatusCompleted:
-				p.Report(d, d.Task.StatusSpan, fmt.Sprintf("%s is %s but its file is in completed/", id, st))
+				p.Report(d, d.Task.StatusSpan(), fmt.Sprintf("%s is %s but its file is in completed/", id, st))
 			case d.Area() == "tasks" && st == model.StatusCompleted && usesCompleted:
-				p.Report(d, d.Task.StatusSpan, id+" is completed but its file is still in tasks/")
+				p.Report(d, d.Task.StatusSpan(), id+" is completed but its file is still in tasks/")
 			}
 		}
 	},
@@ -393,8 +393,8 @@ func statsEdits(r *workspace.Root, synced bool) []statsEdit {
 	total := 0
 	for _, e := range m.Manifest.Entries {
 		st, _ := model.NormStatus(e.Status.Value)
-		if d := r.Task(e.ID); synced && d != nil && d.Task.StatusNorm != "" {
-			st = d.Task.StatusNorm
+		if d := r.Task(e.ID); synced && d != nil && d.Task.StatusNorm() != "" {
+			st = d.Task.StatusNorm()
 		}
 		count[st]++
 		total++
@@ -407,7 +407,7 @@ func statsEdits(r *workspace.Root, synced bool) []statsEdit {
 			if _, ok := r.Deferred[id]; ok {
 				continue
 			}
-			count[r.Defs.At(id)[0].Doc.Task.StatusNorm]++
+			count[r.Defs.At(id)[0].Doc.Task.StatusNorm()]++
 			total++
 		}
 	}
@@ -502,25 +502,25 @@ func newEntryFix(r *workspace.Root, d *workspace.Doc) (Fix, bool) {
 		keyed = true // an object map whose entries carry no id of their own
 	}
 	if !keyed {
-		fields = append(fields, `"id": `+jsonString(t.ID))
+		fields = append(fields, `"id": `+jsonString(t.ID()))
 	}
 	if has(last.Title.Present) {
-		fields = append(fields, `"title": `+jsonString(t.Title))
+		fields = append(fields, `"title": `+jsonString(t.Title()))
 	}
 	if has(last.File.Present) {
 		fields = append(fields, `"file": `+jsonString(d.Rel))
 	}
-	if has(last.Status.Present) && t.StatusNorm != "" {
-		fields = append(fields, `"status": `+jsonString(t.StatusNorm))
+	if has(last.Status.Present) && t.StatusNorm() != "" {
+		fields = append(fields, `"status": `+jsonString(t.StatusNorm()))
 	}
 	if has(last.Priority.Present) && t.PriorityKnown {
-		fields = append(fields, `"priority": `+respell(last.Priority.Value, last.Priority.String, t.PriorityNorm))
+		fields = append(fields, `"priority": `+respell(last.Priority.Value, last.Priority.String, t.PriorityNorm()))
 	}
 	if last.DependsOn != nil {
 		fields = append(fields, `"`+last.DependsOn.Key+`": `+jsonIDList(fileDeps(t)))
 	}
-	return Fix{Title: "Add " + t.ID + " to manifest.json", Preferred: true,
-		Edits: []Edit{{Path: m.Path, Span: spanAt(last.Span.End), NewText: entryText(m.Manifest, t.ID, fields)}}}, true
+	return Fix{Title: "Add " + t.ID() + " to manifest.json", Preferred: true,
+		Edits: []Edit{{Path: m.Path, Span: spanAt(last.Span.End), NewText: entryText(m.Manifest, t.ID(), fields)}}}, true
 }
 
 // entryText is the text that adds an entry of the given fields after the

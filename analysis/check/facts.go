@@ -78,7 +78,7 @@ func depsOf(r *workspace.Root, id string) ([]string, bool) {
 // manifest entry's.
 func statusOf(r *workspace.Root, id string) string {
 	if d := r.Task(id); d != nil && d.Task.HasStatus {
-		return d.Task.StatusNorm
+		return d.Task.StatusNorm()
 	}
 	if e := r.Entry(id); e != nil {
 		s, _ := model.NormStatus(e.Status.Value)

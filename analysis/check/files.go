@@ -134,13 +134,13 @@ var FilenameID = register(&Check{
 	Run: func(p *Pass) {
 		lookalikes := lookalikeOn(p)
 		for _, d := range p.docs() {
-			if !d.IsTask() || d.Task.IDFromName || d.Task.NameID == "" || d.Task.NameID == d.Task.ID {
+			if !d.IsTask() || d.Task.IDFromName || d.Task.NameID() == "" || d.Task.NameID() == d.Task.ID() {
 				continue
 			}
-			if ascii, _, ok := foldID(d.Task.ID); ok && lookalikes && ascii == d.Task.NameID {
+			if ascii, _, ok := foldID(d.Task.ID()); ok && lookalikes && ascii == d.Task.NameID() {
 				continue // a lookalike of the name's ID: lookalike-id says so, with its fix
 			}
-			p.Report(d, d.Task.IDSpan, "file name starts with "+d.Task.NameID+" but the task's id is "+d.Task.ID)
+			p.Report(d, d.Task.IDSpan(), "file name starts with "+d.Task.NameID()+" but the task's id is "+d.Task.ID())
 		}
 	},
 })

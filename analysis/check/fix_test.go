@@ -139,8 +139,8 @@ func checkFix(t *testing.T, ts *marker.Test, snap *workspace.Snapshot, cfg *chec
 		if doc.Manifest != nil && doc.Manifest.Err != nil && (old == nil || old.Manifest == nil || old.Manifest.Err == nil) {
 			t.Errorf("fix %q broke %s: %s\n%s", f.Title, name, doc.Manifest.Err.Msg, files[name])
 		}
-		if doc.Task != nil && len(doc.Task.Problems) > 0 && (old == nil || old.Task == nil || len(old.Task.Problems) == 0) {
-			t.Errorf("fix %q broke %s: %s\n%s", f.Title, name, doc.Task.Problems[0].Message, files[name])
+		if doc.Task != nil && len(doc.Task.Problems()) > 0 && (old == nil || old.Task == nil || len(old.Task.Problems()) == 0) {
+			t.Errorf("fix %q broke %s: %s\n%s", f.Title, name, doc.Task.Problems()[0].Message, files[name])
 		}
 		if old != nil && old.IsTask() && !doc.IsTask() {
 			t.Errorf("fix %q: %s no longer reads as a task\n%s", f.Title, name, files[name])

@@ -29,12 +29,12 @@ var SelfDependency = register(&Check{
 		}
 		for _, d := range p.docs() {
 			if d.IsTask() {
-				if !listsName(d.Task, d.Task.ID) {
+				if !listsName(d.Task, d.Task.ID()) {
 					continue // (most tasks: no lists to make)
 				}
 				for _, l := range d.Task.Lists() {
 					for i, it := range l.Items {
-						if it.ID == d.Task.ID {
+						if it.ID == d.Task.ID() {
 							p.Report(d, it.Span, it.ID+verb(it.Kind)).Fixes = removeFix(p, d, l, i)
 						}
 					}

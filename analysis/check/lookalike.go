@@ -64,17 +64,17 @@ func isLookalike(id string) bool {
 
 func lookalikesInTask(p *Pass, d *workspace.Doc) {
 	r, t := p.Root, d.Task
-	if !t.IDFromName && t.ID != "" {
-		if ascii, cs, ok := foldID(t.ID); ok {
-			dg := p.Report(d, t.IDSpan, lookalikeMessage(t.ID, ascii, cs))
+	if !t.IDFromName && t.ID() != "" {
+		if ascii, cs, ok := foldID(t.ID()); ok {
+			dg := p.Report(d, t.IDSpan(), lookalikeMessage(t.ID(), ascii, cs))
 			if !definedElsewhere(r, ascii, d) {
 				// the task's own id: preferred when the file name or the
 				// manifest already says the ASCII ID
-				dg.Fixes = replaceFix(d, t.IDSpan, t.ID, ascii, t.NameID == ascii || len(r.Entries[ascii]) > 0)
+				dg.Fixes = replaceFix(d, t.IDSpan(), t.ID(), ascii, t.NameID() == ascii || len(r.Entries[ascii]) > 0)
 			}
 		}
 	}
-	if t.Style == taskfile.StyleHeadings && (t.IDFromName || t.ID == "") {
+	if t.Style == taskfile.StyleHeadings && (t.IDFromName || t.ID() == "") {
 		// a title heading whose ID is a lookalike is not read as one
 		// (`# Т004: Title`): the task has no ID of its own
 		for _, sec := range t.Sections {
@@ -130,7 +130,7 @@ func headingLookalike(p *Pass, d *workspace.Doc, sec taskfile.Section) {
 	span := text.Span{Start: hs.Start + k, End: hs.Start + k + len(tok)}
 	dg := p.Report(d, span, lookalikeMessage(tok, ascii, cs))
 	if !definedElsewhere(p.Root, ascii, d) {
-		dg.Fixes = replaceFix(d, span, tok, ascii, d.Task.NameID == ascii || len(p.Root.Entries[ascii]) > 0)
+		dg.Fixes = replaceFix(d, span, tok, ascii, d.Task.NameID() == ascii || len(p.Root.Entries[ascii]) > 0)
 	}
 }
 

@@ -19,8 +19,8 @@ var StatusValue = register(&Check{
 	Run: func(p *Pass) {
 		r := p.Root
 		for _, d := range p.docs() {
-			if d.IsTask() && d.Task.HasStatus && d.Task.StatusNorm == "" {
-				p.Report(d, d.Task.StatusSpan, fmt.Sprintf("unknown status %q (want one of %s)", d.Task.Status, strings.Join(model.AllStatuses, ", ")))
+			if d.IsTask() && d.Task.HasStatus && d.Task.StatusNorm() == "" {
+				p.Report(d, d.Task.StatusSpan(), fmt.Sprintf("unknown status %q (want one of %s)", d.Task.Status(), strings.Join(model.AllStatuses, ", ")))
 			}
 		}
 		if m := r.Manifest; m != nil && m.Manifest != nil && p.wants(m) {
@@ -43,7 +43,7 @@ var PriorityValue = register(&Check{
 		r := p.Root
 		for _, d := range p.docs() {
 			if d.IsTask() && d.Task.HasPriority && !d.Task.PriorityKnown {
-				p.Report(d, d.Task.PrioritySpan, fmt.Sprintf("unknown priority %q (want P0-P4 or 0-4)", d.Task.Priority))
+				p.Report(d, d.Task.PrioritySpan(), fmt.Sprintf("unknown priority %q (want P0-P4 or 0-4)", d.Task.Priority()))
 			}
 		}
 		if m := r.Manifest; m != nil && m.Manifest != nil && p.wants(m) {
@@ -80,18 +80,18 @@ var MissingField = register(&Check{
 			if len(missing) == 0 {
 				continue
 			}
-			span := t.IDSpan
+			span := t.IDSpan()
 			if t.IDFromName || span.Len() == 0 {
-				span = lineSpanOf(d, t.MetaSpan.Start)
+				span = lineSpanOf(d, t.MetaSpan().Start)
 			}
-			p.Report(d, span, fmt.Sprintf("%s has no %s", t.ID, strings.Join(missing, ", ")))
+			p.Report(d, span, fmt.Sprintf("%s has no %s", t.ID(), strings.Join(missing, ", ")))
 		}
 	},
 })
 
 // hasProblem reports whether the file's metadata did not parse (then its
 // fields are only partly known and the syntax error says enough).
-func hasProblem(d *workspace.Doc) bool { return len(d.Task.Problems) > 0 }
+func hasProblem(d *workspace.Doc) bool { return len(d.Task.Problems()) > 0 }
 
 // DoneWithOpenCriteria reports a completed task with unchecked acceptance
 // criteria. Checking them all is not offered as a fix: only a person knows
@@ -102,13 +102,13 @@ var DoneWithOpenCriteria = register(&Check{
 	Severity: Warning,
 	Run: func(p *Pass) {
 		for _, d := range p.docs() {
-			if !d.IsTask() || d.Task.StatusNorm != model.StatusCompleted {
+			if !d.IsTask() || d.Task.StatusNorm() != model.StatusCompleted {
 				continue
 			}
 			checked, open, _ := d.Task.CriteriaCounts()
 			boxes := checked + open
 			if open > 0 {
-				p.Report(d, d.Task.StatusSpan, fmt.Sprintf("%s is completed but %d of %d acceptance criteria are unchecked", d.Task.ID, open, boxes))
+				p.Report(d, d.Task.StatusSpan(), fmt.Sprintf("%s is completed but %d of %d acceptance criteria are unchecked", d.Task.ID(), open, boxes))
 			}
 		}
 	},
@@ -127,7 +127,7 @@ var DoneBeforeDeps = register(&Check{
 			if d == nil {
 				continue
 			}
-			st := d.Task.StatusNorm
+			st := d.Task.StatusNorm()
 			if st != model.StatusCompleted && st != model.StatusInProgress {
 				continue
 			}
@@ -151,14 +151,14 @@ var BlockedMismatch = register(&Check{
 	Severity: Info,
 	Run: func(p *Pass) {
 		for _, d := range p.docs() {
-			if !d.IsTask() || !d.Task.HasStatus || d.Task.StatusNorm == "" {
+			if !d.IsTask() || !d.Task.HasStatus || d.Task.StatusNorm() == "" {
 				continue
 			}
 			l := listOf(d.Task, model.KindBlockedBy)
 			if l == nil {
 				continue
 			}
-			blocked := d.Task.StatusNorm == model.StatusBlocked
+			blocked := d.Task.StatusNorm() == model.StatusBlocked
 			var open []string
 			for _, it := range l.Items {
 				if statusOf(p.Root, it.ID) != model.StatusCompleted {
@@ -166,10 +166,10 @@ var BlockedMismatch = register(&Check{
 				}
 			}
 			switch {
-			case len(open) > 0 && !blocked && d.Task.StatusNorm != model.StatusCompleted:
-				p.Report(d, d.Task.StatusSpan, fmt.Sprintf("%s is %s but blocked by %s", d.Task.ID, d.Task.StatusNorm, strings.Join(open, ", ")))
+			case len(open) > 0 && !blocked && d.Task.StatusNorm() != model.StatusCompleted:
+				p.Report(d, d.Task.StatusSpan(), fmt.Sprintf("%s is %s but blocked by %s", d.Task.ID(), d.Task.StatusNorm(), strings.Join(open, ", ")))
 			case len(l.Items) == 0 && blocked:
-				p.Report(d, d.Task.StatusSpan, d.Task.ID+" is blocked but its blocked_by list is empty")
+				p.Report(d, d.Task.StatusSpan(), d.Task.ID()+" is blocked but its blocked_by list is empty")
 			}
 		}
 	},

@@ -19,7 +19,7 @@ var YAMLSyntax = register(&Check{
 			if d.Kind != workspace.KindTask || d.Task == nil {
 				continue
 			}
-			for _, pr := range d.Task.Problems {
+			for _, pr := range d.Task.Problems() {
 				p.Report(d, pr.Span, pr.Message)
 			}
 		}

@@ -26,7 +26,7 @@ var UnknownID = register(&Check{
 			msg := "unknown task ID " + ref.ID
 			owner := ""
 			if d.IsTask() {
-				owner = d.Task.ID
+				owner = d.Task.ID()
 			}
 			s := Suggest(r, ref.ID, owner)
 			if s != "" {

@@ -37,8 +37,8 @@ func At(s *workspace.Snapshot, path string, off int) (Occurrence, bool) {
 			break
 		}
 		t := d.Task
-		if t.ID != "" && !t.IDFromName && t.IDSpan.Contains(off) {
-			oc.ID, oc.Span, oc.Decl = t.ID, t.IDSpan, true
+		if t.ID() != "" && !t.IDFromName && t.IDSpan().Contains(off) {
+			oc.ID, oc.Span, oc.Decl = t.ID(), t.IDSpan(), true
 			return oc, true
 		}
 		for it := range t.ListRefs() {

@@ -104,10 +104,10 @@ func completeTask(r *workspace.Root, d *workspace.Doc, off int) Completions {
 	line := f.LineOf(off)
 	ls := f.LineStart(line)
 	before := string(c[ls:off])
-	inMeta := d.Task != nil && (d.Task.MetaSpan.Contains(off) || d.Task.Style == 0 || off < d.Task.BodyStart)
+	inMeta := d.Task != nil && (d.Task.MetaSpan().Contains(off) || d.Task.Style == 0 || off < d.Task.BodyStart())
 	self := ""
 	if d.Task != nil {
-		self = d.Task.ID
+		self = d.Task.ID()
 	}
 	ws := wordBefore(c, off)
 	partial := string(c[ws:off])
@@ -209,7 +209,7 @@ func values(vals []string, partial string, edit text.Span) Completions {
 func priorityValues(r *workspace.Root) []string {
 	digits, prefixed := 0, 0
 	for _, defs := range r.Defs.All() {
-		p := defs[0].Doc.Task.Priority
+		p := defs[0].Doc.Task.Priority()
 		if p == "" {
 			continue
 		}
@@ -383,16 +383,16 @@ func summary(r *workspace.Root, id string) (title, status, doc string) {
 	}
 	if d := r.Task(id); d != nil {
 		t := d.Task
-		title = t.Title
-		status = t.StatusNorm
+		title = t.Title()
+		status = t.StatusNorm()
 		if status == "" {
-			status = t.Status
+			status = t.Status()
 		}
 		if status != "" {
 			part("status: ", status)
 		}
 		if t.PriorityKnown {
-			part("priority: ", model.PriorityLabel(t.PriorityNorm))
+			part("priority: ", model.PriorityLabel(t.PriorityNorm()))
 		}
 		if done, total := t.CriteriaDone(); total > 0 {
 			part("criteria: ", strconv.Itoa(done), "/", strconv.Itoa(total), " done")

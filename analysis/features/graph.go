@@ -57,8 +57,8 @@ func Next(r *workspace.Root) []NextTask {
 		if d := r.Task(id); d != nil {
 			nt.File = d.Rel
 			if d.Task.PriorityKnown {
-				nt.priorityN = d.Task.PriorityNorm
-				nt.Priority = model.PriorityLabel(d.Task.PriorityNorm)
+				nt.priorityN = d.Task.PriorityNorm()
+				nt.Priority = model.PriorityLabel(d.Task.PriorityNorm())
 			}
 		} else if e := r.Entry(id); e != nil {
 			if p, ok := model.NormPriority(e.Priority.Value); ok {

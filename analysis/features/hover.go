@@ -30,8 +30,8 @@ func Describe(r *workspace.Root, id string) string {
 	e := r.Entry(id)
 	title := ""
 	switch {
-	case d != nil && d.Task.Title != "":
-		title = d.Task.Title
+	case d != nil && d.Task.Title() != "":
+		title = d.Task.Title()
 	case e != nil && e.Title.Value != "":
 		title = e.Title.Value
 	}
@@ -51,7 +51,7 @@ func Describe(r *workspace.Root, id string) string {
 	var parts []string
 	status, prio := "", ""
 	if d != nil {
-		status, prio = statusOf(d.Task.Status, d.Task.StatusNorm), prioOf(d.Task.Priority, d.Task.PriorityKnown, d.Task.PriorityNorm)
+		status, prio = statusOf(d.Task.Status(), d.Task.StatusNorm()), prioOf(d.Task.Priority(), d.Task.PriorityKnown, d.Task.PriorityNorm())
 	} else {
 		status = statusOf(e.Status.Value, norm(e.Status.Value))
 		p, ok := model.NormPriority(e.Priority.Value)
@@ -80,7 +80,7 @@ func Describe(r *workspace.Root, id string) string {
 		b.WriteString("Not listed in manifest.json.\n\n")
 	}
 	if d != nil && e != nil && e.Status.Present {
-		if ms := norm(e.Status.Value); ms != "" && ms != d.Task.StatusNorm && d.Task.StatusNorm != "" {
+		if ms := norm(e.Status.Value); ms != "" && ms != d.Task.StatusNorm() && d.Task.StatusNorm() != "" {
 			fmt.Fprintf(&b, "manifest.json says `%s`.\n\n", e.Status.Value)
 		}
 	}
@@ -103,7 +103,7 @@ func Describe(r *workspace.Root, id string) string {
 	if d != nil && d.Task.NumCriteria() > 0 {
 		done, total := d.Task.CriteriaDone()
 		fmt.Fprintf(&b, "**Acceptance criteria:** %d/%d done\n\n", done, total)
-		for i, c := range d.Full().Criteria {
+		for i, c := range d.Full().Criteria() {
 			if i == MaxHoverCriteria {
 				fmt.Fprintf(&b, "\n… and %d more\n", total-MaxHoverCriteria)
 				break
@@ -153,11 +153,11 @@ func prioOf(raw string, ok bool, p int) string {
 // "no file" or "unknown".
 func shortStatus(r *workspace.Root, id string) string {
 	if d := r.Task(id); d != nil {
-		if d.Task.StatusNorm != "" {
-			return d.Task.StatusNorm
+		if d.Task.StatusNorm() != "" {
+			return d.Task.StatusNorm()
 		}
-		if d.Task.Status != "" {
-			return d.Task.Status
+		if d.Task.Status() != "" {
+			return d.Task.Status()
 		}
 		return "no status"
 	}

@@ -187,10 +187,10 @@ func (x *searchIndex) fill(r *workspace.Root, prev *searchIndex, lo, hi int, sam
 			d := defs[0].Doc
 			t := d.Task
 			w.def = &defs[0]
-			w.title = t.Title
-			w.status = t.StatusNorm
+			w.title = t.Title()
+			w.status = t.StatusNorm()
 			if w.status == "" {
-				w.status = t.Status
+				w.status = t.Status()
 			}
 			w.doc, w.span = d, defs[0].Span
 		} else {

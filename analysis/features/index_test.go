@@ -58,7 +58,7 @@ func refTaskIDs(r *workspace.Root, self string, have map[string]bool, partial st
 
 func refTitleOf(r *workspace.Root, id string) string {
 	if d := r.Task(id); d != nil {
-		return d.Task.Title
+		return d.Task.Title()
 	}
 	if e := r.Entry(id); e != nil {
 		return e.Title.Value
@@ -396,9 +396,9 @@ func testSearchIndexAfterEdits(t *testing.T) {
 		what := rng.Intn(7)
 		switch what {
 		case 0, 1: // a new title
-			ch = workspace.Change{Path: p, Content: []byte(task(s.Doc(p).Task.ID, fmt.Sprintf("Retitled %d Auth Ünï", step), "pending", "")), Version: int32(step + 1)}
+			ch = workspace.Change{Path: p, Content: []byte(task(s.Doc(p).Task.ID(), fmt.Sprintf("Retitled %d Auth Ünï", step), "pending", "")), Version: int32(step + 1)}
 		case 2: // completed
-			ch = workspace.Change{Path: p, Content: []byte(task(s.Doc(p).Task.ID, "Now done", "completed", "")), Version: int32(step + 1)}
+			ch = workspace.Change{Path: p, Content: []byte(task(s.Doc(p).Task.ID(), "Now done", "completed", "")), Version: int32(step + 1)}
 		case 3: // a new task
 			id := fmt.Sprintf("T9%04d", step)
 			np := filepath.Join(r.Dir, "tasks", id+"-new.md")
@@ -460,16 +460,16 @@ func refSummary(r *workspace.Root, id string) (title, status, doc string) {
 	var parts []string
 	if d := r.Task(id); d != nil {
 		t := d.Task
-		title = t.Title
-		status = t.StatusNorm
+		title = t.Title()
+		status = t.StatusNorm()
 		if status == "" {
-			status = t.Status
+			status = t.Status()
 		}
 		if status != "" {
 			parts = append(parts, "status: "+status)
 		}
 		if t.PriorityKnown {
-			parts = append(parts, "priority: "+model.PriorityLabel(t.PriorityNorm))
+			parts = append(parts, "priority: "+model.PriorityLabel(t.PriorityNorm()))
 		}
 		if done, total := t.CriteriaDone(); total > 0 {
 			parts = append(parts, fmt.Sprintf("criteria: %d/%d done", done, total))
@@ -542,7 +542,7 @@ func BenchmarkSearchIndexAfterEdit(b *testing.B) {
 			break
 		}
 	}
-	s2 := s.Apply([]workspace.Change{{Path: p, Content: []byte(task(s.Doc(p).Task.ID, "Edited", "pending", "")), Version: 1}})
+	s2 := s.Apply([]workspace.Change{{Path: p, Content: []byte(task(s.Doc(p).Task.ID(), "Edited", "pending", "")), Version: 1}})
 	r2 := s2.Roots[0]
 	b.ResetTimer()
 	for b.Loop() {

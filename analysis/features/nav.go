@@ -62,11 +62,11 @@ func DocumentSymbols(s *workspace.Snapshot, path string) []Symbol {
 func taskSymbols(d *workspace.Doc) []Symbol {
 	t := d.Full()
 	end := len(d.Text.Bytes())
-	root := Symbol{Name: t.ID, Detail: t.Title, Kind: SymTask, Span: text.Span{Start: 0, End: end}, Select: t.IDSpan}
+	root := Symbol{Name: t.ID(), Detail: t.Title(), Kind: SymTask, Span: text.Span{Start: 0, End: end}, Select: t.IDSpan()}
 	if t.IDFromName {
 		root.Select = text.Span{}
 	}
-	for _, f := range t.Fields {
+	for _, f := range t.Fields() {
 		sp := text.Span{Start: f.KeySpan.Start, End: maxInt(f.ValueSpan.End, f.KeySpan.End)}
 		detail := f.Value
 		if f.Seq {
@@ -85,7 +85,7 @@ func taskSymbols(d *workspace.Doc) []Symbol {
 		ext := sec.Extent()
 		sym := Symbol{Name: sec.Title(), Kind: SymSection, Span: ext, Select: sec.Span()}
 		in := func(sp text.Span) bool { return sp.Start >= ext.Start && sp.End <= ext.End }
-		for _, c := range t.Criteria {
+		for _, c := range t.Criteria() {
 			if in(c.Span) {
 				box := "[ ] "
 				switch c.State {
@@ -97,12 +97,12 @@ func taskSymbols(d *workspace.Doc) []Symbol {
 				sym.Children = append(sym.Children, Symbol{Name: box + c.Text, Kind: SymCriterion, Span: c.Span, Select: c.Span})
 			}
 		}
-		for _, sc := range t.Scenarios {
+		for _, sc := range t.Scenarios() {
 			if in(sc.Span) {
 				sym.Children = append(sym.Children, Symbol{Name: sc.Name, Kind: SymScenario, Span: sc.Span, Select: sc.Span})
 			}
 		}
-		for _, rk := range t.Risks {
+		for _, rk := range t.Risks() {
 			if in(rk.Span) {
 				sym.Children = append(sym.Children, Symbol{Name: rk.Name, Kind: SymRisk, Span: rk.Span, Select: rk.Span})
 			}
@@ -281,7 +281,7 @@ func DocumentLinks(s *workspace.Snapshot, path string) []Link {
 		if d.Task == nil {
 			return nil
 		}
-		for _, f := range d.Full().Fields {
+		for _, f := range d.Full().Fields() {
 			k := strings.ToLower(f.Key)
 			if k != "context_refs" && k != "docs_refs" {
 				continue
@@ -345,7 +345,7 @@ func CodeLenses(s *workspace.Snapshot, path string) []Lens {
 		return nil
 	}
 	t := d.Task
-	dependents := Dependents(r, t.ID)
+	dependents := Dependents(r, t.ID())
 	deps := uniqueIDs(t.Deps())
 	done := 0
 	for _, dep := range deps {
@@ -357,10 +357,10 @@ func CodeLenses(s *workspace.Snapshot, path string) []Lens {
 	if cd, ct := t.CriteriaDone(); ct > 0 {
 		parts = append(parts, fmt.Sprintf("criteria %d/%d", cd, ct))
 	}
-	if t.StatusNorm != model.StatusCompleted && done == len(deps) {
+	if t.StatusNorm() != model.StatusCompleted && done == len(deps) {
 		parts = append(parts, "ready")
 	}
-	return []Lens{{Span: t.IDSpan, Title: strings.Join(parts, " · "), ID: t.ID, Refs: RefsOf(r, t.ID, false)}}
+	return []Lens{{Span: t.IDSpan(), Title: strings.Join(parts, " · "), ID: t.ID(), Refs: RefsOf(r, t.ID(), false)}}
 }
 
 func uniqueIDs(refs []model.Ref) []string {
@@ -469,8 +469,8 @@ func FoldingRanges(s *workspace.Snapshot, path string) []Fold {
 	}
 	t := d.Full()
 	var out []Fold
-	if t.Style == taskfile.StyleFrontMatter && t.MetaSpan.Len() > 0 {
-		out = append(out, Fold{Start: 0, End: t.MetaSpan.End, Kind: "imports"})
+	if t.Style == taskfile.StyleFrontMatter && t.MetaSpan().Len() > 0 {
+		out = append(out, Fold{Start: 0, End: t.MetaSpan().End, Kind: "imports"})
 	}
 	for _, sec := range t.Sections {
 		ext, start := sec.Extent(), sec.Span().Start

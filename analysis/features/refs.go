@@ -119,7 +119,7 @@ func Rename(s *workspace.Snapshot, file string, off int, newID string) (RenameRe
 			add(d.Doc.Path, d.Span)
 		}
 		base := path.Base(d.Doc.Rel)
-		if d.Doc.Task.NameID == old {
+		if d.Doc.Task.NameID() == old {
 			nb := newID + strings.TrimPrefix(base, old)
 			res.Renames = append(res.Renames, FileRename{Old: d.Doc.Path, New: r.Abs(path.Join(path.Dir(d.Doc.Rel), nb))})
 		}

@@ -79,16 +79,16 @@ func TestTaskKeysSync(t *testing.T) {
 	for _, k := range variants(all) {
 		task := parseTask(yamlKey(k) + ": T005\n")
 		var what []string
-		if task.ID == "T005" && !task.IDFromName {
+		if task.ID() == "T005" && !task.IDFromName {
 			what = append(what, "id")
 		}
-		if task.HasTitle && task.Title == "T005" {
+		if task.HasTitle && task.Title() == "T005" {
 			what = append(what, "title")
 		}
-		if task.HasStatus && task.Status == "T005" {
+		if task.HasStatus && task.Status() == "T005" {
 			what = append(what, "status")
 		}
-		if task.HasPriority && task.Priority == "T005" {
+		if task.HasPriority && task.Priority() == "T005" {
 			what = append(what, "priority")
 		}
 		for _, l := range task.Lists() {
@@ -118,8 +118,8 @@ func TestListItemSync(t *testing.T) {
 	base := map[string]any{"id": "T001", "title": "A", "status": "pending"}
 	readIDs := func(front string) (ids []string) {
 		task := parseTask(front)
-		if len(task.Problems) > 0 {
-			t.Fatalf("%q: %v", front, task.Problems)
+		if len(task.Problems()) > 0 {
+			t.Fatalf("%q: %v", front, task.Problems())
 		}
 		for _, l := range task.Lists() {
 			for _, it := range l.Items {
@@ -552,11 +552,11 @@ func TestWorkspaces(t *testing.T) {
 				default:
 					continue // headings as fields, or no metadata: nothing YAML to validate
 				}
-				if len(task.Problems) > 0 {
+				if len(task.Problems()) > 0 {
 					continue // yaml-syntax's
 				}
 				var meta any
-				if err := yaml.Unmarshal(content[task.MetaSpan.Start:task.MetaSpan.End], &meta); err != nil {
+				if err := yaml.Unmarshal(content[task.MetaSpan().Start:task.MetaSpan().End], &meta); err != nil {
 					t.Fatalf("%s: %v", rel, err)
 				}
 				validate(rel, tv, meta, "missing-field", "status-value", "priority-value")

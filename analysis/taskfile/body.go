@@ -25,7 +25,7 @@ var (
 
 // scanBody reads headings, sections, criteria, scenarios, risks and ID
 // mentions. For files without YAML metadata, heading fields are read too.
-func (t *Task) scanBody(sc *scan, f *text.File, from int) {
+func (t *draft) scanBody(sc *scan, f *text.File, from int) {
 	c := f.Bytes()
 	if from >= len(c) {
 		return
@@ -131,7 +131,7 @@ func (t *Task) scanBody(sc *scan, f *text.File, from int) {
 }
 
 // addRisk adds a risk, or counts it in a light scan.
-func (t *Task) addRisk(sc *scan, it Item) {
+func (t *draft) addRisk(sc *scan, it Item) {
 	if sc.light {
 		t.nRisks++
 		return
@@ -141,7 +141,7 @@ func (t *Task) addRisk(sc *scan, it Item) {
 
 // closeSections sets every section's extent: up to the next heading of the
 // same or a higher level.
-func (t *Task) closeSections(end int) {
+func (t *draft) closeSections(end int) {
 	for i := range t.Sections {
 		s := &t.Sections[i]
 		s.extentEnd = off32(end)
@@ -213,7 +213,7 @@ func maybe(can bool, re *regexp.Regexp, line []byte) [][]byte {
 	return re.FindSubmatch(line)
 }
 
-func (t *Task) markGWT(line []byte, s *Scenario) {
+func (t *draft) markGWT(line []byte, s *Scenario) {
 	if !bytes.Contains(line, []byte("Given")) && !bytes.Contains(line, []byte("When")) && !bytes.Contains(line, []byte("Then")) {
 		return
 	}

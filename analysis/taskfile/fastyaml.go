@@ -19,7 +19,7 @@ var useFast = true
 // breaks only YAML knows) makes it touch nothing and report false, and
 // yaml.v3 reads the span. yaml.v3 builds a node tree and makes kilobytes of
 // garbage per file; this is the cold index's largest cost.
-func (t *Task) fastMapping(f *text.File, span text.Span) bool {
+func (t *draft) fastMapping(f *text.File, span text.Span) bool {
 	if !useFast {
 		return false
 	}

@@ -45,12 +45,12 @@ func TestFastMappingEqualsYAML(t *testing.T) {
 		}
 		fast, slow := parseBoth(filepath.Base(p), b)
 		if !reflect.DeepEqual(fast, slow) {
-			t.Errorf("%s: fast path differs:\n fast %+v\n yaml %+v", p, fast.Fields, slow.Fields)
+			t.Errorf("%s: fast path differs:\n fast %+v\n yaml %+v", p, fast.Fields(), slow.Fields())
 		}
 		useFast = true
-		var probe Task
+		var probe draft
 		if fast.Style == StyleFrontMatter || fast.Style == StyleMetadataBlock {
-			if probe.fastMapping(text.New(b), fast.MetaSpan) {
+			if probe.fastMapping(text.New(b), fast.MetaSpan()) {
 				taken++
 			}
 		}
@@ -113,7 +113,7 @@ func TestFastMappingCases(t *testing.T) {
 			content := []byte(wrap(meta))
 			fast, slow := parseBoth("T001-x.md", content)
 			if !reflect.DeepEqual(fast, slow) {
-				t.Errorf("%q: fast path differs:\n fast %+v %+v\n yaml %+v %+v", content, fast.Fields, fast.Problems, slow.Fields, slow.Problems)
+				t.Errorf("%q: fast path differs:\n fast %+v %+v\n yaml %+v %+v", content, fast.Fields(), fast.Problems(), slow.Fields(), slow.Problems())
 			}
 		}
 	}
@@ -127,7 +127,7 @@ func FuzzFastMapping(f *testing.F) {
 		content := []byte("---\n" + meta + "\n---\n")
 		fast, slow := parseBoth("T001-x.md", content)
 		if !reflect.DeepEqual(fast, slow) {
-			t.Fatalf("%q: fast path differs:\n fast %+v\n yaml %+v", content, fast.Fields, slow.Fields)
+			t.Fatalf("%q: fast path differs:\n fast %+v\n yaml %+v", content, fast.Fields(), slow.Fields())
 		}
 	})
 }
@@ -179,11 +179,11 @@ func TestLight(t *testing.T) {
 	for _, s := range l.Sections {
 		secs = append(secs, s.Title())
 	}
-	for _, s := range l.Scenarios {
+	for _, s := range l.Scenarios() {
 		scen = append(scen, s.Name)
 	}
-	if got := strings.Join(refs, ","); got != "context_refs=context/a.md@context/a.md" || l.Fields != nil || l.Estimate() != 500 {
-		t.Errorf("doc refs %s, fields %+v, estimate %v", got, l.Fields, l.Estimate())
+	if got := strings.Join(refs, ","); got != "context_refs=context/a.md@context/a.md" || l.Fields() != nil || l.Estimate() != 500 {
+		t.Errorf("doc refs %s, fields %+v, estimate %v", got, l.Fields(), l.Estimate())
 	}
 	if got := strings.Join(secs, ","); got != "A,Acceptance Criteria,Test Scenarios,Risks" {
 		t.Errorf("sections %s", got)
@@ -191,7 +191,7 @@ func TestLight(t *testing.T) {
 	if got := strings.Join(scen, ","); got != "Half" {
 		t.Errorf("scenarios %s", got)
 	}
-	if l.Criteria != nil || l.Risks != nil || l.ID != "T001" || l.StatusNorm != "completed" || len(l.Lists()) != len(full.Lists()) {
+	if l.Criteria() != nil || l.Risks() != nil || l.ID() != "T001" || l.StatusNorm() != "completed" || len(l.Lists()) != len(full.Lists()) {
 		t.Errorf("light task: %+v", l)
 	}
 }

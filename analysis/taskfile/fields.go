@@ -14,7 +14,7 @@ import (
 
 // headingField reads a title heading (`# T045: Title`) or a field heading
 // (`## Status: Pending`) and reports whether the line was metadata.
-func (t *Task) headingField(sc *scan, f *text.File, l, lvl int, line []byte) bool {
+func (t *draft) headingField(sc *scan, f *text.File, l, lvl int, line []byte) bool {
 	ls := f.LineStart(l)
 	if lvl == 1 {
 		if !hasDigit(line) {
@@ -87,7 +87,7 @@ func hasDigit(b []byte) bool {
 }
 
 // headingMeta grows the metadata span of a heading-field file.
-func (t *Task) headingMeta(start, end int) {
+func (t *draft) headingMeta(start, end int) {
 	if t.Style == StyleNone {
 		t.Style = StyleHeadings
 		t.MetaSpan = text.Span{Start: start, End: end}
@@ -104,7 +104,7 @@ func (t *Task) headingMeta(start, end int) {
 
 // finish derives the task's main facts from its fields; head are the IDs
 // of title headings the body scan took as mentions (see scanMentions).
-func (t *Task) finish(f *text.File, head []model.Ref) {
+func (t *draft) finish(f *text.File, head []model.Ref) {
 	if t.Style == StyleHeadings {
 		// A title heading alone (a report, a summary) does not make a task.
 		fields := 0
@@ -209,7 +209,7 @@ func leadingID(f *text.File, it Field) (string, text.Span, bool) {
 }
 
 // readYAMLSections reads the sections of a pure YAML task document.
-func (t *Task) readYAMLSections(f *text.File, base int, m *yaml.Node) {
+func (t *draft) readYAMLSections(f *text.File, base int, m *yaml.Node) {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
 		key := normKey(k.Value)
@@ -327,13 +327,12 @@ func yamlEnd(f *text.File, base int, n *yaml.Node, min int) int {
 
 // scanMentions records ID-shaped words in the body: one to four capital
 // letters, an optional dash, digits, not inside a longer word.
-func (t *Task) scanMentions(f *text.File, from int, skip []text.Span, head []model.Ref) {
+func (t *draft) scanMentions(f *text.File, from int, skip []text.Span, head []model.Ref) {
 	if t.Style == StylePureYAML {
 		// prose values of a YAML document mention tasks too; its id and
 		// lists are fields, not mentions
-		for i := range t.NumLists() {
-			sp, _ := t.ListSpan(i)
-			skip = append(skip, sp)
+		for _, l := range t.lists.lists {
+			skip = append(skip, text.Span{Start: int(l.start), End: int(l.end)})
 		}
 		skip = append(skip, t.IDSpan)
 		from = t.MetaSpan.Start

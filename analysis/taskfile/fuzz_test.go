@@ -21,13 +21,13 @@ type namedSpan struct {
 func spansOf(t *Task) []namedSpan {
 	var out []namedSpan
 	add := func(what string, sp text.Span) { out = append(out, namedSpan{what, sp}) }
-	add("IDSpan", t.IDSpan)
-	add("TitleSpan", t.TitleSpan)
-	add("StatusSpan", t.StatusSpan)
-	add("PrioritySpan", t.PrioritySpan)
-	add("MetaSpan", t.MetaSpan)
-	add("BodyStart", text.Span{Start: t.BodyStart, End: t.BodyStart})
-	for i, fd := range t.Fields {
+	add("IDSpan", t.IDSpan())
+	add("TitleSpan", t.TitleSpan())
+	add("StatusSpan", t.StatusSpan())
+	add("PrioritySpan", t.PrioritySpan())
+	add("MetaSpan", t.MetaSpan())
+	add("BodyStart", text.Span{Start: t.BodyStart(), End: t.BodyStart()})
+	for i, fd := range t.Fields() {
 		add(fmt.Sprintf("Fields[%d %q].KeySpan", i, fd.Key), fd.KeySpan)
 		add(fmt.Sprintf("Fields[%d %q].ValueSpan", i, fd.Key), fd.ValueSpan)
 		for j, it := range fd.Items {
@@ -47,20 +47,20 @@ func spansOf(t *Task) []namedSpan {
 		add(fmt.Sprintf("Sections[%d].Span", i), s.Span())
 		add(fmt.Sprintf("Sections[%d].Extent", i), s.Extent())
 	}
-	for i, c := range t.Criteria {
+	for i, c := range t.Criteria() {
 		add(fmt.Sprintf("Criteria[%d]", i), c.Span)
 	}
-	for i, s := range t.Scenarios {
+	for i, s := range t.Scenarios() {
 		add(fmt.Sprintf("Scenarios[%d]", i), s.Span)
 	}
-	for i, r := range t.Risks {
+	for i, r := range t.Risks() {
 		add(fmt.Sprintf("Risks[%d]", i), r.Span)
 	}
 	for i := range t.Mentions.Len() {
 		m := t.Mentions.At(i)
 		add(fmt.Sprintf("Mentions[%d %q]", i, m.ID), m.Span)
 	}
-	for i, p := range t.Problems {
+	for i, p := range t.Problems() {
 		add(fmt.Sprintf("Problems[%d %q]", i, p.Message), p.Span)
 	}
 	return out
@@ -85,13 +85,13 @@ func checkTask(t *testing.T, content []byte, tk *Task) {
 			t.Fatalf("%s = %+v (%q) does not start and end on rune boundaries", ns.what, ns.sp, content[ns.sp.Start:ns.sp.End])
 		}
 	}
-	if tk.ID != "" && !tk.IDFromName {
-		if got := string(content[tk.IDSpan.Start:tk.IDSpan.End]); got != tk.ID && !writtenAs(content, tk.IDSpan, tk.ID) {
-			t.Fatalf("IDSpan %+v holds %q, ID is %q", tk.IDSpan, got, tk.ID)
+	if tk.ID() != "" && !tk.IDFromName {
+		if got := string(content[tk.IDSpan().Start:tk.IDSpan().End]); got != tk.ID() && !writtenAs(content, tk.IDSpan(), tk.ID()) {
+			t.Fatalf("IDSpan %+v holds %q, ID is %q", tk.IDSpan(), got, tk.ID())
 		}
 	}
-	if tk.IDFromName && tk.ID != tk.NameID {
-		t.Fatalf("ID %q from the name, NameID %q", tk.ID, tk.NameID)
+	if tk.IDFromName && tk.ID() != tk.NameID() {
+		t.Fatalf("ID %q from the name, NameID %q", tk.ID(), tk.NameID())
 	}
 	for m := range tk.Mentions.All() {
 		if got := string(content[m.Span.Start:m.Span.End]); got != m.ID {

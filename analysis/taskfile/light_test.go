@@ -1,7 +1,10 @@
 package taskfile
 
 import (
+	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -109,4 +112,119 @@ func TestPackLists(t *testing.T) {
 	if (&Task{}).Lists() != nil || (&Task{lists: packLists(nil)}).NumLists() != 0 {
 		t.Errorf("a task without lists has some")
 	}
+}
+
+// lightSources are task files in every metadata style (and a few that are
+// not tasks), with what a light task keeps counts of: criteria of each
+// state, scenarios with some steps missing, risks, problems.
+var lightSources = map[string]string{
+	"tasks/T001-front.md": "---\nid: T001\ntitle: \" Front \"\nstatus: In Progress\npriority: P1-MVP\ndependencies: [T002, 'T003', none]\n" +
+		"blocked_by:\n  - T004 (first)\nblocks: T005, T006\ncontext_refs: [a.md]\nest_tokens: 900\n---\n# T001: Front\n\n" +
+		"## Acceptance Criteria\n- [x] a\n- [ ] b\n1. c\n\n## Test Scenarios\n### S1\nGiven x\nWhen y\n### S2\nGiven x\nWhen y\nThen z\n" +
+		"\n## Risks & Mitigations\n| Risk | Mitigation |\n|---|---|\n| r1 | m1 |\n\n### Deep heading\nSee T002 and T-77.\n",
+	"tasks/T002-block.md": "# Task T002: Block\n\n## Metadata\n```yaml\nid: T002\nstatus: done\npriority: high\ndepends_on:\n  - T001\n```\n\n" +
+		"## Risks\n- one\n- two\n## Test Scenarios\n**Scenario 1: x**\n- Given a\n",
+	"tasks/T003-headings.md": "# T003: Headings\n\n## Status: Blocked\n## Priority: 2\n## Depends On: T001, T002\n\n## Description\nT004.\n",
+	"tasks/T004-doc.yaml": "id: T004\ntitle: Doc\nstatus: pending\ndependencies: [T001]\nacceptance_criteria:\n  - \"[x] one\"\n  - two\n" +
+		"test_scenarios:\n  - name: s\n    given: a\nrisks:\n  - r\nnotes: see T003\n",
+	"tasks/T005-bad.md":    "---\nid: T005\ntitle: [unclosed\n---\n# body T001\n",
+	"tasks/T006-open.md":   "---\nid: T006\nstatus: pending\n# Heading\ntext T001\n",
+	"tasks/T007-none.md":   "# T007: Just a report\n\nMentions T001.\n",
+	"tasks/notes.md":       "plain text, T001\n",
+	"tasks/T008-name.md":   "---\ntitle: no id\nstatus: ✅ Completed\n---\n## Acceptance Criteria\n- [X] done\n",
+	"tasks/T009-empty.md":  "",
+	"tasks/T010-nulls.yml": "---\nid: 'T010'\ntitle: ~\nstatus:\npriority: null\ndependencies:\n---\n",
+}
+
+// TestLightAnswersAsFull checks that a light task (ParseLight, and Light
+// of a full parse) answers each accessor it keeps exactly as the full
+// parse does, on the sources above, the example workspace and the shared
+// corpus.
+func TestLightAnswersAsFull(t *testing.T) {
+	files := map[string][]byte{}
+	for name, src := range lightSources {
+		files[name] = []byte(src)
+	}
+	for _, root := range []string{"../../examples", "../../../shared/corpora"} {
+		filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && (strings.HasSuffix(p, ".md") || strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) {
+				if b, err := os.ReadFile(p); err == nil {
+					files[p] = b
+				}
+			}
+			return nil
+		})
+	}
+	if len(files) < 40 {
+		t.Fatalf("only %d files", len(files))
+	}
+	for name, b := range files {
+		full := Parse(name, text.New(b))
+		// the record keeps the normalised status and priority as numbers
+		if n, _ := model.NormStatus(full.Status()); full.HasStatus && n != full.StatusNorm() {
+			t.Errorf("%s: status %q normalised %q, want %q", name, full.Status(), full.StatusNorm(), n)
+		}
+		if n, ok := model.NormPriority(full.Priority()); full.HasPriority && (n != full.PriorityNorm() || ok != full.PriorityKnown) {
+			t.Errorf("%s: priority %q normalised %d %v, want %d %v", name, full.Priority(), full.PriorityNorm(), full.PriorityKnown, n, ok)
+		}
+		for _, l := range []*Task{ParseLight(name, text.New(b)), full.Light()} {
+			if !l.IsLight() {
+				t.Fatalf("%s: not light", name)
+			}
+			if d := lightDiff(full, l); d != "" {
+				t.Errorf("%s: light differs from full: %s", name, d)
+			}
+			if l.Fields() != nil || l.Criteria() != nil || l.Risks() != nil {
+				t.Errorf("%s: light task keeps fields, criteria or risks", name)
+			}
+		}
+	}
+}
+
+// lightDiff says what a light task answers unlike the full parse, or "".
+func lightDiff(full, l *Task) string {
+	var diffs []string
+	same := func(what string, a, b any) {
+		if !reflect.DeepEqual(a, b) {
+			diffs = append(diffs, fmt.Sprintf("%s: full %v, light %v", what, a, b))
+		}
+	}
+	same("style", full.Style, l.Style)
+	same("flags", []bool{full.IDFromName, full.HasTitle, full.HasStatus, full.HasPriority, full.PriorityKnown},
+		[]bool{l.IDFromName, l.HasTitle, l.HasStatus, l.HasPriority, l.PriorityKnown})
+	same("id", []any{full.ID(), full.IDSpan(), full.NameID()}, []any{l.ID(), l.IDSpan(), l.NameID()})
+	same("title", []any{full.Title(), full.TitleSpan()}, []any{l.Title(), l.TitleSpan()})
+	same("status", []any{full.Status(), full.StatusSpan(), full.StatusNorm()}, []any{l.Status(), l.StatusSpan(), l.StatusNorm()})
+	same("priority", []any{full.Priority(), full.PrioritySpan(), full.PriorityNorm()}, []any{l.Priority(), l.PrioritySpan(), l.PriorityNorm()})
+	same("meta", []any{full.MetaSpan(), full.BodyStart()}, []any{l.MetaSpan(), l.BodyStart()})
+	same("lists", full.Lists(), l.Lists())
+	same("list refs", slices.Collect(full.ListRefs()), slices.Collect(l.ListRefs()))
+	same("deps", full.Deps(), l.Deps())
+	same("refs", full.Refs(), l.Refs())
+	same("mentions", slices.Collect(full.Mentions.All()), slices.Collect(l.Mentions.All()))
+	same("doc refs", full.DocRefs, l.DocRefs)
+	same("estimate", full.Estimate(), l.Estimate())
+	same("problems", full.Problems(), l.Problems())
+	fc, fu, fp := full.CriteriaCounts()
+	lc, lu, lp := l.CriteriaCounts()
+	same("criteria counts", []int{fc, fu, fp, full.NumCriteria()}, []int{lc, lu, lp, l.NumCriteria()})
+	fd, ft := full.CriteriaDone()
+	ld, lt := l.CriteriaDone()
+	same("criteria done", []int{fd, ft}, []int{ld, lt})
+	same("counts", []int{full.NumScenarios(), full.NumRisks()}, []int{l.NumScenarios(), l.NumRisks()})
+	var secs []Section
+	for _, s := range full.Sections {
+		if s.Level() <= 2 {
+			secs = append(secs, s)
+		}
+	}
+	same("sections", secs, l.Sections)
+	var scen []Scenario
+	for _, s := range full.Scenarios() {
+		if n := btoi(s.Given) + btoi(s.When) + btoi(s.Then); n > 0 && n < 3 {
+			scen = append(scen, s)
+		}
+	}
+	same("incomplete scenarios", scen, l.Scenarios())
+	return strings.Join(diffs, "; ")
 }

@@ -23,19 +23,17 @@ const MaxYAML = 1 << 20
 func Parse(name string, f *text.File) *Task {
 	t := parse(name, f, false)
 	t.compact()
-	return t
+	return t.task()
 }
 
 // ParseLight is Parse(name, f).Light() without making the whole task's
 // slices first: what the index keeps of a file read from disk.
 func ParseLight(name string, f *text.File) *Task {
-	l := parse(name, f, true).Light()
-	l.trimKept()
-	return l
+	return parse(name, f, true).task().Light()
 }
 
-func parse(name string, f *text.File, light bool) *Task {
-	t := &Task{}
+func parse(name string, f *text.File, light bool) *draft {
+	t := &draft{}
 	sc := &scan{light: light}
 	t.NameID = NameID(filepath.Base(name))
 	ext := strings.ToLower(filepath.Ext(name))
@@ -102,19 +100,12 @@ func parse(name string, f *text.File, light bool) *Task {
 
 // compact trims the slices grown while parsing to their length: thousands
 // of parsed tasks stay in memory for as long as the workspace is open.
-func (t *Task) compact() {
+func (t *draft) compact() {
 	t.Fields = slices.Clone(t.Fields)
 	t.Sections = slices.Clone(t.Sections)
 	t.Criteria = slices.Clone(t.Criteria)
 	t.Scenarios = slices.Clone(t.Scenarios)
 	t.Risks = slices.Clone(t.Risks)
-	t.trimKept()
-}
-
-// trimKept trims the slices that Light keeps as they are: the fields'
-// items (a light task has no fields left). Lists and mentions are made at
-// their exact sizes (packLists, newMentionList).
-func (t *Task) trimKept() {
 	for i := range t.Fields {
 		if t.Fields[i].Items != nil {
 			t.Fields[i].Items = slices.Clone(t.Fields[i].Items)
@@ -144,7 +135,7 @@ func isDelim(f *text.File, line, from int, delim string) bool {
 
 // tryPureYAML parses the whole file as YAML; it succeeds when the document is
 // a mapping that has an id or a title.
-func (t *Task) tryPureYAML(f *text.File, start int) bool {
+func (t *draft) tryPureYAML(f *text.File, start int) bool {
 	if len(f.Bytes())-start > MaxYAML {
 		return false
 	}
@@ -183,7 +174,7 @@ func (t *Task) tryPureYAML(f *text.File, start int) bool {
 var yamlErrRe = regexp.MustCompile(`^yaml: line ([0-9]+): (.*)$`)
 
 // parseYAML parses a metadata block at span (which starts at a line start).
-func (t *Task) parseYAML(f *text.File, span text.Span, what string) {
+func (t *draft) parseYAML(f *text.File, span text.Span, what string) {
 	src := f.Bytes()[span.Start:span.End]
 	if len(src) > MaxYAML {
 		t.Problems = append(t.Problems, Problem{
@@ -248,7 +239,7 @@ func lineSpan(f *text.File, l int) text.Span {
 }
 
 // readMapping records the top-level fields of a YAML mapping.
-func (t *Task) readMapping(f *text.File, base int, m *yaml.Node) {
+func (t *draft) readMapping(f *text.File, base int, m *yaml.Node) {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
@@ -568,7 +559,7 @@ var salvageRe = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_ -]*):[ \t]*(.*?)[ \t]
 
 // salvage reads `key: value` lines of metadata that did not parse, so that
 // the task keeps its ID, title and dependencies while the user fixes it.
-func (t *Task) salvage(f *text.File, span text.Span) {
+func (t *draft) salvage(f *text.File, span text.Span) {
 	for l := f.LineOf(span.Start); l < f.LineCount() && f.LineStart(l) < span.End; l++ {
 		ls := f.LineStart(l)
 		line := f.Line(l)

@@ -19,18 +19,18 @@ func summary(name, src string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "style: %s\n", t.Style)
 	if t.IDFromName {
-		fmt.Fprintf(&b, "id: %s (from the file name)\n", t.ID)
+		fmt.Fprintf(&b, "id: %s (from the file name)\n", t.ID())
 	} else {
-		fmt.Fprintf(&b, "id: %s at %s\n", t.ID, at(t.IDSpan))
+		fmt.Fprintf(&b, "id: %s at %s\n", t.ID(), at(t.IDSpan()))
 	}
 	if t.HasTitle {
-		fmt.Fprintf(&b, "title: %s at %s\n", t.Title, at(t.TitleSpan))
+		fmt.Fprintf(&b, "title: %s at %s\n", t.Title(), at(t.TitleSpan()))
 	}
 	if t.HasStatus {
-		fmt.Fprintf(&b, "status: %s -> %s at %s\n", t.Status, t.StatusNorm, at(t.StatusSpan))
+		fmt.Fprintf(&b, "status: %s -> %s at %s\n", t.Status(), t.StatusNorm(), at(t.StatusSpan()))
 	}
 	if t.HasPriority {
-		fmt.Fprintf(&b, "priority: %s -> %d at %s\n", t.Priority, t.PriorityNorm, at(t.PrioritySpan))
+		fmt.Fprintf(&b, "priority: %s -> %d at %s\n", t.Priority(), t.PriorityNorm(), at(t.PrioritySpan()))
 	}
 	for _, l := range t.Lists() {
 		fmt.Fprintf(&b, "list %s (%s, %c) at %s:", l.Key, l.Kind, l.Style, at(l.Span))
@@ -41,13 +41,13 @@ func summary(name, src string) string {
 	}
 	done, total := t.CriteriaDone()
 	fmt.Fprintf(&b, "criteria: %d/%d\n", done, total)
-	for _, c := range t.Criteria {
+	for _, c := range t.Criteria() {
 		fmt.Fprintf(&b, "  %d %s\n", c.State, c.Text)
 	}
-	for _, s := range t.Scenarios {
+	for _, s := range t.Scenarios() {
 		fmt.Fprintf(&b, "scenario: %s given=%v when=%v then=%v\n", s.Name, s.Given, s.When, s.Then)
 	}
-	for _, r := range t.Risks {
+	for _, r := range t.Risks() {
 		fmt.Fprintf(&b, "risk: %s\n", r.Name)
 	}
 	var ms []string
@@ -57,7 +57,7 @@ func summary(name, src string) string {
 	if len(ms) > 0 {
 		fmt.Fprintf(&b, "mentions: %s\n", strings.Join(ms, " "))
 	}
-	for _, p := range t.Problems {
+	for _, p := range t.Problems() {
 		fmt.Fprintf(&b, "problem: %s at %s\n", p.Message, at(p.Span))
 	}
 	return b.String()

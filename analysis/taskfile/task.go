@@ -134,9 +134,57 @@ type Problem struct {
 	Kind    string // "yaml-syntax" or "front-matter"
 }
 
+// draft is what a parse finds, as it finds it: Parse packs it into a Task.
+type draft struct {
+	Style Style
+
+	IDFromName    bool
+	HasTitle      bool
+	HasStatus     bool
+	HasPriority   bool
+	PriorityKnown bool
+
+	ID     string
+	IDSpan text.Span
+	NameID string
+
+	Title     string
+	TitleSpan text.Span
+
+	Status       string
+	StatusSpan   text.Span
+	StatusNorm   string
+	Priority     string
+	PrioritySpan text.Span
+	PriorityNorm int
+
+	Fields   []Field
+	DocRefs  []DocRef
+	estimate float64
+	lists    idLists
+
+	MetaSpan  text.Span
+	BodyStart int
+
+	Sections  []Section
+	Criteria  []Criterion
+	Scenarios []Scenario
+	Risks     []Item
+	Mentions  MentionList
+
+	Problems []Problem
+
+	// a light scan counts criteria and risks in place of keeping them
+	nCrit  [3]int32
+	nRisks int32
+}
+
 // Task is everything a task file says. The index keeps one for every task
-// file, so its small fields are kept together where they pack: Style and
-// the flags first, the light task's counts last (448 bytes in all).
+// file (a light one: see Light), so it is a compact record: its strings
+// in one, its spans in 32-bit offsets (cut to 4 GiB as a Section's are),
+// its normalised status and priority as small numbers; what only a full
+// parse holds (fields, criteria, scenarios, risks) and what few files
+// have (problems) sit behind one pointer, nil in most light tasks.
 type Task struct {
 	Style Style
 
@@ -147,50 +195,190 @@ type Task struct {
 	PriorityKnown bool // PriorityNorm holds the priority
 	light         bool // a light copy (see Light)
 
-	ID     string
-	IDSpan text.Span // the ID text (inside quotes); empty span when IDFromName
-	NameID string    // the ID prefix of the file name, if any ("T055" for T055-x.md)
+	status   uint8 // StatusNorm: 1 + its index in model.AllStatuses, 0 for ""
+	priority uint8 // PriorityNorm
 
-	Title     string
-	TitleSpan text.Span
+	// str holds the ID, the name's ID, the title, the status and the
+	// priority, one after another; ends says where each but the last ends.
+	str  string
+	ends [4]uint32
 
-	Status       string // as written
-	StatusSpan   text.Span
-	StatusNorm   string // normalised (model.Status*), "" when unknown
-	Priority     string // as written
-	PrioritySpan text.Span
-	PriorityNorm int // 0..4 when PriorityKnown
-
-	Fields []Field // every top-level metadata field, in order (none in a light task)
-	// DocRefs are the entries of the fields that list documents the task
-	// refers to (RefKeys), in order.
-	DocRefs []DocRef
-	// estimate is the task's size estimate (see Estimate), 0 for none.
-	estimate float64
-
-	// lists of task IDs: dependencies/depends_on, blocked_by, blocks (see Lists)
-	lists idLists
-
-	// MetaSpan is the extent of the metadata (front matter text, fenced YAML
-	// block content, or the whole file for pure YAML); for heading fields, the
-	// span from the title heading to the last field heading.
-	MetaSpan text.Span
-	// BodyStart is where the Markdown body begins.
-	BodyStart int
-
-	Sections  []Section
-	Criteria  []Criterion
-	Scenarios []Scenario
-	Risks     []Item
-	Mentions  MentionList // ID-shaped words in the body (the workspace decides which are task IDs)
-
-	Problems []Problem
+	idSpan, titleSpan, statusSpan, prioritySpan, metaSpan span32
+	bodyStart                                             uint32
 
 	// A light task keeps counts in place of its criteria, scenarios and
 	// risks (each is a line of 4 bytes or more: no file under 8 GiB has
 	// 2^31 of them).
 	nCrit              [3]int32 // criteria by CheckState
 	nScenarios, nRisks int32
+
+	// estimate is the task's size estimate (see Estimate), 0 for none.
+	estimate float64
+
+	// lists of task IDs: dependencies/depends_on, blocked_by, blocks (see Lists)
+	lists idLists
+	// DocRefs are the entries of the fields that list documents the task
+	// refers to (RefKeys), in order.
+	DocRefs  []DocRef
+	Sections []Section
+	Mentions MentionList // ID-shaped words in the body (the workspace decides which are task IDs)
+
+	more *more
+}
+
+// more is what a Task keeps behind a pointer: what only a full parse has,
+// and problems and (in a light task) incomplete scenarios, which few files
+// have.
+type more struct {
+	fields    []Field
+	criteria  []Criterion
+	scenarios []Scenario
+	risks     []Item
+	problems  []Problem
+}
+
+// span32 is a span in 32-bit offsets.
+type span32 struct{ start, end uint32 }
+
+func newSpan32(sp text.Span) span32 { return span32{off32(sp.Start), off32(sp.End)} }
+
+func (s span32) span() text.Span { return text.Span{Start: int(s.start), End: int(s.end)} }
+
+// task packs the draft into a Task.
+func (t *draft) task() *Task {
+	k := &Task{
+		Style: t.Style, IDFromName: t.IDFromName, HasTitle: t.HasTitle, HasStatus: t.HasStatus,
+		HasPriority: t.HasPriority, PriorityKnown: t.PriorityKnown,
+		priority: uint8(t.PriorityNorm),
+		idSpan:   newSpan32(t.IDSpan), titleSpan: newSpan32(t.TitleSpan), statusSpan: newSpan32(t.StatusSpan),
+		prioritySpan: newSpan32(t.PrioritySpan), metaSpan: newSpan32(t.MetaSpan), bodyStart: off32(t.BodyStart),
+		nCrit: t.nCrit, nRisks: t.nRisks,
+		estimate: t.estimate, lists: t.lists, DocRefs: t.DocRefs, Sections: t.Sections, Mentions: t.Mentions,
+	}
+	if t.StatusNorm != "" {
+		k.status = uint8(1 + slices.Index(model.AllStatuses, t.StatusNorm))
+	}
+	parts := [...]string{t.ID, t.NameID, t.Title, t.Status, t.Priority}
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	if n > 0 {
+		b := make([]byte, 0, n)
+		for i, p := range parts {
+			b = append(b, p...)
+			if i < len(k.ends) {
+				k.ends[i] = uint32(len(b))
+			}
+		}
+		k.str = string(b)
+	}
+	if t.Fields != nil || t.Criteria != nil || t.Scenarios != nil || t.Risks != nil || t.Problems != nil {
+		k.more = &more{fields: t.Fields, criteria: t.Criteria, scenarios: t.Scenarios, risks: t.Risks, problems: t.Problems}
+	}
+	return k
+}
+
+// strAt is string i of str (see Task.str).
+func (t *Task) strAt(i int) string {
+	start, end := uint32(0), uint32(len(t.str))
+	if i > 0 {
+		start = t.ends[i-1]
+	}
+	if i < len(t.ends) {
+		end = t.ends[i]
+	}
+	return t.str[start:end]
+}
+
+// ID is the task's ID: its metadata's id, or the file name's ID
+// (IDFromName); "" for none.
+func (t *Task) ID() string { return t.strAt(0) }
+
+// IDSpan is the ID text (inside quotes); the empty span when IDFromName.
+func (t *Task) IDSpan() text.Span { return t.idSpan.span() }
+
+// NameID is the ID prefix of the file name, if any ("T055" for T055-x.md).
+func (t *Task) NameID() string { return t.strAt(1) }
+
+// Title is the task's title, trimmed.
+func (t *Task) Title() string { return t.strAt(2) }
+
+// TitleSpan is where the title is written.
+func (t *Task) TitleSpan() text.Span { return t.titleSpan.span() }
+
+// Status is the status as written, trimmed.
+func (t *Task) Status() string { return t.strAt(3) }
+
+// StatusSpan is where the status is written.
+func (t *Task) StatusSpan() text.Span { return t.statusSpan.span() }
+
+// StatusNorm is the status normalised (model.Status*), "" when unknown.
+func (t *Task) StatusNorm() string {
+	if t.status == 0 {
+		return ""
+	}
+	return model.AllStatuses[t.status-1]
+}
+
+// Priority is the priority as written, trimmed.
+func (t *Task) Priority() string { return t.strAt(4) }
+
+// PrioritySpan is where the priority is written.
+func (t *Task) PrioritySpan() text.Span { return t.prioritySpan.span() }
+
+// PriorityNorm is the priority, 0..4, when PriorityKnown.
+func (t *Task) PriorityNorm() int { return int(t.priority) }
+
+// MetaSpan is the extent of the metadata (front matter text, fenced YAML
+// block content, or the whole file for pure YAML); for heading fields, the
+// span from the title heading to the last field heading.
+func (t *Task) MetaSpan() text.Span { return t.metaSpan.span() }
+
+// BodyStart is where the Markdown body begins.
+func (t *Task) BodyStart() int { return int(t.bodyStart) }
+
+// Fields are every top-level metadata field, in order (none in a light
+// task).
+func (t *Task) Fields() []Field {
+	if t.more == nil {
+		return nil
+	}
+	return t.more.fields
+}
+
+// Criteria are the acceptance criteria (none in a light task: see
+// CriteriaCounts).
+func (t *Task) Criteria() []Criterion {
+	if t.more == nil {
+		return nil
+	}
+	return t.more.criteria
+}
+
+// Scenarios are the test scenarios; a light task keeps those that lack
+// some (not all) of Given, When and Then.
+func (t *Task) Scenarios() []Scenario {
+	if t.more == nil {
+		return nil
+	}
+	return t.more.scenarios
+}
+
+// Risks are the risks (none in a light task: see NumRisks).
+func (t *Task) Risks() []Item {
+	if t.more == nil {
+		return nil
+	}
+	return t.more.risks
+}
+
+// Problems are the syntax problems found while parsing.
+func (t *Task) Problems() []Problem {
+	if t.more == nil {
+		return nil
+	}
+	return t.more.problems
 }
 
 // scan is the state of one parse that is not part of its result.
@@ -233,7 +421,7 @@ func (r DocRef) Value() string { return handleValue(r.value) }
 func (r DocRef) Span() text.Span { return text.Span{Start: int(r.start), End: int(r.end)} }
 
 // readDocRefs sets DocRefs from the fields, in a slice of its exact size.
-func (t *Task) readDocRefs() {
+func (t *draft) readDocRefs() {
 	n := 0
 	t.docEntries(func(string, string, text.Span) { n++ })
 	if n == 0 {
@@ -247,7 +435,7 @@ func (t *Task) readDocRefs() {
 
 // docEntries calls add with each entry of the fields that list documents:
 // their items, or the value of one that is a scalar neither empty nor null.
-func (t *Task) docEntries(add func(key, value string, sp text.Span)) {
+func (t *draft) docEntries(add func(key, value string, sp text.Span)) {
 	for i := range t.Fields {
 		fd := &t.Fields[i]
 		if !slices.Contains(RefKeys, strings.ToLower(fd.Key)) {
@@ -264,7 +452,7 @@ func (t *Task) docEntries(add func(key, value string, sp text.Span)) {
 }
 
 // readEstimate sets the estimate from the fields: see Estimate.
-func (t *Task) readEstimate() {
+func (t *draft) readEstimate() {
 	for _, k := range EstimateKeys {
 		if f := t.Field(k); f != nil {
 			if v, err := strconv.ParseFloat(strings.TrimSpace(f.Value), 64); err == nil && v > 0 {
@@ -295,19 +483,20 @@ func (t *Task) Light() *Task {
 	l := *t
 	l.light = true
 	// exact sizes: thousands of these live as long as the index
-	l.Fields = nil
 	l.Sections = keep(t.Sections, func(sec *Section) bool { return sec.level <= 2 })
 	// (a light scan counted criteria and risks as it went: see ParseLight)
-	for _, c := range t.Criteria {
+	for _, c := range t.Criteria() {
 		l.nCrit[c.State]++
 	}
-	l.Criteria = nil
-	l.nScenarios, l.nRisks = int32(len(t.Scenarios)), t.nRisks+int32(len(t.Risks))
-	l.Scenarios = keep(t.Scenarios, func(sc *Scenario) bool {
+	l.nScenarios, l.nRisks = int32(len(t.Scenarios())), t.nRisks+int32(len(t.Risks()))
+	l.more = nil
+	scen := keep(t.Scenarios(), func(sc *Scenario) bool {
 		n := btoi(sc.Given) + btoi(sc.When) + btoi(sc.Then)
 		return n > 0 && n < 3
 	})
-	l.Risks = nil
+	if scen != nil || t.Problems() != nil {
+		l.more = &more{scenarios: scen, problems: t.Problems()}
+	}
 	return &l
 }
 
@@ -348,7 +537,7 @@ func (t *Task) CriteriaCounts() (checked, unchecked, plain int) {
 	if t.light {
 		return int(t.nCrit[Checked]), int(t.nCrit[Unchecked]), int(t.nCrit[NoBox])
 	}
-	for _, c := range t.Criteria {
+	for _, c := range t.Criteria() {
 		switch c.State {
 		case Checked:
 			checked++
@@ -372,7 +561,7 @@ func (t *Task) NumScenarios() int {
 	if t.light {
 		return int(t.nScenarios)
 	}
-	return len(t.Scenarios)
+	return len(t.Scenarios())
 }
 
 // NumRisks is the number of risks.
@@ -380,16 +569,20 @@ func (t *Task) NumRisks() int {
 	if t.light {
 		return int(t.nRisks)
 	}
-	return len(t.Risks)
+	return len(t.Risks())
 }
 
 // Field returns the first top-level field with one of the given keys (of
 // a light task, none: it keeps no fields).
-func (t *Task) Field(keys ...string) *Field {
-	for i := range t.Fields {
+func (t *Task) Field(keys ...string) *Field { return field(t.Fields(), keys) }
+
+func (t *draft) Field(keys ...string) *Field { return field(t.Fields, keys) }
+
+func field(fields []Field, keys []string) *Field {
+	for i := range fields {
 		for _, k := range keys {
-			if t.Fields[i].Key == k {
-				return &t.Fields[i]
+			if fields[i].Key == k {
+				return &fields[i]
 			}
 		}
 	}

@@ -132,7 +132,7 @@ func (d *Doc) Serial() uint64 { return d.serial }
 
 // IsTask reports whether the doc defines a task.
 func (d *Doc) IsTask() bool {
-	return d != nil && d.Kind == KindTask && d.Task != nil && d.Task.Style != taskfile.StyleNone && d.Task.ID != ""
+	return d != nil && d.Kind == KindTask && d.Task != nil && d.Task.Style != taskfile.StyleNone && d.Task.ID() != ""
 }
 
 // Area is the top folder of the doc inside its root: "tasks", "completed",

@@ -86,18 +86,18 @@ func checkSpans(t testing.TB, s *workspace.Snapshot) {
 				}
 			}
 			if tk := d.Task; tk != nil {
-				valid("IDSpan", tk.IDSpan)
+				valid("IDSpan", tk.IDSpan())
 				// (an id written as a plain scalar over several lines is
 				// folded: the span holds its words, the ID joins them)
-				if held := string(c[tk.IDSpan.Start:tk.IDSpan.End]); tk.ID != "" && !tk.IDFromName && held != tk.ID &&
-					!(strings.ContainsAny(held, "\r\n") && strings.Join(strings.Fields(held), " ") == strings.Join(strings.Fields(tk.ID), " ")) {
-					t.Fatalf("%s: IDSpan holds %q, ID %q", d.Rel, c[tk.IDSpan.Start:tk.IDSpan.End], tk.ID)
+				if held := string(c[tk.IDSpan().Start:tk.IDSpan().End]); tk.ID() != "" && !tk.IDFromName && held != tk.ID() &&
+					!(strings.ContainsAny(held, "\r\n") && strings.Join(strings.Fields(held), " ") == strings.Join(strings.Fields(tk.ID()), " ")) {
+					t.Fatalf("%s: IDSpan holds %q, ID %q", d.Rel, c[tk.IDSpan().Start:tk.IDSpan().End], tk.ID())
 				}
-				valid("MetaSpan", tk.MetaSpan)
+				valid("MetaSpan", tk.MetaSpan())
 				for _, ref := range tk.Refs() {
 					idAt("task ref", ref)
 				}
-				for _, pr := range tk.Problems {
+				for _, pr := range tk.Problems() {
 					valid("problem", pr.Span)
 				}
 			}
@@ -122,7 +122,7 @@ func checkSpans(t testing.TB, s *workspace.Snapshot) {
 		}
 		for id, defs := range r.Defs.All() {
 			for _, df := range defs {
-				if df.Doc.Task == nil || df.Doc.Task.ID != id {
+				if df.Doc.Task == nil || df.Doc.Task.ID() != id {
 					t.Fatalf("def of %s in %s", id, df.Doc.Rel)
 				}
 				if df.Span.End > len(df.Doc.Text.Bytes()) || df.Span.Start > df.Span.End {

@@ -31,7 +31,7 @@ func TestDiskContentNotKept(t *testing.T) {
 	}
 	s := workspace.Load([]string{dir})
 	d := s.Doc(task)
-	if d == nil || !d.Text.IsDetached() || d.Task.Title != "A" {
+	if d == nil || !d.Text.IsDetached() || d.Task.Title() != "A" {
 		t.Fatalf("task file from disk: detached=%v, want a parsed detached doc", d != nil && d.Text.IsDetached())
 	}
 	if string(d.Text.Bytes()) != body {
@@ -122,15 +122,15 @@ func TestContentLeavesDisk(t *testing.T) {
 	if got := string(s.Doc(a).Text.Bytes()); got != strings.Repeat(" ", len(bodyA)) {
 		t.Fatalf("a deleted file reads as %q, want as many spaces as it had bytes", got)
 	}
-	if d := s.Doc(b); d.Task.Title != "B" || d.Text.Len() != len("---\nid: T002\ntitle: B\nstatus: pending\n---\n") {
-		t.Fatalf("a rewritten file: title %q, length %d; want the parse as it was", d.Task.Title, d.Text.Len())
+	if d := s.Doc(b); d.Task.Title() != "B" || d.Text.Len() != len("---\nid: T002\ntitle: B\nstatus: pending\n---\n") {
+		t.Fatalf("a rewritten file: title %q, length %d; want the parse as it was", d.Task.Title(), d.Text.Len())
 	}
 	// a file left alone keeps its fix, and its full parse
 	var fixed bool
 	for _, dg := range diags[c] {
 		fixed = fixed || (dg.Check == "self-dependency" && len(dg.Fixes) == 1)
 	}
-	if !fixed || s.Doc(c).Text.Stale() || len(s.Doc(c).Full().Criteria) != 2 {
+	if !fixed || s.Doc(c).Text.Stale() || len(s.Doc(c).Full().Criteria()) != 2 {
 		t.Fatalf("an unchanged file: want its self-dependency fix and 2 criteria, got %+v", diags[c])
 	}
 	// rewritten with other content: its full parse is the snapshot's
@@ -172,7 +172,7 @@ func TestLoadKeepsNoReadBuffer(t *testing.T) {
 		var d *workspace.Doc
 		for _, r := range first.Roots {
 			for _, x := range r.Docs.All() {
-				if x.IsTask() && x.Task.ID == fmt.Sprintf("T%03d", i) {
+				if x.IsTask() && x.Task.ID() == fmt.Sprintf("T%03d", i) {
 					d = x
 				}
 			}
@@ -181,8 +181,8 @@ func TestLoadKeepsNoReadBuffer(t *testing.T) {
 			t.Fatalf("T%03d is gone", i)
 		}
 		deps := d.Task.Lists()[0].Items
-		if d.Task.Title != fmt.Sprintf("Alpha %d", i) || d.Task.Priority != "P1" || len(deps) != 1 || deps[0].ID != fmt.Sprintf("T%03d", i%n+1) {
-			t.Fatalf("T%03d: title %q, priority %q, dependencies %v", i, d.Task.Title, d.Task.Priority, deps)
+		if d.Task.Title() != fmt.Sprintf("Alpha %d", i) || d.Task.Priority() != "P1" || len(deps) != 1 || deps[0].ID != fmt.Sprintf("T%03d", i%n+1) {
+			t.Fatalf("T%03d: title %q, priority %q, dependencies %v", i, d.Task.Title(), d.Task.Priority(), deps)
 		}
 	}
 }

@@ -64,10 +64,10 @@ func TestIncrementalIndexEqualsCold(t *testing.T) {
 		var ch workspace.Change
 		switch rng.Intn(5) {
 		case 0: // rename the task's id
-			id := snap.Doc(p).Task.ID
+			id := snap.Doc(p).Task.ID()
 			s = strings.Replace(s, id, id[:1]+"9"+id[2:], 1)
 		case 1: // add a mention and a dependency on another task
-			other := snap.Doc(files[rng.Intn(len(files))]).Task.ID
+			other := snap.Doc(files[rng.Intn(len(files))]).Task.ID()
 			s += "\nSee " + other + " too.\n"
 		case 2: // break the YAML
 			s = strings.Replace(s, "title:", "title: x: y", 1)
@@ -75,7 +75,7 @@ func TestIncrementalIndexEqualsCold(t *testing.T) {
 			ch = workspace.Change{Path: p, Deleted: true}
 		default: // a new task file
 			p = filepath.Join(filepath.Dir(p), fmt.Sprintf("T%03d-new.md", 900+step))
-			s = fmt.Sprintf("---\nid: T%03d\ntitle: New\nstatus: pending\ndependencies: [%s]\n---\nMentions %s.\n", 900+step, snap.Doc(files[0]).Task.ID, snap.Doc(files[1]).Task.ID)
+			s = fmt.Sprintf("---\nid: T%03d\ntitle: New\nstatus: pending\ndependencies: [%s]\n---\nMentions %s.\n", 900+step, snap.Doc(files[0]).Task.ID(), snap.Doc(files[1]).Task.ID())
 		}
 		if !ch.Deleted {
 			ch = workspace.Change{Path: p, Content: []byte(s), Version: int32(step)}
@@ -117,7 +117,7 @@ func TestReopenKeepsParse(t *testing.T) {
 	s2 := s.Apply([]workspace.Change{{Path: p, Content: append([]byte(nil), content...), Version: 3}})
 	nd := s2.Doc(p)
 	// read from disk, the task is light; opened, it is whole
-	if !od.Task.IsLight() || nd == od || nd.Task.IsLight() || nd.Task.ID != "T001" || nd.Version != 3 || nd.Text.IsDetached() || string(nd.Text.Bytes()) != string(content) {
+	if !od.Task.IsLight() || nd == od || nd.Task.IsLight() || nd.Task.ID() != "T001" || nd.Version != 3 || nd.Text.IsDetached() || string(nd.Text.Bytes()) != string(content) {
 		t.Errorf("same content: doc %p (light %v, version %d, detached %v), was %p (light %v)", nd, nd.Task.IsLight(), nd.Version, nd.Text.IsDetached(), od, od.Task.IsLight())
 	}
 	if defs := s2.RootOf(p).Defs.At("T001"); len(defs) != 1 || defs[0].Doc != nd {
@@ -125,12 +125,12 @@ func TestReopenKeepsParse(t *testing.T) {
 	}
 	edited := []byte(strings.Replace(string(content), "pending", "done", 1))
 	s3 := s2.Apply([]workspace.Change{{Path: p, Content: edited, Version: 4}})
-	if d := s3.Doc(p); d.Task == od.Task || d.Task.Status != "done" {
-		t.Errorf("edited content kept the old parse (status %q)", d.Task.Status)
+	if d := s3.Doc(p); d.Task == od.Task || d.Task.Status() != "done" {
+		t.Errorf("edited content kept the old parse (status %q)", d.Task.Status())
 	}
 	back := s3.Apply([]workspace.Change{{Path: p, Content: content, Version: -1, Disk: true}})
-	if d := back.Doc(p); d.Task.Status != "pending" || !d.Text.IsDetached() || !d.Task.IsLight() || d.Full().IsLight() || len(d.Full().Sections) != 1 {
-		t.Errorf("closed: status %q, detached %v, light %v", d.Task.Status, d.Text.IsDetached(), d.Task.IsLight())
+	if d := back.Doc(p); d.Task.Status() != "pending" || !d.Text.IsDetached() || !d.Task.IsLight() || d.Full().IsLight() || len(d.Full().Sections) != 1 {
+		t.Errorf("closed: status %q, detached %v, light %v", d.Task.Status(), d.Text.IsDetached(), d.Task.IsLight())
 	}
 }
 
@@ -209,7 +209,7 @@ func TestIncrementalRefsInBatches(t *testing.T) {
 		}
 		for range 1 + rng.Intn(6) {
 			p := files[rng.Intn(len(files))]
-			self := snap.Doc(p).Task.ID
+			self := snap.Doc(p).Task.ID()
 			switch rng.Intn(8) {
 			case 0: // names nothing
 				task(p, self, nil, "Nothing here.")

@@ -72,7 +72,7 @@ func sameGraph(a, b *Doc) bool {
 	if !a.IsTask() {
 		return true
 	}
-	if a.Task.ID != b.Task.ID {
+	if a.Task.ID() != b.Task.ID() {
 		return false
 	}
 	var la, lb []string
@@ -315,8 +315,8 @@ func (r *Root) index() {
 		d := r.Docs.At(p)
 		if d.IsTask() {
 			t := d.Task
-			defs[t.ID] = append(defs[t.ID], Def{Doc: d, Span: defSpan(d)})
-			if f, ok := formOf(t.ID); ok {
+			defs[t.ID()] = append(defs[t.ID()], Def{Doc: d, Span: defSpan(d)})
+			if f, ok := formOf(t.ID()); ok {
 				r.defForms[f]++
 			}
 		}
@@ -381,7 +381,7 @@ func defSpan(d *Doc) text.Span {
 	if d.Task.IDFromName {
 		return text.Span{Start: 0, End: d.Text.LineEnd(0)}
 	}
-	return d.Task.IDSpan
+	return d.Task.IDSpan()
 }
 
 // orderDefs sorts the definitions of id in place: the file the manifest
@@ -815,12 +815,12 @@ func (r *Root) reindex(old *Root, paths []string) bool {
 	}
 	for _, p := range paths {
 		if od := old.Docs.At(p); od.IsTask() {
-			if f, ok := formOf(od.Task.ID); ok {
+			if f, ok := formOf(od.Task.ID()); ok {
 				forms[f]--
 			}
 		}
 		if d := r.Docs.At(p); d.IsTask() {
-			if f, ok := formOf(d.Task.ID); ok {
+			if f, ok := formOf(d.Task.ID()); ok {
 				forms[f]++
 			}
 		}
@@ -845,7 +845,7 @@ func (r *Root) reindex(old *Root, paths []string) bool {
 	touchedIDs := map[string]bool{}
 	for _, p := range paths {
 		if od := old.Docs.At(p); od.IsTask() {
-			id := od.Task.ID
+			id := od.Task.ID()
 			var keep []Def
 			for _, x := range defs.At(id) {
 				if x.Doc.Path != p {
@@ -860,7 +860,7 @@ func (r *Root) reindex(old *Root, paths []string) bool {
 			touchedIDs[id] = true
 		}
 		if d := r.Docs.At(p); d.IsTask() {
-			id := d.Task.ID
+			id := d.Task.ID()
 			defs.set(id, append(append([]Def(nil), defs.At(id)...), Def{Doc: d, Span: defSpan(d)}))
 			touchedIDs[id] = true
 		}

@@ -32,7 +32,7 @@ func benchQuickPass(b *testing.B, edit func(*fixture) []byte) {
 			s := f.snap.Apply([]workspace.Change{{Path: f.path, Content: content, Version: int32(i + 1)}})
 			paths := []string{f.path}
 			r := s.RootOf(f.path)
-			for l := range r.Refs(s.Doc(f.path).Task.ID) {
+			for l := range r.Refs(s.Doc(f.path).Task.ID()) {
 				if l.Doc.Kind != workspace.KindManifest { // as the server does
 					paths = append(paths, l.Doc.Path)
 				}

@@ -101,12 +101,12 @@ func fixtureOf(b testing.TB, n int) *fixture {
 		f.path, f.content = path, d.Text.Bytes()
 		f.hoverAt = l.Items[0].Span.Start + 1
 		f.compAt = l.Items[0].Span.Start
-		st := d.Task.StatusSpan
+		st := d.Task.StatusSpan()
 		f.edited = bytes.Join([][]byte{d.Text.Bytes()[:st.Start], []byte("blocked"), d.Text.Bytes()[st.End:]}, nil)
-		for _, loc := range f.snap.RootOf(path).RefsAt(d.Task.ID) {
-			if loc.Ref.Kind == model.KindDependency && loc.Doc.IsTask() && loc.Doc.Task.ID != d.Task.ID {
+		for _, loc := range f.snap.RootOf(path).RefsAt(d.Task.ID()) {
+			if loc.Ref.Kind == model.KindDependency && loc.Doc.IsTask() && loc.Doc.Task.ID() != d.Task.ID() {
 				end := l.Span.End - 1 // before the closing bracket
-				f.cycled = bytes.Join([][]byte{d.Text.Bytes()[:end], []byte(", " + loc.Doc.Task.ID), d.Text.Bytes()[end:]}, nil)
+				f.cycled = bytes.Join([][]byte{d.Text.Bytes()[:end], []byte(", " + loc.Doc.Task.ID()), d.Text.Bytes()[end:]}, nil)
 				break
 			}
 		}

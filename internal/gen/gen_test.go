@@ -148,9 +148,9 @@ func recall(t *testing.T, n int, seed int64) {
 		checkParsed(t, tk, full)
 		// the index keeps the file light: its counts are the full parse's
 		l := d.Task
-		if !l.IsLight() || l.NumCriteria() != len(full.Criteria) || l.NumScenarios() != len(full.Scenarios) || l.NumRisks() != len(full.Risks) {
+		if !l.IsLight() || l.NumCriteria() != len(full.Criteria()) || l.NumScenarios() != len(full.Scenarios()) || l.NumRisks() != len(full.Risks()) {
 			t.Errorf("%s: light %v with %d criteria, %d scenarios, %d risks; the file has %d, %d, %d", tk.File, l.IsLight(),
-				l.NumCriteria(), l.NumScenarios(), l.NumRisks(), len(full.Criteria), len(full.Scenarios), len(full.Risks))
+				l.NumCriteria(), l.NumScenarios(), l.NumRisks(), len(full.Criteria()), len(full.Scenarios()), len(full.Risks()))
 		}
 	}
 }
@@ -168,17 +168,17 @@ func needleOf(f gen.Fault) string {
 
 func checkParsed(t *testing.T, tk gen.Task, p *taskfile.Task) {
 	t.Helper()
-	if p.ID != tk.ID || p.IDFromName {
-		t.Errorf("%s: id %q (from name: %v), want %s", tk.File, p.ID, p.IDFromName, tk.ID)
+	if p.ID() != tk.ID || p.IDFromName {
+		t.Errorf("%s: id %q (from name: %v), want %s", tk.File, p.ID(), p.IDFromName, tk.ID)
 	}
 	if p.Style.String() != tk.Style {
 		t.Errorf("%s: read as %s, written as %s", tk.File, p.Style, tk.Style)
 	}
-	if p.Title != tk.Title {
-		t.Errorf("%s: title %q, want %q", tk.File, p.Title, tk.Title)
+	if p.Title() != tk.Title {
+		t.Errorf("%s: title %q, want %q", tk.File, p.Title(), tk.Title)
 	}
-	if p.StatusNorm != tk.Status {
-		t.Errorf("%s: status %q (%q), want %s", tk.File, p.Status, p.StatusNorm, tk.Status)
+	if p.StatusNorm() != tk.Status {
+		t.Errorf("%s: status %q (%q), want %s", tk.File, p.Status(), p.StatusNorm(), tk.Status)
 	}
 	var deps []string
 	for _, r := range p.Deps() {
@@ -187,19 +187,19 @@ func checkParsed(t *testing.T, tk gen.Task, p *taskfile.Task) {
 	if strings.Join(deps, ",") != strings.Join(tk.FileDeps, ",") {
 		t.Errorf("%s: dependencies %v, want %v", tk.File, deps, tk.FileDeps)
 	}
-	if n := len(p.Criteria); n < 8 || n > 12 {
+	if n := len(p.Criteria()); n < 8 || n > 12 {
 		t.Errorf("%s: %d acceptance criteria", tk.File, n)
 	}
-	if len(p.Scenarios) != 6 {
-		t.Errorf("%s: %d test scenarios", tk.File, len(p.Scenarios))
+	if len(p.Scenarios()) != 6 {
+		t.Errorf("%s: %d test scenarios", tk.File, len(p.Scenarios()))
 	}
-	for _, s := range p.Scenarios {
+	for _, s := range p.Scenarios() {
 		if !s.Given || !s.When || !s.Then {
 			t.Errorf("%s: scenario %q lacks Given, When or Then", tk.File, s.Name)
 		}
 	}
-	if len(p.Risks) != 4 {
-		t.Errorf("%s: %d risks", tk.File, len(p.Risks))
+	if len(p.Risks()) != 4 {
+		t.Errorf("%s: %d risks", tk.File, len(p.Risks()))
 	}
 }
 

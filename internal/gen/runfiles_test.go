@@ -74,7 +74,7 @@ func TestRunFilesEqualsRunRewired(t *testing.T) {
 					items = append(items, r.IDs[rng.IntN(len(r.IDs))])
 				}
 				if rng.IntN(8) == 0 {
-					items = append(items, d.Task.ID) // a self-dependency now and then
+					items = append(items, d.Task.ID()) // a self-dependency now and then
 				}
 				out = append(out, c[last:l.Span.Start]...)
 				out = append(out, "["+strings.Join(items, ", ")+"]"...)
@@ -104,7 +104,7 @@ func TestRunFilesEqualsRunRewired(t *testing.T) {
 		for _, p := range paths {
 			set := []string{p}
 			if d := r.Docs.At(p); d.IsTask() {
-				for _, l := range r.RefsAt(d.Task.ID) {
+				for _, l := range r.RefsAt(d.Task.ID()) {
 					set = append(set, l.Doc.Path)
 				}
 			}
