@@ -57,9 +57,9 @@ var Sections = register(&Check{
 			}
 			t := d.Task
 			clear(have)
-			secKeys := slices.Grow(keyBuf[:0], len(t.Sections))[:len(t.Sections)] // of the sections of level 1 and 2
+			secKeys := slices.Grow(keyBuf[:0], t.NumSections())[:t.NumSections()] // of the sections of level 1 and 2
 			keyBuf = secKeys
-			for i, s := range t.Sections {
+			for i, s := range t.Sections() {
 				secKeys[i] = ""
 				if s.Level() <= 2 {
 					secKeys[i] = keyOf(s.Title())
@@ -84,7 +84,7 @@ var Sections = register(&Check{
 			}
 			sectionAt := func(kind string) (spanOK bool, sp [2]int) {
 				key := sectionKey(kind)
-				for i, s := range t.Sections {
+				for i, s := range t.Sections() {
 					if s.Level() <= 2 && secKeys[i] == key {
 						sp := s.Span()
 						return true, [2]int{sp.Start, sp.End}

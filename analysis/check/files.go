@@ -156,7 +156,7 @@ func taskTemplate(r *workspace.Root, e *manifest.Entry) string {
 			continue
 		}
 		var secs []string
-		for _, s := range d.Task.Sections {
+		for _, s := range d.Task.Sections() {
 			if s.Level() == 2 {
 				secs = append(secs, s.Title())
 			}

@@ -77,7 +77,7 @@ func lookalikesInTask(p *Pass, d *workspace.Doc) {
 	if t.Style == taskfile.StyleHeadings && (t.IDFromName || t.ID() == "") {
 		// a title heading whose ID is a lookalike is not read as one
 		// (`# Т004: Title`): the task has no ID of its own
-		for _, sec := range t.Sections {
+		for _, sec := range t.Sections() {
 			if sec.Level() == 1 {
 				headingLookalike(p, d, sec)
 				break

@@ -78,7 +78,7 @@ func taskSymbols(d *workspace.Doc) []Symbol {
 		}
 		root.Children = append(root.Children, Symbol{Name: f.Key, Detail: detail, Kind: SymField, Span: sp, Select: f.KeySpan})
 	}
-	for _, sec := range t.Sections {
+	for _, sec := range t.Sections() {
 		if sec.Level() > 2 {
 			continue
 		}
@@ -472,7 +472,7 @@ func FoldingRanges(s *workspace.Snapshot, path string) []Fold {
 	if t.Style == taskfile.StyleFrontMatter && t.MetaSpan().Len() > 0 {
 		out = append(out, Fold{Start: 0, End: t.MetaSpan().End, Kind: "imports"})
 	}
-	for _, sec := range t.Sections {
+	for _, sec := range t.Sections() {
 		ext, start := sec.Extent(), sec.Span().Start
 		end := ext.End
 		for end > ext.Start && (d.Text.Bytes()[end-1] == '\n' || d.Text.Bytes()[end-1] == '\r' || d.Text.Bytes()[end-1] == ' ') {

@@ -176,7 +176,7 @@ func TestLight(t *testing.T) {
 	for _, r := range l.DocRefs {
 		refs = append(refs, r.Key()+"="+r.Value()+"@"+src[r.Span().Start:r.Span().End])
 	}
-	for _, s := range l.Sections {
+	for _, s := range l.Sections() {
 		secs = append(secs, s.Title())
 	}
 	for _, s := range l.Scenarios() {

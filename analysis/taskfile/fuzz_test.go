@@ -43,7 +43,7 @@ func spansOf(t *Task) []namedSpan {
 			add(fmt.Sprintf("Lists[%d %q].Items[%d %q]", i, l.Key, j, r.ID), r.Span)
 		}
 	}
-	for i, s := range t.Sections {
+	for i, s := range t.Sections() {
 		add(fmt.Sprintf("Sections[%d].Span", i), s.Span())
 		add(fmt.Sprintf("Sections[%d].Extent", i), s.Extent())
 	}

@@ -134,6 +134,8 @@ var lightSources = map[string]string{
 	"tasks/T008-name.md":   "---\ntitle: no id\nstatus: ✅ Completed\n---\n## Acceptance Criteria\n- [X] done\n",
 	"tasks/T009-empty.md":  "",
 	"tasks/T010-nulls.yml": "---\nid: 'T010'\ntitle: ~\nstatus:\npriority: null\ndependencies:\n---\n",
+	// sections that do not pack (keys inside their line)
+	"tasks/T011-flow.yaml": "{id: T011, title: Flow, notes: see T001, risks: [a]}\n",
 }
 
 // TestLightAnswersAsFull checks that a light task (ParseLight, and Light
@@ -213,12 +215,20 @@ func lightDiff(full, l *Task) string {
 	same("criteria done", []int{fd, ft}, []int{ld, lt})
 	same("counts", []int{full.NumScenarios(), full.NumRisks()}, []int{l.NumScenarios(), l.NumRisks()})
 	var secs []Section
-	for _, s := range full.Sections {
+	for _, s := range full.Sections() {
 		if s.Level() <= 2 {
 			secs = append(secs, s)
 		}
 	}
-	same("sections", secs, l.Sections)
+	var lsecs []Section
+	for i, s := range l.Sections() {
+		if s != l.Section(i) {
+			diffs = append(diffs, fmt.Sprintf("section %d: %v, Section(%d) %v", i, s, i, l.Section(i)))
+		}
+		lsecs = append(lsecs, s)
+	}
+	same("sections", secs, lsecs)
+	same("number of sections", len(secs), l.NumSections())
 	var scen []Scenario
 	for _, s := range full.Scenarios() {
 		if n := btoi(s.Given) + btoi(s.When) + btoi(s.Then); n > 0 && n < 3 {
@@ -227,4 +237,34 @@ func lightDiff(full, l *Task) string {
 	}
 	same("incomplete scenarios", scen, l.Scenarios())
 	return strings.Join(diffs, "; ")
+}
+
+// TestInternConcurrent numbers titles from several goroutines at once
+// (run with -race): each gets one number, which gives it back.
+func TestInternConcurrent(t *testing.T) {
+	done := make(chan map[string]uint32)
+	for g := range 4 {
+		go func() {
+			ids := map[string]uint32{}
+			for i := range 200 {
+				s := fmt.Sprintf("title %d", (i*7+g)%150)
+				h := unique.Make(s)
+				id := internID(h)
+				if internedHandle(id) != h {
+					t.Errorf("%q: number %d gives %q", s, id, internedHandle(id).Value())
+				}
+				ids[s] = id
+			}
+			done <- ids
+		}()
+	}
+	all := map[string]uint32{}
+	for range 4 {
+		for s, id := range <-done {
+			if prev, ok := all[s]; ok && prev != id {
+				t.Errorf("%q numbered %d and %d", s, prev, id)
+			}
+			all[s] = id
+		}
+	}
 }

@@ -6,6 +6,7 @@
 package taskfile
 
 import (
+	"iter"
 	"math"
 	"slices"
 	"strconv"
@@ -219,17 +220,28 @@ type Task struct {
 	lists idLists
 	// DocRefs are the entries of the fields that list documents the task
 	// refers to (RefKeys), in order.
-	DocRefs  []DocRef
-	Sections []Section
+	DocRefs []DocRef
+	// sections of a light task (see Sections); a full one keeps them in more
+	secs     []lightSection
 	Mentions MentionList // ID-shaped words in the body (the workspace decides which are task IDs)
 
 	more *more
 }
 
+// lightSection is a section of a light task (of level 1 or 2) in 16 bytes
+// and no pointer: its title numbered (internID), its level in the top bit.
+type lightSection struct {
+	title                 uint32
+	start, end, extentEnd uint32
+}
+
+const level2 = 1 << 31 // lightSection.title: a section of level 2, not 1
+
 // more is what a Task keeps behind a pointer: what only a full parse has,
 // and problems and (in a light task) incomplete scenarios, which few files
 // have.
 type more struct {
+	sections  []Section // of a full task, or of a light one whose sections do not pack
 	fields    []Field
 	criteria  []Criterion
 	scenarios []Scenario
@@ -253,7 +265,7 @@ func (t *draft) task() *Task {
 		idSpan:   newSpan32(t.IDSpan), titleSpan: newSpan32(t.TitleSpan), statusSpan: newSpan32(t.StatusSpan),
 		prioritySpan: newSpan32(t.PrioritySpan), metaSpan: newSpan32(t.MetaSpan), bodyStart: off32(t.BodyStart),
 		nCrit: t.nCrit, nRisks: t.nRisks,
-		estimate: t.estimate, lists: t.lists, DocRefs: t.DocRefs, Sections: t.Sections, Mentions: t.Mentions,
+		estimate: t.estimate, lists: t.lists, DocRefs: t.DocRefs, Mentions: t.Mentions,
 	}
 	if t.StatusNorm != "" {
 		k.status = uint8(1 + slices.Index(model.AllStatuses, t.StatusNorm))
@@ -273,8 +285,8 @@ func (t *draft) task() *Task {
 		}
 		k.str = string(b)
 	}
-	if t.Fields != nil || t.Criteria != nil || t.Scenarios != nil || t.Risks != nil || t.Problems != nil {
-		k.more = &more{fields: t.Fields, criteria: t.Criteria, scenarios: t.Scenarios, risks: t.Risks, problems: t.Problems}
+	if t.Sections != nil || t.Fields != nil || t.Criteria != nil || t.Scenarios != nil || t.Risks != nil || t.Problems != nil {
+		k.more = &more{sections: t.Sections, fields: t.Fields, criteria: t.Criteria, scenarios: t.Scenarios, risks: t.Risks, problems: t.Problems}
 	}
 	return k
 }
@@ -483,7 +495,7 @@ func (t *Task) Light() *Task {
 	l := *t
 	l.light = true
 	// exact sizes: thousands of these live as long as the index
-	l.Sections = keep(t.Sections, func(sec *Section) bool { return sec.level <= 2 })
+	l.secs = packSections(t.sections())
 	// (a light scan counted criteria and risks as it went: see ParseLight)
 	for _, c := range t.Criteria() {
 		l.nCrit[c.State]++
@@ -494,10 +506,92 @@ func (t *Task) Light() *Task {
 		n := btoi(sc.Given) + btoi(sc.When) + btoi(sc.Then)
 		return n > 0 && n < 3
 	})
+	if l.secs == nil {
+		if secs := keep(t.sections(), func(sec *Section) bool { return sec.level <= 2 }); secs != nil {
+			l.more = &more{sections: secs} // (they do not pack)
+		}
+	}
 	if scen != nil || t.Problems() != nil {
-		l.more = &more{scenarios: scen, problems: t.Problems()}
+		if l.more == nil {
+			l.more = &more{}
+		}
+		l.more.scenarios, l.more.problems = scen, t.Problems()
 	}
 	return &l
+}
+
+// packSections packs the sections of level 1 and 2 for a light task; nil
+// when there are none, or when one does not pack: an extent that does not
+// start at the heading's line (a YAML key not at the start of its line),
+// rare enough to keep as Sections are.
+func packSections(secs []Section) []lightSection {
+	n := 0
+	for _, s := range secs {
+		if s.level <= 2 {
+			if s.indent != 0 || s.level < 1 {
+				return nil
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]lightSection, 0, n)
+	for _, s := range secs {
+		if s.level <= 2 {
+			ls := lightSection{title: internID(s.title), start: s.start, end: s.end, extentEnd: s.extentEnd}
+			if s.level == 2 {
+				ls.title |= level2
+			}
+			out = append(out, ls)
+		}
+	}
+	return out
+}
+
+// sections is the sections a full task (or a light one whose sections do
+// not pack) keeps.
+func (t *Task) sections() []Section {
+	if t.more == nil {
+		return nil
+	}
+	return t.more.sections
+}
+
+// NumSections is the number of sections (of a light task, those of level 1
+// and 2).
+func (t *Task) NumSections() int {
+	if t.secs != nil {
+		return len(t.secs)
+	}
+	return len(t.sections())
+}
+
+// Section is section i, in the order of the file.
+func (t *Task) Section(i int) Section {
+	if t.secs == nil {
+		return t.sections()[i]
+	}
+	ls := t.secs[i]
+	s := Section{title: internedHandle(ls.title &^ level2), start: ls.start, end: ls.end, extentEnd: ls.extentEnd, level: 1}
+	if ls.title&level2 != 0 {
+		s.level = 2
+	}
+	return s
+}
+
+// Sections yields the sections (headings, or the keys of a YAML task
+// document) with their index, in the order of the file; a light task
+// keeps those of level 1 and 2.
+func (t *Task) Sections() iter.Seq2[int, Section] {
+	return func(yield func(int, Section) bool) {
+		for i := range t.NumSections() {
+			if !yield(i, t.Section(i)) {
+				return
+			}
+		}
+	}
 }
 
 // keep returns the elements of list that ok accepts, in a slice of their

@@ -129,7 +129,7 @@ func TestReopenKeepsParse(t *testing.T) {
 		t.Errorf("edited content kept the old parse (status %q)", d.Task.Status())
 	}
 	back := s3.Apply([]workspace.Change{{Path: p, Content: content, Version: -1, Disk: true}})
-	if d := back.Doc(p); d.Task.Status() != "pending" || !d.Text.IsDetached() || !d.Task.IsLight() || d.Full().IsLight() || len(d.Full().Sections) != 1 {
+	if d := back.Doc(p); d.Task.Status() != "pending" || !d.Text.IsDetached() || !d.Task.IsLight() || d.Full().IsLight() || d.Full().NumSections() != 1 {
 		t.Errorf("closed: status %q, detached %v, light %v", d.Task.Status(), d.Text.IsDetached(), d.Task.IsLight())
 	}
 }
