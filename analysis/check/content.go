@@ -194,7 +194,7 @@ var DeadRef = register(&Check{
 			if !d.IsTask() {
 				continue
 			}
-			for _, ref := range d.Task.DocRefs {
+			for _, ref := range d.Task.DocRefs() {
 				path, ok := refPath(ref.Value())
 				if !ok {
 					continue

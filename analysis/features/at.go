@@ -49,11 +49,11 @@ func At(s *workspace.Snapshot, path string, off int) (Occurrence, bool) {
 		}
 		// (the spans first: a mention's ID is made only for the one under
 		// the cursor)
-		for i := range t.Mentions.Len() {
-			if !t.Mentions.Span(i).Contains(off) {
+		for i := range t.Mentions().Len() {
+			if !t.Mentions().Span(i).Contains(off) {
 				continue
 			}
-			if m := t.Mentions.At(i); r.IsIDForm(m.ID) || r.Known(m.ID) {
+			if m := t.Mentions().At(i); r.IsIDForm(m.ID) || r.Known(m.ID) {
 				oc.ID, oc.Span, oc.Kind = m.ID, m.Span, m.Kind
 				return oc, true
 			}

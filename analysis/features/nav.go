@@ -303,7 +303,7 @@ func DocumentLinks(s *workspace.Snapshot, path string) []Link {
 				}
 			}
 		}
-		for m := range d.Task.Mentions.All() {
+		for m := range d.Task.Mentions().All() {
 			if !r.IsIDForm(m.ID) {
 				continue
 			}

@@ -173,7 +173,7 @@ func TestLight(t *testing.T) {
 		t.Errorf("criteria %d/%d, %d scenarios, %d risks", d, n, l.NumScenarios(), l.NumRisks())
 	}
 	var refs, secs, scen []string
-	for _, r := range l.DocRefs {
+	for _, r := range l.DocRefs() {
 		refs = append(refs, r.Key()+"="+r.Value()+"@"+src[r.Span().Start:r.Span().End])
 	}
 	for _, s := range l.Sections() {

@@ -117,7 +117,7 @@ func (t *draft) finish(f *text.File, head []model.Ref) {
 			t.Style = StyleNone
 			t.Fields = nil
 			t.MetaSpan = text.Span{}
-			t.Mentions = MentionList{}
+			t.mentions = nil
 			t.scanMentions(f, 0, nil, head)
 		}
 	}
@@ -167,7 +167,7 @@ func (t *draft) finish(f *text.File, head []model.Ref) {
 		}
 		lists = append(lists, l)
 	}
-	t.lists = packLists(lists)
+	t.lists = lists
 	t.readDocRefs()
 	t.readEstimate()
 }
@@ -331,8 +331,8 @@ func (t *draft) scanMentions(f *text.File, from int, skip []text.Span, head []mo
 	if t.Style == StylePureYAML {
 		// prose values of a YAML document mention tasks too; its id and
 		// lists are fields, not mentions
-		for _, l := range t.lists.lists {
-			skip = append(skip, text.Span{Start: int(l.start), End: int(l.end)})
+		for _, l := range t.lists {
+			skip = append(skip, l.Span)
 		}
 		skip = append(skip, t.IDSpan)
 		from = t.MetaSpan.Start
@@ -342,7 +342,7 @@ func (t *draft) scanMentions(f *text.File, from int, skip []text.Span, head []mo
 		refs = append(refs, head...)
 		sort.Slice(refs, func(i, j int) bool { return refs[i].Span.Start < refs[j].Span.Start })
 	}
-	t.Mentions = newMentionList(refs)
+	t.mentions = refs
 }
 
 // scanMentions returns the ID-shaped words of c from offset from on, but

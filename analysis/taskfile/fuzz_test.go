@@ -34,7 +34,7 @@ func spansOf(t *Task) []namedSpan {
 			add(fmt.Sprintf("Fields[%d %q].Items[%d]", i, fd.Key, j), it.ValueSpan)
 		}
 	}
-	for i, r := range t.DocRefs {
+	for i, r := range t.DocRefs() {
 		add(fmt.Sprintf("DocRefs[%d %q]", i, r.Value()), r.Span())
 	}
 	for i, l := range t.Lists() {
@@ -56,8 +56,8 @@ func spansOf(t *Task) []namedSpan {
 	for i, r := range t.Risks() {
 		add(fmt.Sprintf("Risks[%d]", i), r.Span)
 	}
-	for i := range t.Mentions.Len() {
-		m := t.Mentions.At(i)
+	for i := range t.Mentions().Len() {
+		m := t.Mentions().At(i)
 		add(fmt.Sprintf("Mentions[%d %q]", i, m.ID), m.Span)
 	}
 	for i, p := range t.Problems() {
@@ -93,7 +93,7 @@ func checkTask(t *testing.T, content []byte, tk *Task) {
 	if tk.IDFromName && tk.ID() != tk.NameID() {
 		t.Fatalf("ID %q from the name, NameID %q", tk.ID(), tk.NameID())
 	}
-	for m := range tk.Mentions.All() {
+	for m := range tk.Mentions().All() {
 		if got := string(content[m.Span.Start:m.Span.End]); got != m.ID {
 			t.Fatalf("mention %q at %+v holds %q", m.ID, m.Span, got)
 		}

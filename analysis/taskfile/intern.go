@@ -6,11 +6,13 @@ import (
 	"unique"
 )
 
-// numbered numbers the strings of light tasks' sections: a light task
-// keeps a section in 16 bytes and no pointer, its title as a number here.
-// The same few titles head thousands of files, and the table holds each
-// once for as long as the process runs: titles a file no longer has stay
-// (one per heading edited and saved, while taskls runs).
+// numbered numbers the strings of light tasks' sections and document
+// refs: a light task keeps a section or a ref in a word of 16 bytes and no
+// pointer (see Task.words), its title, or its key and value, as numbers
+// here. The same few titles and documents recur in thousands of files,
+// and the table holds each once for as long as the process runs: strings
+// a file no longer has stay (one per heading or ref edited and saved,
+// while taskls runs). Open buffers are parsed whole and number nothing.
 var numbered struct {
 	mu   sync.Mutex
 	ids  map[unique.Handle[string]]uint32

@@ -50,7 +50,7 @@ func TestDocRefsAndEstimate(t *testing.T) {
 		"est_tokens: many\nestimated_hours: 3.5\nest_hours: 9\n---\n# T001\n"
 	for _, tk := range []*Task{Parse("T001.md", text.New([]byte(src))), ParseLight("T001.md", text.New([]byte(src)))} {
 		var got []string
-		for _, r := range tk.DocRefs {
+		for _, r := range tk.DocRefs() {
 			got = append(got, r.Key()+"="+r.Value()+"@"+src[r.Span().Start:r.Span().End])
 		}
 		if g := strings.Join(got, ", "); g != "Context_Refs=docs/a.md@docs/a.md, docs_refs=b.md@b.md, docs_refs=c d.md@c d.md" {
@@ -74,7 +74,7 @@ func TestDocRefsAndEstimate(t *testing.T) {
 
 // TestPackLists checks that packed lists give back the lists they were
 // made from, lists without items and empty keys included, and that
-// ListRefs, ListRef and List agree with Lists.
+// ListRefs, ListRef, List and ListSpan agree with Lists.
 func TestPackLists(t *testing.T) {
 	sp := func(a, b int) text.Span { return text.Span{Start: a, End: b} }
 	in := []*model.List{
@@ -85,7 +85,7 @@ func TestPackLists(t *testing.T) {
 		{Key: "blocked_by", Span: sp(70, 90), Kind: model.KindBlockedBy, Style: '-', Items: []model.Ref{
 			{ID: "", Span: sp(72, 80), Kind: model.KindBlockedBy}, {ID: "Т003", Span: sp(82, 90), Kind: model.KindBlockedBy}}},
 	}
-	tk := &Task{lists: packLists(in)}
+	tk := (&draft{ID: "T000", Title: "packed", lists: in}).task()
 	if got := tk.Lists(); !reflect.DeepEqual(got, in) {
 		t.Fatalf("Lists() = %+v, want %+v", got, in)
 	}
@@ -109,7 +109,7 @@ func TestPackLists(t *testing.T) {
 			t.Errorf("ListSpan(%d) = %v %v, want %v %v", i, sp, k, l.Span, l.Kind)
 		}
 	}
-	if (&Task{}).Lists() != nil || (&Task{lists: packLists(nil)}).NumLists() != 0 {
+	if (&draft{}).task().Lists() != nil || (&draft{}).task().NumLists() != 0 || tk.ID() != "T000" || tk.Title() != "packed" {
 		t.Errorf("a task without lists has some")
 	}
 }
@@ -203,8 +203,9 @@ func lightDiff(full, l *Task) string {
 	same("list refs", slices.Collect(full.ListRefs()), slices.Collect(l.ListRefs()))
 	same("deps", full.Deps(), l.Deps())
 	same("refs", full.Refs(), l.Refs())
-	same("mentions", slices.Collect(full.Mentions.All()), slices.Collect(l.Mentions.All()))
-	same("doc refs", full.DocRefs, l.DocRefs)
+	same("mentions", slices.Collect(full.Mentions().All()), slices.Collect(l.Mentions().All()))
+	same("doc refs", docRefList(full), docRefList(l))
+	same("number of doc refs", full.NumDocRefs(), l.NumDocRefs())
 	same("estimate", full.Estimate(), l.Estimate())
 	same("problems", full.Problems(), l.Problems())
 	fc, fu, fp := full.CriteriaCounts()
@@ -267,4 +268,16 @@ func TestInternConcurrent(t *testing.T) {
 			all[s] = id
 		}
 	}
+}
+
+// docRefList is what DocRefs yields, checked against DocRef(i).
+func docRefList(tk *Task) []DocRef {
+	var out []DocRef
+	for i, r := range tk.DocRefs() {
+		if r != tk.DocRef(i) {
+			panic("DocRefs and DocRef differ")
+		}
+		out = append(out, r)
+	}
+	return out
 }

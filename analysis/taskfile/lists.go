@@ -7,98 +7,57 @@ import (
 	"github.com/taskls/taskls/analysis/text"
 )
 
-// idLists holds a task file's lists of task IDs (dependencies, blocked_by,
-// blocks) packed: the index keeps them for every task file, and a
-// model.List takes 80 bytes, each of its items 40 and its ID string 8
-// more. Here the keys and the item IDs are one string, a list takes 20
-// bytes and an item 12, and neither has a pointer the garbage collector
-// scans. Offsets past 4 GiB, which no file taskls reads reaches, are cut
-// there (off32).
-type idLists struct {
-	s     string // each list's key, then its items' IDs, list after list
-	lists []idList
-	items []idItem
-}
+// A task file's lists of task IDs (dependencies, blocked_by, blocks) are
+// packed into the record's words (see rec): a model.List takes 80 bytes,
+// each of its items 40 and its ID string 8 more; here the keys and the
+// item IDs are in the record's string, a list takes two words and an item
+// one, and none has a pointer the garbage collector scans. A list's first
+// word is its span and where its key is in the string, its second the
+// number of its items, its kind and its style; an item's word is its span
+// and where its ID is.
 
-type idList struct {
-	start, end uint32 // the list's span
-	keyEnd     uint32 // the key is s[keyEnd-len:keyEnd]: from the end of the previous list's last ID (or 0)
-	n          uint32 // its items: the n after the previous lists'
-	kind       model.RefKind
-	style      byte
-}
-
-type idItem struct {
-	start, end uint32 // the item's span
-	idEnd      uint32 // its ID is s from the end of the previous string (key or ID) to here
-}
-
-// packLists packs lists, in slices and a string of their exact sizes.
-func packLists(lists []*model.List) idLists {
-	if len(lists) == 0 {
-		return idLists{}
-	}
-	size, n := 0, 0
+// packLists adds lists to the record being made: its words to w, its
+// strings to str.
+func packLists(w []rec, str []byte, lists []*model.List) ([]rec, []byte) {
 	for _, l := range lists {
-		size += len(l.Key)
-		n += len(l.Items)
+		k0 := len(str)
+		str = append(str, l.Key...)
+		w = append(w, rec{off32(l.Span.Start), off32(l.Span.End), uint32(k0), uint32(len(str))},
+			rec{uint32(len(l.Items)), uint32(l.Kind), uint32(l.Style), 0})
+	}
+	for _, l := range lists {
 		for _, it := range l.Items {
-			size += len(it.ID)
+			i0 := len(str)
+			str = append(str, it.ID...)
+			w = append(w, rec{off32(it.Span.Start), off32(it.Span.End), uint32(i0), uint32(len(str))})
 		}
 	}
-	buf := make([]byte, 0, size)
-	p := idLists{lists: make([]idList, len(lists))}
-	if n > 0 {
-		p.items = make([]idItem, 0, n)
-	}
-	for i, l := range lists {
-		buf = append(buf, l.Key...)
-		p.lists[i] = idList{start: off32(l.Span.Start), end: off32(l.Span.End), keyEnd: uint32(len(buf)), n: uint32(len(l.Items)), kind: l.Kind, style: l.Style}
-		for _, it := range l.Items {
-			buf = append(buf, it.ID...)
-			p.items = append(p.items, idItem{start: off32(it.Span.Start), end: off32(it.Span.End), idEnd: uint32(len(buf))})
+	return w, str
+}
+
+// listWords are the two words of each list, then a word for each item.
+func (t *Task) listWords() (lists, items []rec) {
+	w := t.words[t.n[nSections] : t.n[nSections]+2*t.n[nLists]+t.n[nItems]]
+	return w[:2*t.n[nLists]], w[2*t.n[nLists]:]
+}
+
+// listRef is the item w of a list of kind k, as a reference.
+func (t *Task) listRef(w rec, k model.RefKind) model.Ref {
+	return model.Ref{ID: t.str[w.c:w.d], Span: text.Span{Start: int(w.a), End: int(w.b)}, Kind: k}
+}
+
+// list makes list i, whose items are items.
+func (t *Task) list(i int, items []rec) *model.List {
+	lists, _ := t.listWords()
+	h, m := lists[2*i], lists[2*i+1]
+	ml := &model.List{Key: t.str[h.c:h.d], Span: text.Span{Start: int(h.a), End: int(h.b)}, Kind: model.RefKind(m.b), Style: byte(m.c)}
+	if m.a > 0 {
+		ml.Items = make([]model.Ref, m.a)
+		for j := range ml.Items {
+			ml.Items[j] = t.listRef(items[j], ml.Kind)
 		}
 	}
-	p.s = string(buf)
-	return p
-}
-
-// strStart is where the string that ends at item i starts: the end of the
-// key of its list when it is the list's first item, else of the item before.
-func (p *idLists) strStart(list, first, i int) uint32 {
-	if i == first {
-		return p.lists[list].keyEnd
-	}
-	return p.items[i-1].idEnd
-}
-
-// listsAll yields each list with the index of its first item.
-func (p *idLists) listsAll(yield func(list, first int) bool) {
-	first := 0
-	for i := range p.lists {
-		if !yield(i, first) {
-			return
-		}
-		first += int(p.lists[i].n)
-	}
-}
-
-// ref is item i of list (whose first item is first), as a reference.
-func (p *idLists) ref(list, first, i int) model.Ref {
-	it := p.items[i]
-	return model.Ref{ID: p.s[p.strStart(list, first, i):it.idEnd], Span: text.Span{Start: int(it.start), End: int(it.end)}, Kind: p.lists[list].kind}
-}
-
-// key is the key of list i, whose first item is first.
-func (p *idLists) key(i, first int) string {
-	start := uint32(0)
-	if i > 0 {
-		start = p.lists[i-1].keyEnd // the list before has no items
-		if p.lists[i-1].n > 0 {
-			start = p.items[first-1].idEnd // its last item
-		}
-	}
-	return p.s[start:p.lists[i].keyEnd]
+	return ml
 }
 
 // Lists returns the task's lists of task IDs (dependencies/depends_on,
@@ -106,77 +65,67 @@ func (p *idLists) key(i, first int) string {
 // packed: each call makes new lists, which the caller may keep or change.
 // Work over every task file reads ListRefs, which makes nothing.
 func (t *Task) Lists() []*model.List {
-	p := &t.lists
-	if len(p.lists) == 0 {
+	n := t.NumLists()
+	if n == 0 {
 		return nil
 	}
-	out := make([]*model.List, 0, len(p.lists))
-	for i, first := range p.listsAll {
-		out = append(out, p.list(i, first))
+	lists, items := t.listWords()
+	out := make([]*model.List, n)
+	for i := range out {
+		out[i] = t.list(i, items)
+		items = items[lists[2*i+1].a:]
 	}
 	return out
 }
 
 // List returns list i of Lists, made anew.
 func (t *Task) List(i int) *model.List {
-	p := &t.lists
-	first := 0
+	lists, items := t.listWords()
 	for j := range i {
-		first += int(p.lists[j].n)
+		items = items[lists[2*j+1].a:]
 	}
-	return p.list(i, first)
-}
-
-// list makes list i, whose first item is first.
-func (p *idLists) list(i, first int) *model.List {
-	l := p.lists[i]
-	ml := &model.List{Key: p.key(i, first), Span: text.Span{Start: int(l.start), End: int(l.end)}, Kind: l.kind, Style: l.style}
-	if l.n > 0 {
-		ml.Items = make([]model.Ref, l.n)
-		for j := range ml.Items {
-			ml.Items[j] = p.ref(i, first, first+j)
-		}
-	}
-	return ml
+	return t.list(i, items)
 }
 
 // NumLists is the number of lists of task IDs.
-func (t *Task) NumLists() int { return len(t.lists.lists) }
+func (t *Task) NumLists() int { return int(t.n[nLists]) }
 
 // ListSpan is the span of list i, and its kind.
 func (t *Task) ListSpan(i int) (text.Span, model.RefKind) {
-	l := t.lists.lists[i]
-	return text.Span{Start: int(l.start), End: int(l.end)}, l.kind
+	lists, _ := t.listWords()
+	h := lists[2*i]
+	return text.Span{Start: int(h.a), End: int(h.b)}, model.RefKind(lists[2*i+1].b)
 }
 
 // ListRefs yields the items of every list of task IDs, list after list,
 // each of the kind of its list.
 func (t *Task) ListRefs() iter.Seq[model.Ref] {
 	return func(yield func(model.Ref) bool) {
-		p := &t.lists
-		for i, first := range p.listsAll {
-			for j := first; j < first+int(p.lists[i].n); j++ {
-				if !yield(p.ref(i, first, j)) {
+		lists, items := t.listWords()
+		for i := 1; i < len(lists); i += 2 {
+			k := model.RefKind(lists[i].b)
+			for _, w := range items[:lists[i].a] {
+				if !yield(t.listRef(w, k)) {
 					return
 				}
 			}
+			items = items[lists[i].a:]
 		}
 	}
 }
 
 // NumListRefs is the number of items of the lists of task IDs.
-func (t *Task) NumListRefs() int { return len(t.lists.items) }
+func (t *Task) NumListRefs() int { return int(t.n[nItems]) }
 
 // ListRef is item i of the lists of task IDs, counted as ListRefs yields them.
 func (t *Task) ListRef(i int) model.Ref {
-	p := &t.lists
-	first := 0
-	for l := range p.lists {
-		n := int(p.lists[l].n)
-		if i < first+n {
-			return p.ref(l, first, i)
+	lists, items := t.listWords()
+	w := items[i] // (out of range: a panic, as a slice's)
+	for j := 1; j < len(lists); j += 2 {
+		if i < int(lists[j].a) {
+			return t.listRef(w, model.RefKind(lists[j].b))
 		}
-		first += n
+		i -= int(lists[j].a)
 	}
-	panic("taskfile: list item out of range")
+	panic("unreachable")
 }

@@ -8,20 +8,16 @@ import (
 )
 
 // MentionList holds the ID-shaped words of a task file's body in 16 bytes
-// each and no pointers: the ID packed into a number (see packID) and
-// 32-bit offsets. A model.Ref takes 40 bytes and its ID string 8 more, and
-// the task files of a large workspace hold hundreds of thousands of
-// mentions; a list without pointers is not scanned by the garbage
-// collector either. IDs that do not pack (more than 11 digits) are kept
-// as strings beside.
+// each and no pointers: the ID packed into a number (see packID), split in
+// two words, and 32-bit offsets. A model.Ref takes 40 bytes and its ID
+// string 8 more, and the task files of a large workspace hold hundreds of
+// thousands of mentions; words without pointers are not scanned by the
+// garbage collector either. IDs that do not pack (more than 11 digits)
+// are kept as strings beside. A Task keeps its mentions among its words
+// (see Task.Mentions).
 type MentionList struct {
-	m   []mention
+	m   []rec    // a, b: the code's low and high half; c, d: the span
 	odd []string // IDs that do not pack, by the index in their mention's code
-}
-
-type mention struct {
-	code       uint64
-	start, end uint32
 }
 
 // Packed IDs: bit 62 set, then the letters as a base-27 number (20 bits),
@@ -98,23 +94,29 @@ func unpackID(code uint64) string {
 }
 
 // newMentionList packs refs (mentions, in order) into a list of their exact
-// size. Offsets past 4 GiB, which no file taskls reads reaches, are cut
-// there.
+// size.
 func newMentionList(refs []model.Ref) MentionList {
-	if len(refs) == 0 {
-		return MentionList{}
-	}
 	var l MentionList
-	l.m = make([]mention, len(refs))
-	for i, r := range refs {
-		code, ok := packID(r.ID)
-		if !ok {
-			code = uint64(len(l.odd))
-			l.odd = append(l.odd, r.ID)
-		}
-		l.m[i] = mention{code: code, start: off32(r.Span.Start), end: off32(r.Span.End)}
+	if len(refs) > 0 {
+		l.m, l.odd = packMentions(make([]rec, 0, len(refs)), refs)
 	}
 	return l
+}
+
+// packMentions adds refs (mentions, in order) to words w, and returns
+// the IDs that do not pack. Offsets past 4 GiB, which no file taskls reads
+// reaches, are cut there.
+func packMentions(w []rec, refs []model.Ref) ([]rec, []string) {
+	var odd []string
+	for _, r := range refs {
+		code, ok := packID(r.ID)
+		if !ok {
+			code = uint64(len(odd))
+			odd = append(odd, r.ID)
+		}
+		w = append(w, rec{uint32(code), uint32(code >> 32), off32(r.Span.Start), off32(r.Span.End)})
+	}
+	return w, odd
 }
 
 // Len is the number of mentions.
@@ -123,18 +125,19 @@ func (l MentionList) Len() int { return len(l.m) }
 // At is mention i, as a reference of kind model.KindMention.
 func (l MentionList) At(i int) model.Ref {
 	m := l.m[i]
+	code := uint64(m.b)<<32 | uint64(m.a)
 	id := ""
-	if m.code&packed != 0 {
-		id = unpackID(m.code)
+	if code&packed != 0 {
+		id = unpackID(code)
 	} else {
-		id = l.odd[m.code]
+		id = l.odd[code]
 	}
-	return model.Ref{ID: id, Span: text.Span{Start: int(m.start), End: int(m.end)}, Kind: model.KindMention}
+	return model.Ref{ID: id, Span: text.Span{Start: int(m.c), End: int(m.d)}, Kind: model.KindMention}
 }
 
 // Span is the span of mention i (without making its ID).
 func (l MentionList) Span(i int) text.Span {
-	return text.Span{Start: int(l.m[i].start), End: int(l.m[i].end)}
+	return text.Span{Start: int(l.m[i].c), End: int(l.m[i].d)}
 }
 
 // All yields the mentions in the order of the text.

@@ -51,7 +51,7 @@ func summary(name, src string) string {
 		fmt.Fprintf(&b, "risk: %s\n", r.Name)
 	}
 	var ms []string
-	for m := range t.Mentions.All() {
+	for m := range t.Mentions().All() {
 		ms = append(ms, m.ID+"@"+fmt.Sprint(f.Position(m.Span.Start).Line+1))
 	}
 	if len(ms) > 0 {

@@ -162,7 +162,7 @@ type draft struct {
 	Fields   []Field
 	DocRefs  []DocRef
 	estimate float64
-	lists    idLists
+	lists    []*model.List
 
 	MetaSpan  text.Span
 	BodyStart int
@@ -171,7 +171,7 @@ type draft struct {
 	Criteria  []Criterion
 	Scenarios []Scenario
 	Risks     []Item
-	Mentions  MentionList
+	mentions  []model.Ref
 
 	Problems []Problem
 
@@ -181,11 +181,14 @@ type draft struct {
 }
 
 // Task is everything a task file says. The index keeps one for every task
-// file (a light one: see Light), so it is a compact record: its strings
-// in one, its spans in 32-bit offsets (cut to 4 GiB as a Section's are),
-// its normalised status and priority as small numbers; what only a full
-// parse holds (fields, criteria, scenarios, risks) and what few files
-// have (problems) sit behind one pointer, nil in most light tasks.
+// file (a light one: see Light), so it is a compact record (168 bytes):
+// its strings in one, its spans in 32-bit offsets (cut to 4 GiB as a
+// Section's are), its normalised status and priority as small numbers,
+// its lists, mentions and (light) sections and document refs in one
+// slice of words without pointers (see rec); what only a full parse
+// holds (fields, criteria, scenarios, risks) and what few files have
+// (problems, IDs of more than 11 digits) sit behind one pointer, nil in
+// most light tasks.
 type Task struct {
 	Style Style
 
@@ -199,13 +202,15 @@ type Task struct {
 	status   uint8 // StatusNorm: 1 + its index in model.AllStatuses, 0 for ""
 	priority uint8 // PriorityNorm
 
+	bodyStart uint32
+
 	// str holds the ID, the name's ID, the title, the status and the
-	// priority, one after another; ends says where each but the last ends.
+	// priority, one after another (ends says where each ends), then the
+	// keys and item IDs of the lists.
 	str  string
-	ends [4]uint32
+	ends [5]uint32
 
 	idSpan, titleSpan, statusSpan, prioritySpan, metaSpan span32
-	bodyStart                                             uint32
 
 	// A light task keeps counts in place of its criteria, scenarios and
 	// risks (each is a line of 4 bytes or more: no file under 8 GiB has
@@ -213,38 +218,39 @@ type Task struct {
 	nCrit              [3]int32 // criteria by CheckState
 	nScenarios, nRisks int32
 
+	// words holds, in this order, the sections of a light task, the lists
+	// (two words each), their items, the document refs of a light task and
+	// the mentions; n counts the first four.
+	words []rec
+	n     [4]uint32
+
 	// estimate is the task's size estimate (see Estimate), 0 for none.
 	estimate float64
-
-	// lists of task IDs: dependencies/depends_on, blocked_by, blocks (see Lists)
-	lists idLists
-	// DocRefs are the entries of the fields that list documents the task
-	// refers to (RefKeys), in order.
-	DocRefs []DocRef
-	// sections of a light task (see Sections); a full one keeps them in more
-	secs     []lightSection
-	Mentions MentionList // ID-shaped words in the body (the workspace decides which are task IDs)
 
 	more *more
 }
 
-// lightSection is a section of a light task (of level 1 or 2) in 16 bytes
-// and no pointer: its title numbered (internID), its level in the top bit.
-type lightSection struct {
-	title                 uint32
-	start, end, extentEnd uint32
-}
+// rec is a word of Task.words: four numbers, which each kind of entry
+// uses in its own way.
+type rec struct{ a, b, c, d uint32 }
 
-const level2 = 1 << 31 // lightSection.title: a section of level 2, not 1
+// what Task.n counts
+const (
+	nSections = iota
+	nLists
+	nItems
+	nDocRefs
+)
 
 // more is what a Task keeps behind a pointer: what only a full parse has,
-// and problems and (in a light task) incomplete scenarios, which few files
-// have.
+// and what few files have.
 type more struct {
 	sections  []Section // of a full task, or of a light one whose sections do not pack
+	docRefs   []DocRef  // of a full task
+	odd       []string  // mentions whose IDs do not pack (see MentionList)
 	fields    []Field
 	criteria  []Criterion
-	scenarios []Scenario
+	scenarios []Scenario // of a light task, those that lack some steps
 	risks     []Item
 	problems  []Problem
 }
@@ -265,42 +271,49 @@ func (t *draft) task() *Task {
 		idSpan:   newSpan32(t.IDSpan), titleSpan: newSpan32(t.TitleSpan), statusSpan: newSpan32(t.StatusSpan),
 		prioritySpan: newSpan32(t.PrioritySpan), metaSpan: newSpan32(t.MetaSpan), bodyStart: off32(t.BodyStart),
 		nCrit: t.nCrit, nRisks: t.nRisks,
-		estimate: t.estimate, lists: t.lists, DocRefs: t.DocRefs, Mentions: t.Mentions,
+		estimate: t.estimate,
 	}
 	if t.StatusNorm != "" {
 		k.status = uint8(1 + slices.Index(model.AllStatuses, t.StatusNorm))
 	}
 	parts := [...]string{t.ID, t.NameID, t.Title, t.Status, t.Priority}
-	n := 0
+	size, items := 0, 0
 	for _, p := range parts {
-		n += len(p)
+		size += len(p)
 	}
-	if n > 0 {
-		b := make([]byte, 0, n)
-		for i, p := range parts {
-			b = append(b, p...)
-			if i < len(k.ends) {
-				k.ends[i] = uint32(len(b))
-			}
+	for _, l := range t.lists {
+		size += len(l.Key)
+		items += len(l.Items)
+		for _, it := range l.Items {
+			size += len(it.ID)
 		}
-		k.str = string(b)
 	}
-	if t.Sections != nil || t.Fields != nil || t.Criteria != nil || t.Scenarios != nil || t.Risks != nil || t.Problems != nil {
-		k.more = &more{sections: t.Sections, fields: t.Fields, criteria: t.Criteria, scenarios: t.Scenarios, risks: t.Risks, problems: t.Problems}
+	str := make([]byte, 0, size)
+	for i, p := range parts {
+		str = append(str, p...)
+		k.ends[i] = uint32(len(str))
+	}
+	var w []rec
+	if n := 2*len(t.lists) + items + len(t.mentions); n > 0 {
+		w = make([]rec, 0, n)
+	}
+	w, str = packLists(w, str, t.lists)
+	k.n[nLists], k.n[nItems] = uint32(len(t.lists)), uint32(items)
+	w, odd := packMentions(w, t.mentions)
+	k.words, k.str = w, string(str)
+	if t.Sections != nil || t.DocRefs != nil || odd != nil || t.Fields != nil || t.Criteria != nil || t.Scenarios != nil || t.Risks != nil || t.Problems != nil {
+		k.more = &more{sections: t.Sections, docRefs: t.DocRefs, odd: odd, fields: t.Fields, criteria: t.Criteria, scenarios: t.Scenarios, risks: t.Risks, problems: t.Problems}
 	}
 	return k
 }
 
 // strAt is string i of str (see Task.str).
 func (t *Task) strAt(i int) string {
-	start, end := uint32(0), uint32(len(t.str))
+	start := uint32(0)
 	if i > 0 {
 		start = t.ends[i-1]
 	}
-	if i < len(t.ends) {
-		end = t.ends[i]
-	}
-	return t.str[start:end]
+	return t.str[start:t.ends[i]]
 }
 
 // ID is the task's ID: its metadata's id, or the file name's ID
@@ -494,37 +507,60 @@ func (t *Task) Light() *Task {
 	}
 	l := *t
 	l.light = true
-	// exact sizes: thousands of these live as long as the index
-	l.secs = packSections(t.sections())
 	// (a light scan counted criteria and risks as it went: see ParseLight)
 	for _, c := range t.Criteria() {
 		l.nCrit[c.State]++
 	}
 	l.nScenarios, l.nRisks = int32(len(t.Scenarios())), t.nRisks+int32(len(t.Risks()))
-	l.more = nil
-	scen := keep(t.Scenarios(), func(sc *Scenario) bool {
+	// the words: sections and document refs packed, then the lists and
+	// mentions as they are (a full task has no sections or refs in words)
+	secs := packSections(t.sections())
+	refs := t.docRefs()
+	w := make([]rec, 0, len(secs)+len(t.words)+len(refs))
+	w = append(w, secs...)
+	lists, items := t.listWords()
+	w = append(w, lists...)
+	w = append(w, items...)
+	for _, r := range refs {
+		w = append(w, rec{internID(r.key), internID(r.value), r.start, r.end})
+	}
+	w = append(w, t.words[len(lists)+len(items):]...)
+	if len(w) == 0 {
+		w = nil
+	}
+	l.words = w
+	l.n[nSections], l.n[nDocRefs] = uint32(len(secs)), uint32(len(refs))
+	// what few light tasks have
+	var m more
+	if secs == nil {
+		// (none, or they do not pack)
+		m.sections = keep(t.sections(), func(sec *Section) bool { return sec.level <= 2 })
+	}
+	m.scenarios = keep(t.Scenarios(), func(sc *Scenario) bool {
 		n := btoi(sc.Given) + btoi(sc.When) + btoi(sc.Then)
 		return n > 0 && n < 3
 	})
-	if l.secs == nil {
-		if secs := keep(t.sections(), func(sec *Section) bool { return sec.level <= 2 }); secs != nil {
-			l.more = &more{sections: secs} // (they do not pack)
-		}
+	m.problems = t.Problems()
+	if t.more != nil {
+		m.odd = t.more.odd
 	}
-	if scen != nil || t.Problems() != nil {
-		if l.more == nil {
-			l.more = &more{}
-		}
-		l.more.scenarios, l.more.problems = scen, t.Problems()
+	l.more = nil
+	if m.sections != nil || m.scenarios != nil || m.problems != nil || m.odd != nil {
+		l.more = &m
 	}
 	return &l
 }
+
+// A section of a light task (of level 1 or 2) takes a word: its title
+// numbered (internID) with its level in the top bit, its span, and the end
+// of its extent.
+const level2 = 1 << 31 // a section of level 2, not 1
 
 // packSections packs the sections of level 1 and 2 for a light task; nil
 // when there are none, or when one does not pack: an extent that does not
 // start at the heading's line (a YAML key not at the start of its line),
 // rare enough to keep as Sections are.
-func packSections(secs []Section) []lightSection {
+func packSections(secs []Section) []rec {
 	n := 0
 	for _, s := range secs {
 		if s.level <= 2 {
@@ -537,14 +573,14 @@ func packSections(secs []Section) []lightSection {
 	if n == 0 {
 		return nil
 	}
-	out := make([]lightSection, 0, n)
+	out := make([]rec, 0, n)
 	for _, s := range secs {
 		if s.level <= 2 {
-			ls := lightSection{title: internID(s.title), start: s.start, end: s.end, extentEnd: s.extentEnd}
+			w := rec{internID(s.title), s.start, s.end, s.extentEnd}
 			if s.level == 2 {
-				ls.title |= level2
+				w.a |= level2
 			}
-			out = append(out, ls)
+			out = append(out, w)
 		}
 	}
 	return out
@@ -562,20 +598,20 @@ func (t *Task) sections() []Section {
 // NumSections is the number of sections (of a light task, those of level 1
 // and 2).
 func (t *Task) NumSections() int {
-	if t.secs != nil {
-		return len(t.secs)
+	if n := t.n[nSections]; n > 0 {
+		return int(n)
 	}
 	return len(t.sections())
 }
 
 // Section is section i, in the order of the file.
 func (t *Task) Section(i int) Section {
-	if t.secs == nil {
+	if t.n[nSections] == 0 {
 		return t.sections()[i]
 	}
-	ls := t.secs[i]
-	s := Section{title: internedHandle(ls.title &^ level2), start: ls.start, end: ls.end, extentEnd: ls.extentEnd, level: 1}
-	if ls.title&level2 != 0 {
+	w := t.words[:t.n[nSections]][i]
+	s := Section{title: internedHandle(w.a &^ level2), start: w.b, end: w.c, extentEnd: w.d, level: 1}
+	if w.a&level2 != 0 {
 		s.level = 2
 	}
 	return s
@@ -592,6 +628,55 @@ func (t *Task) Sections() iter.Seq2[int, Section] {
 			}
 		}
 	}
+}
+
+// docRefs is the document refs a full task keeps.
+func (t *Task) docRefs() []DocRef {
+	if t.more == nil {
+		return nil
+	}
+	return t.more.docRefs
+}
+
+// NumDocRefs is the number of document refs (see DocRefs).
+func (t *Task) NumDocRefs() int {
+	if n := t.n[nDocRefs]; n > 0 {
+		return int(n)
+	}
+	return len(t.docRefs())
+}
+
+// DocRef is document ref i (see DocRefs).
+func (t *Task) DocRef(i int) DocRef {
+	if t.n[nDocRefs] == 0 {
+		return t.docRefs()[i]
+	}
+	from := t.n[nSections] + 2*t.n[nLists] + t.n[nItems]
+	w := t.words[from : from+t.n[nDocRefs]][i]
+	return DocRef{key: internedHandle(w.a), value: internedHandle(w.b), start: w.c, end: w.d}
+}
+
+// DocRefs yields the entries of the fields that list documents the task
+// refers to (RefKeys), with their index, in order. A light task keeps
+// them in a word each, key and value numbered as section titles are.
+func (t *Task) DocRefs() iter.Seq2[int, DocRef] {
+	return func(yield func(int, DocRef) bool) {
+		for i := range t.NumDocRefs() {
+			if !yield(i, t.DocRef(i)) {
+				return
+			}
+		}
+	}
+}
+
+// Mentions are the ID-shaped words of the body (the workspace decides
+// which are task IDs).
+func (t *Task) Mentions() MentionList {
+	l := MentionList{m: t.words[t.n[nSections]+2*t.n[nLists]+t.n[nItems]+t.n[nDocRefs]:]}
+	if t.more != nil {
+		l.odd = t.more.odd
+	}
+	return l
 }
 
 // keep returns the elements of list that ok accepts, in a slice of their
@@ -700,7 +785,7 @@ func (t *Task) Refs() []model.Ref {
 	for r := range t.ListRefs() {
 		out = append(out, r)
 	}
-	for m := range t.Mentions.All() {
+	for m := range t.Mentions().All() {
 		out = append(out, m)
 	}
 	return out

@@ -74,7 +74,7 @@ func refAt(d *Doc, i int) model.Ref {
 	switch d.Kind {
 	case KindTask:
 		if n := d.Task.NumListRefs(); i >= n {
-			return d.Task.Mentions.At(i - n)
+			return d.Task.Mentions().At(i - n)
 		}
 		return d.Task.ListRef(i)
 	case KindManifest:

@@ -437,7 +437,7 @@ func (r *Root) eachDocRef(d *Doc, fn func(i int, ref model.Ref)) {
 			fn(i, it)
 			i++
 		}
-		for m := range d.Task.Mentions.All() {
+		for m := range d.Task.Mentions().All() {
 			if r.IsIDForm(m.ID) {
 				fn(i, m)
 			}
