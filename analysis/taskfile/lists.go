@@ -8,53 +8,78 @@ import (
 )
 
 // A task file's lists of task IDs (dependencies, blocked_by, blocks) are
-// packed into the record's words (see rec): a model.List takes 80 bytes,
-// each of its items 40 and its ID string 8 more; here the keys and the
-// item IDs are in the record's string, a list takes two words and an item
-// one, and none has a pointer the garbage collector scans. A list's first
-// word is its span and where its key is in the string, its second the
-// number of its items, its kind and its style; an item's word is its span
-// and where its ID is.
+// packed among the record's words (see Task.words): a model.List takes
+// 80 bytes, each of its items 40 and its ID string 8 more; here the keys
+// and the item IDs are in the record's string, a list takes five numbers
+// and an item three, and none is a pointer the garbage collector scans.
 
-// packLists adds lists to the record being made: its words to w, its
-// strings to str.
-func packLists(w []rec, str []byte, lists []*model.List) ([]rec, []byte) {
+// packLists adds lists to the record being made: their numbers to w,
+// their keys, then their items' IDs, to str.
+func packLists(w []uint32, str []byte, lists []*model.List) ([]uint32, []byte) {
 	for _, l := range lists {
-		k0 := len(str)
 		str = append(str, l.Key...)
-		w = append(w, rec{off32(l.Span.Start), off32(l.Span.End), uint32(k0), uint32(len(str))},
-			rec{uint32(len(l.Items)), uint32(l.Kind), uint32(l.Style), 0})
+		w = append(w, off32(l.Span.Start), off32(l.Span.End), uint32(len(str)), uint32(len(l.Items)), uint32(l.Kind)|uint32(l.Style)<<8)
 	}
 	for _, l := range lists {
 		for _, it := range l.Items {
-			i0 := len(str)
 			str = append(str, it.ID...)
-			w = append(w, rec{off32(it.Span.Start), off32(it.Span.End), uint32(i0), uint32(len(str))})
+			w = append(w, off32(it.Span.Start), off32(it.Span.End), uint32(len(str)))
 		}
 	}
 	return w, str
 }
 
-// listWords are the two words of each list, then a word for each item.
-func (t *Task) listWords() (lists, items []rec) {
-	w := t.words[t.n[nSections] : t.n[nSections]+2*t.n[nLists]+t.n[nItems]]
-	return w[:2*t.n[nLists]], w[2*t.n[nLists]:]
+// listCursor walks the lists and their items in order.
+type listCursor struct {
+	t            *Task
+	lists, items []uint32
+	keyStart     uint32 // where the next list's key starts in str
+	idStart      uint32 // where the next item's ID starts in str
 }
 
-// listRef is the item w of a list of kind k, as a reference.
-func (t *Task) listRef(w rec, k model.RefKind) model.Ref {
-	return model.Ref{ID: t.str[w.c:w.d], Span: text.Span{Start: int(w.a), End: int(w.b)}, Kind: k}
+func (t *Task) listCursor() listCursor {
+	c := listCursor{t: t, lists: t.region(nLists), items: t.region(nItems), keyStart: t.ends[len(t.ends)-1]}
+	c.idStart = c.keyStart
+	if n := len(c.lists); n > 0 {
+		c.idStart = c.lists[n-listWords+2] // after the last key
+	}
+	return c
 }
 
-// list makes list i, whose items are items.
-func (t *Task) list(i int, items []rec) *model.List {
-	lists, _ := t.listWords()
-	h, m := lists[2*i], lists[2*i+1]
-	ml := &model.List{Key: t.str[h.c:h.d], Span: text.Span{Start: int(h.a), End: int(h.b)}, Kind: model.RefKind(m.b), Style: byte(m.c)}
-	if m.a > 0 {
-		ml.Items = make([]model.Ref, m.a)
+// next steps to the next list: its words and its key, or ok false.
+func (c *listCursor) next() (h []uint32, key string, ok bool) {
+	if len(c.lists) == 0 {
+		return nil, "", false
+	}
+	h, c.lists = c.lists[:listWords], c.lists[listWords:]
+	key, c.keyStart = c.t.str[c.keyStart:h[2]], h[2]
+	return h, key, true
+}
+
+// item steps to the next item, of a list of kind k.
+func (c *listCursor) item(k model.RefKind) model.Ref {
+	w := c.items[:itemWords]
+	c.items = c.items[itemWords:]
+	r := model.Ref{ID: c.t.str[c.idStart:w[2]], Span: text.Span{Start: int(w[0]), End: int(w[1])}, Kind: k}
+	c.idStart = w[2]
+	return r
+}
+
+// skip steps over n items.
+func (c *listCursor) skip(n int) {
+	if n > 0 {
+		c.idStart = c.items[n*itemWords-1]
+		c.items = c.items[n*itemWords:]
+	}
+}
+
+// list makes the list whose words are h, reading its items.
+func (c *listCursor) list(h []uint32, key string) *model.List {
+	ml := &model.List{Key: key, Span: text.Span{Start: int(h[0]), End: int(h[1])}, Kind: model.RefKind(h[4] & 0xff), Style: byte(h[4] >> 8)}
+	if h[3] > 0 {
+		ml.Items = make([]model.Ref, h[3])
 		for j := range ml.Items {
-			ml.Items[j] = t.listRef(items[j], ml.Kind)
+			ml.Items[j] = c.item(ml.Kind)
 		}
 	}
 	return ml
@@ -65,26 +90,31 @@ func (t *Task) list(i int, items []rec) *model.List {
 // packed: each call makes new lists, which the caller may keep or change.
 // Work over every task file reads ListRefs, which makes nothing.
 func (t *Task) Lists() []*model.List {
-	n := t.NumLists()
-	if n == 0 {
+	if t.n[nLists] == 0 {
 		return nil
 	}
-	lists, items := t.listWords()
-	out := make([]*model.List, n)
-	for i := range out {
-		out[i] = t.list(i, items)
-		items = items[lists[2*i+1].a:]
+	out := make([]*model.List, 0, t.n[nLists])
+	c := t.listCursor()
+	for h, key, ok := c.next(); ok; h, key, ok = c.next() {
+		out = append(out, c.list(h, key))
 	}
 	return out
 }
 
 // List returns list i of Lists, made anew.
 func (t *Task) List(i int) *model.List {
-	lists, items := t.listWords()
-	for j := range i {
-		items = items[lists[2*j+1].a:]
+	c := t.listCursor()
+	for {
+		h, key, ok := c.next()
+		if !ok {
+			panic("taskfile: list index out of range")
+		}
+		if i == 0 {
+			return c.list(h, key)
+		}
+		c.skip(int(h[3]))
+		i--
 	}
-	return t.list(i, items)
 }
 
 // NumLists is the number of lists of task IDs.
@@ -92,24 +122,21 @@ func (t *Task) NumLists() int { return int(t.n[nLists]) }
 
 // ListSpan is the span of list i, and its kind.
 func (t *Task) ListSpan(i int) (text.Span, model.RefKind) {
-	lists, _ := t.listWords()
-	h := lists[2*i]
-	return text.Span{Start: int(h.a), End: int(h.b)}, model.RefKind(lists[2*i+1].b)
+	h := t.region(nLists)[i*listWords : (i+1)*listWords]
+	return text.Span{Start: int(h[0]), End: int(h[1])}, model.RefKind(h[4] & 0xff)
 }
 
 // ListRefs yields the items of every list of task IDs, list after list,
 // each of the kind of its list.
 func (t *Task) ListRefs() iter.Seq[model.Ref] {
 	return func(yield func(model.Ref) bool) {
-		lists, items := t.listWords()
-		for i := 1; i < len(lists); i += 2 {
-			k := model.RefKind(lists[i].b)
-			for _, w := range items[:lists[i].a] {
-				if !yield(t.listRef(w, k)) {
+		c := t.listCursor()
+		for h, _, ok := c.next(); ok; h, _, ok = c.next() {
+			for range h[3] {
+				if !yield(c.item(model.RefKind(h[4] & 0xff))) {
 					return
 				}
 			}
-			items = items[lists[i].a:]
 		}
 	}
 }
@@ -119,13 +146,18 @@ func (t *Task) NumListRefs() int { return int(t.n[nItems]) }
 
 // ListRef is item i of the lists of task IDs, counted as ListRefs yields them.
 func (t *Task) ListRef(i int) model.Ref {
-	lists, items := t.listWords()
-	w := items[i] // (out of range: a panic, as a slice's)
-	for j := 1; j < len(lists); j += 2 {
-		if i < int(lists[j].a) {
-			return t.listRef(w, model.RefKind(lists[j].b))
+	if i < 0 || i >= t.NumListRefs() {
+		panic("taskfile: list item index out of range")
+	}
+	c := t.listCursor()
+	for h, _, ok := c.next(); ok; h, _, ok = c.next() {
+		if n := int(h[3]); i >= n {
+			c.skip(n)
+			i -= n
+			continue
 		}
-		i -= int(lists[j].a)
+		c.skip(i)
+		return c.item(model.RefKind(h[4] & 0xff))
 	}
 	panic("unreachable")
 }

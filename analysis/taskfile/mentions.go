@@ -7,17 +7,18 @@ import (
 	"github.com/taskls/taskls/analysis/text"
 )
 
-// MentionList holds the ID-shaped words of a task file's body in 16 bytes
-// each and no pointers: the ID packed into a number (see packID), split in
-// two words, and 32-bit offsets. A model.Ref takes 40 bytes and its ID
-// string 8 more, and the task files of a large workspace hold hundreds of
-// thousands of mentions; words without pointers are not scanned by the
-// garbage collector either. IDs that do not pack (more than 11 digits)
-// are kept as strings beside. A Task keeps its mentions among its words
-// (see Task.Mentions).
+// MentionList holds the ID-shaped words of a task file's body in 12 bytes
+// each and no pointers: the ID packed into a number (see packID) in two
+// halves, and the 32-bit offset of its start (it ends after its ID). A
+// model.Ref takes 40 bytes and its ID string 8 more, and the task files
+// of a large workspace hold hundreds of thousands of mentions; numbers
+// without pointers are not scanned by the garbage collector either. IDs
+// that do not pack (more than 11 digits) are kept as strings beside. A
+// Task keeps its mentions among its words (see Task.Mentions).
 type MentionList struct {
-	m   []rec    // a, b: the code's low and high half; c, d: the span
-	odd []string // IDs that do not pack, by the index in their mention's code
+	m    []uint32 // each mention: the code's low and high half, start [, end when wide]
+	odd  []string // IDs that do not pack, by the index in their mention's code
+	wide bool     // each mention keeps its end (one does not end after its ID)
 }
 
 // Packed IDs: bit 62 set, then the letters as a base-27 number (20 bits),
@@ -93,20 +94,40 @@ func unpackID(code uint64) string {
 	return string(b[:n+nd])
 }
 
+// packedLen is the length of the ID packID packed into code.
+func packedLen(code uint64) int {
+	n := 0
+	for letters := code >> lettersAt & (1<<20 - 1); letters > 0; letters /= 27 {
+		n++
+	}
+	return n + int(code>>dashAt&1) + int(code>>ndigitsAt&ndigitMask)
+}
+
 // newMentionList packs refs (mentions, in order) into a list of their exact
 // size.
 func newMentionList(refs []model.Ref) MentionList {
-	var l MentionList
+	l := MentionList{wide: !mentionsNarrow(refs)}
 	if len(refs) > 0 {
-		l.m, l.odd = packMentions(make([]rec, 0, len(refs)), refs)
+		l.m, l.odd = packMentions(make([]uint32, 0, l.stride()*len(refs)), refs, l.wide)
 	}
 	return l
 }
 
-// packMentions adds refs (mentions, in order) to words w, and returns
-// the IDs that do not pack. Offsets past 4 GiB, which no file taskls reads
-// reaches, are cut there.
-func packMentions(w []rec, refs []model.Ref) ([]rec, []string) {
+// mentionsNarrow reports whether each mention ends after its ID (as the
+// body scan finds them), in offsets of 32 bits.
+func mentionsNarrow(refs []model.Ref) bool {
+	for _, r := range refs {
+		if int(off32(r.Span.End))-int(off32(r.Span.Start)) != len(r.ID) {
+			return false
+		}
+	}
+	return true
+}
+
+// packMentions adds refs (mentions, in order) to w, each with its end
+// when wide, and returns the IDs that do not pack. Offsets past 4 GiB,
+// which no file taskls reads reaches, are cut there.
+func packMentions(w []uint32, refs []model.Ref, wide bool) ([]uint32, []string) {
 	var odd []string
 	for _, r := range refs {
 		code, ok := packID(r.ID)
@@ -114,36 +135,63 @@ func packMentions(w []rec, refs []model.Ref) ([]rec, []string) {
 			code = uint64(len(odd))
 			odd = append(odd, r.ID)
 		}
-		w = append(w, rec{uint32(code), uint32(code >> 32), off32(r.Span.Start), off32(r.Span.End)})
+		w = append(w, uint32(code), uint32(code>>32), off32(r.Span.Start))
+		if wide {
+			w = append(w, off32(r.Span.End))
+		}
 	}
 	return w, odd
 }
 
+func (l MentionList) stride() int {
+	if l.wide {
+		return mentionWords + 1
+	}
+	return mentionWords
+}
+
 // Len is the number of mentions.
-func (l MentionList) Len() int { return len(l.m) }
+func (l MentionList) Len() int { return len(l.m) / l.stride() }
+
+// code is the code of mention i, and its span.
+func (l MentionList) code(i int) (uint64, text.Span) {
+	s := l.stride()
+	m := l.m[i*s : (i+1)*s]
+	code := uint64(m[1])<<32 | uint64(m[0])
+	sp := text.Span{Start: int(m[2])}
+	switch {
+	case l.wide:
+		sp.End = int(m[3])
+	case code&packed != 0:
+		sp.End = sp.Start + packedLen(code)
+	default:
+		sp.End = sp.Start + len(l.odd[code])
+	}
+	return code, sp
+}
 
 // At is mention i, as a reference of kind model.KindMention.
 func (l MentionList) At(i int) model.Ref {
-	m := l.m[i]
-	code := uint64(m.b)<<32 | uint64(m.a)
+	code, sp := l.code(i)
 	id := ""
 	if code&packed != 0 {
 		id = unpackID(code)
 	} else {
 		id = l.odd[code]
 	}
-	return model.Ref{ID: id, Span: text.Span{Start: int(m.c), End: int(m.d)}, Kind: model.KindMention}
+	return model.Ref{ID: id, Span: sp, Kind: model.KindMention}
 }
 
 // Span is the span of mention i (without making its ID).
 func (l MentionList) Span(i int) text.Span {
-	return text.Span{Start: int(l.m[i].c), End: int(l.m[i].d)}
+	_, sp := l.code(i)
+	return sp
 }
 
 // All yields the mentions in the order of the text.
 func (l MentionList) All() iter.Seq[model.Ref] {
 	return func(yield func(model.Ref) bool) {
-		for i := range l.m {
+		for i := range l.Len() {
 			if !yield(l.At(i)) {
 				return
 			}

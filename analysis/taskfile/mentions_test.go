@@ -53,6 +53,34 @@ func FuzzPackID(f *testing.F) {
 			if back := unpackID(code); back != id {
 				t.Fatalf("unpackID(packID(%q)) = %q", id, back)
 			}
+			if n := packedLen(code); n != len(id) {
+				t.Fatalf("packedLen(packID(%q)) = %d", id, n)
+			}
 		}
 	})
+}
+
+// A mention list keeps each mention's end when one does not end after its
+// ID (the body scan makes none such; a list must still give back what it
+// was made from).
+func TestMentionListWide(t *testing.T) {
+	refs := []model.Ref{
+		{ID: "T1", Span: text.Span{Start: 3, End: 5}, Kind: model.KindMention},
+		{ID: "T123456789012", Span: text.Span{Start: 9, End: 30}, Kind: model.KindMention},
+		{ID: "AB-7", Span: text.Span{Start: 40, End: 44}, Kind: model.KindMention},
+	}
+	for _, in := range [][]model.Ref{refs, refs[:1], refs[2:]} {
+		l := newMentionList(in)
+		if l.Len() != len(in) {
+			t.Fatalf("Len %d, want %d", l.Len(), len(in))
+		}
+		for i, want := range in {
+			if got := l.At(i); got != want || l.Span(i) != want.Span {
+				t.Errorf("At(%d) = %+v, want %+v (wide %v)", i, got, want, l.wide)
+			}
+		}
+	}
+	if !newMentionList(refs).wide || newMentionList(refs[:1]).wide {
+		t.Errorf("wide: %v for a mention that does not end after its ID, %v for one that does", newMentionList(refs).wide, newMentionList(refs[:1]).wide)
+	}
 }

@@ -89,7 +89,7 @@ func parse(name string, f *text.File, light bool) *draft {
 	} else if isYAML && t.tryPureYAML(f, start) {
 		body = len(c)
 	}
-	t.BodyStart = body
+	t.BodyStart, t.size = body, len(c)
 	t.scanBody(sc, f, body)
 	t.finish(f, sc.headMentions)
 	if t.Style == StylePureYAML {

@@ -6,7 +6,6 @@
 package taskfile
 
 import (
-	"iter"
 	"math"
 	"slices"
 	"strconv"
@@ -166,6 +165,7 @@ type draft struct {
 
 	MetaSpan  text.Span
 	BodyStart int
+	size      int // the file's length
 
 	Sections  []Section
 	Criteria  []Criterion
@@ -180,142 +180,6 @@ type draft struct {
 	nRisks int32
 }
 
-// Task is everything a task file says. The index keeps one for every task
-// file (a light one: see Light), so it is a compact record (168 bytes):
-// its strings in one, its spans in 32-bit offsets (cut to 4 GiB as a
-// Section's are), its normalised status and priority as small numbers,
-// its lists, mentions and (light) sections and document refs in one
-// slice of words without pointers (see rec); what only a full parse
-// holds (fields, criteria, scenarios, risks) and what few files have
-// (problems, IDs of more than 11 digits) sit behind one pointer, nil in
-// most light tasks.
-type Task struct {
-	Style Style
-
-	IDFromName    bool // no id in the metadata: the ID came from the file name
-	HasTitle      bool
-	HasStatus     bool
-	HasPriority   bool
-	PriorityKnown bool // PriorityNorm holds the priority
-	light         bool // a light copy (see Light)
-
-	status   uint8 // StatusNorm: 1 + its index in model.AllStatuses, 0 for ""
-	priority uint8 // PriorityNorm
-
-	bodyStart uint32
-
-	// str holds the ID, the name's ID, the title, the status and the
-	// priority, one after another (ends says where each ends), then the
-	// keys and item IDs of the lists.
-	str  string
-	ends [5]uint32
-
-	idSpan, titleSpan, statusSpan, prioritySpan, metaSpan span32
-
-	// A light task keeps counts in place of its criteria, scenarios and
-	// risks (each is a line of 4 bytes or more: no file under 8 GiB has
-	// 2^31 of them).
-	nCrit              [3]int32 // criteria by CheckState
-	nScenarios, nRisks int32
-
-	// words holds, in this order, the sections of a light task, the lists
-	// (two words each), their items, the document refs of a light task and
-	// the mentions; n counts the first four.
-	words []rec
-	n     [4]uint32
-
-	// estimate is the task's size estimate (see Estimate), 0 for none.
-	estimate float64
-
-	more *more
-}
-
-// rec is a word of Task.words: four numbers, which each kind of entry
-// uses in its own way.
-type rec struct{ a, b, c, d uint32 }
-
-// what Task.n counts
-const (
-	nSections = iota
-	nLists
-	nItems
-	nDocRefs
-)
-
-// more is what a Task keeps behind a pointer: what only a full parse has,
-// and what few files have.
-type more struct {
-	sections  []Section // of a full task, or of a light one whose sections do not pack
-	docRefs   []DocRef  // of a full task
-	odd       []string  // mentions whose IDs do not pack (see MentionList)
-	fields    []Field
-	criteria  []Criterion
-	scenarios []Scenario // of a light task, those that lack some steps
-	risks     []Item
-	problems  []Problem
-}
-
-// span32 is a span in 32-bit offsets.
-type span32 struct{ start, end uint32 }
-
-func newSpan32(sp text.Span) span32 { return span32{off32(sp.Start), off32(sp.End)} }
-
-func (s span32) span() text.Span { return text.Span{Start: int(s.start), End: int(s.end)} }
-
-// task packs the draft into a Task.
-func (t *draft) task() *Task {
-	k := &Task{
-		Style: t.Style, IDFromName: t.IDFromName, HasTitle: t.HasTitle, HasStatus: t.HasStatus,
-		HasPriority: t.HasPriority, PriorityKnown: t.PriorityKnown,
-		priority: uint8(t.PriorityNorm),
-		idSpan:   newSpan32(t.IDSpan), titleSpan: newSpan32(t.TitleSpan), statusSpan: newSpan32(t.StatusSpan),
-		prioritySpan: newSpan32(t.PrioritySpan), metaSpan: newSpan32(t.MetaSpan), bodyStart: off32(t.BodyStart),
-		nCrit: t.nCrit, nRisks: t.nRisks,
-		estimate: t.estimate,
-	}
-	if t.StatusNorm != "" {
-		k.status = uint8(1 + slices.Index(model.AllStatuses, t.StatusNorm))
-	}
-	parts := [...]string{t.ID, t.NameID, t.Title, t.Status, t.Priority}
-	size, items := 0, 0
-	for _, p := range parts {
-		size += len(p)
-	}
-	for _, l := range t.lists {
-		size += len(l.Key)
-		items += len(l.Items)
-		for _, it := range l.Items {
-			size += len(it.ID)
-		}
-	}
-	str := make([]byte, 0, size)
-	for i, p := range parts {
-		str = append(str, p...)
-		k.ends[i] = uint32(len(str))
-	}
-	var w []rec
-	if n := 2*len(t.lists) + items + len(t.mentions); n > 0 {
-		w = make([]rec, 0, n)
-	}
-	w, str = packLists(w, str, t.lists)
-	k.n[nLists], k.n[nItems] = uint32(len(t.lists)), uint32(items)
-	w, odd := packMentions(w, t.mentions)
-	k.words, k.str = w, string(str)
-	if t.Sections != nil || t.DocRefs != nil || odd != nil || t.Fields != nil || t.Criteria != nil || t.Scenarios != nil || t.Risks != nil || t.Problems != nil {
-		k.more = &more{sections: t.Sections, docRefs: t.DocRefs, odd: odd, fields: t.Fields, criteria: t.Criteria, scenarios: t.Scenarios, risks: t.Risks, problems: t.Problems}
-	}
-	return k
-}
-
-// strAt is string i of str (see Task.str).
-func (t *Task) strAt(i int) string {
-	start := uint32(0)
-	if i > 0 {
-		start = t.ends[i-1]
-	}
-	return t.str[start:t.ends[i]]
-}
-
 // ID is the task's ID: its metadata's id, or the file name's ID
 // (IDFromName); "" for none.
 func (t *Task) ID() string { return t.strAt(0) }
@@ -324,7 +188,12 @@ func (t *Task) ID() string { return t.strAt(0) }
 func (t *Task) IDSpan() text.Span { return t.idSpan.span() }
 
 // NameID is the ID prefix of the file name, if any ("T055" for T055-x.md).
-func (t *Task) NameID() string { return t.strAt(1) }
+func (t *Task) NameID() string {
+	if t.nameIsID {
+		return t.strAt(0)
+	}
+	return t.strAt(1)
+}
 
 // Title is the task's title, trimmed.
 func (t *Task) Title() string { return t.strAt(2) }
@@ -492,192 +361,6 @@ func (t *draft) readEstimate() {
 // EstimateKeys (the first of its key, matched as written) that holds a
 // positive number; 0 when none does.
 func (t *Task) Estimate() float64 { return t.estimate }
-
-// Light returns a copy of t that keeps what the workspace-wide checks and
-// features read of every task file and drops what only the file's own
-// features need: it keeps the ID, title, status, priority, ID lists,
-// mentions, problems and spans; the document refs and the estimate, but
-// no fields; the sections of level 1 and 2; the scenarios that lack some
-// (not all) of Given, When and Then; and counts of criteria (by state),
-// scenarios and risks. The index keeps task files read from disk light; Full, on a
-// workspace.Doc, parses a file again for the rest.
-func (t *Task) Light() *Task {
-	if t == nil || t.light {
-		return t
-	}
-	l := *t
-	l.light = true
-	// (a light scan counted criteria and risks as it went: see ParseLight)
-	for _, c := range t.Criteria() {
-		l.nCrit[c.State]++
-	}
-	l.nScenarios, l.nRisks = int32(len(t.Scenarios())), t.nRisks+int32(len(t.Risks()))
-	// the words: sections and document refs packed, then the lists and
-	// mentions as they are (a full task has no sections or refs in words)
-	secs := packSections(t.sections())
-	refs := t.docRefs()
-	w := make([]rec, 0, len(secs)+len(t.words)+len(refs))
-	w = append(w, secs...)
-	lists, items := t.listWords()
-	w = append(w, lists...)
-	w = append(w, items...)
-	for _, r := range refs {
-		w = append(w, rec{internID(r.key), internID(r.value), r.start, r.end})
-	}
-	w = append(w, t.words[len(lists)+len(items):]...)
-	if len(w) == 0 {
-		w = nil
-	}
-	l.words = w
-	l.n[nSections], l.n[nDocRefs] = uint32(len(secs)), uint32(len(refs))
-	// what few light tasks have
-	var m more
-	if secs == nil {
-		// (none, or they do not pack)
-		m.sections = keep(t.sections(), func(sec *Section) bool { return sec.level <= 2 })
-	}
-	m.scenarios = keep(t.Scenarios(), func(sc *Scenario) bool {
-		n := btoi(sc.Given) + btoi(sc.When) + btoi(sc.Then)
-		return n > 0 && n < 3
-	})
-	m.problems = t.Problems()
-	if t.more != nil {
-		m.odd = t.more.odd
-	}
-	l.more = nil
-	if m.sections != nil || m.scenarios != nil || m.problems != nil || m.odd != nil {
-		l.more = &m
-	}
-	return &l
-}
-
-// A section of a light task (of level 1 or 2) takes a word: its title
-// numbered (internID) with its level in the top bit, its span, and the end
-// of its extent.
-const level2 = 1 << 31 // a section of level 2, not 1
-
-// packSections packs the sections of level 1 and 2 for a light task; nil
-// when there are none, or when one does not pack: an extent that does not
-// start at the heading's line (a YAML key not at the start of its line),
-// rare enough to keep as Sections are.
-func packSections(secs []Section) []rec {
-	n := 0
-	for _, s := range secs {
-		if s.level <= 2 {
-			if s.indent != 0 || s.level < 1 {
-				return nil
-			}
-			n++
-		}
-	}
-	if n == 0 {
-		return nil
-	}
-	out := make([]rec, 0, n)
-	for _, s := range secs {
-		if s.level <= 2 {
-			w := rec{internID(s.title), s.start, s.end, s.extentEnd}
-			if s.level == 2 {
-				w.a |= level2
-			}
-			out = append(out, w)
-		}
-	}
-	return out
-}
-
-// sections is the sections a full task (or a light one whose sections do
-// not pack) keeps.
-func (t *Task) sections() []Section {
-	if t.more == nil {
-		return nil
-	}
-	return t.more.sections
-}
-
-// NumSections is the number of sections (of a light task, those of level 1
-// and 2).
-func (t *Task) NumSections() int {
-	if n := t.n[nSections]; n > 0 {
-		return int(n)
-	}
-	return len(t.sections())
-}
-
-// Section is section i, in the order of the file.
-func (t *Task) Section(i int) Section {
-	if t.n[nSections] == 0 {
-		return t.sections()[i]
-	}
-	w := t.words[:t.n[nSections]][i]
-	s := Section{title: internedHandle(w.a &^ level2), start: w.b, end: w.c, extentEnd: w.d, level: 1}
-	if w.a&level2 != 0 {
-		s.level = 2
-	}
-	return s
-}
-
-// Sections yields the sections (headings, or the keys of a YAML task
-// document) with their index, in the order of the file; a light task
-// keeps those of level 1 and 2.
-func (t *Task) Sections() iter.Seq2[int, Section] {
-	return func(yield func(int, Section) bool) {
-		for i := range t.NumSections() {
-			if !yield(i, t.Section(i)) {
-				return
-			}
-		}
-	}
-}
-
-// docRefs is the document refs a full task keeps.
-func (t *Task) docRefs() []DocRef {
-	if t.more == nil {
-		return nil
-	}
-	return t.more.docRefs
-}
-
-// NumDocRefs is the number of document refs (see DocRefs).
-func (t *Task) NumDocRefs() int {
-	if n := t.n[nDocRefs]; n > 0 {
-		return int(n)
-	}
-	return len(t.docRefs())
-}
-
-// DocRef is document ref i (see DocRefs).
-func (t *Task) DocRef(i int) DocRef {
-	if t.n[nDocRefs] == 0 {
-		return t.docRefs()[i]
-	}
-	from := t.n[nSections] + 2*t.n[nLists] + t.n[nItems]
-	w := t.words[from : from+t.n[nDocRefs]][i]
-	return DocRef{key: internedHandle(w.a), value: internedHandle(w.b), start: w.c, end: w.d}
-}
-
-// DocRefs yields the entries of the fields that list documents the task
-// refers to (RefKeys), with their index, in order. A light task keeps
-// them in a word each, key and value numbered as section titles are.
-func (t *Task) DocRefs() iter.Seq2[int, DocRef] {
-	return func(yield func(int, DocRef) bool) {
-		for i := range t.NumDocRefs() {
-			if !yield(i, t.DocRef(i)) {
-				return
-			}
-		}
-	}
-}
-
-// Mentions are the ID-shaped words of the body (the workspace decides
-// which are task IDs).
-func (t *Task) Mentions() MentionList {
-	l := MentionList{m: t.words[t.n[nSections]+2*t.n[nLists]+t.n[nItems]+t.n[nDocRefs]:]}
-	if t.more != nil {
-		l.odd = t.more.odd
-	}
-	return l
-}
 
 // keep returns the elements of list that ok accepts, in a slice of their
 // exact size (nil for none).
