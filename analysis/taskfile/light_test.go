@@ -136,6 +136,8 @@ var lightSources = map[string]string{
 	"tasks/T010-nulls.yml": "---\nid: 'T010'\ntitle: ~\nstatus:\npriority: null\ndependencies:\n---\n",
 	// sections that do not pack (keys inside their line)
 	"tasks/T011-flow.yaml": "{id: T011, title: Flow, notes: see T001, risks: [a]}\n",
+	// headings that keep their ends (closing #s, more blanks, a tab)
+	"tasks/T012-heads.md": "---\nid: T012\n---\n# Title #\n## Acceptance  Criteria ##\n- [ ] a\n##\tRisks\n### deep\n#\n",
 }
 
 // TestLightAnswersAsFull checks that a light task (ParseLight, and Light

@@ -2,6 +2,7 @@ package taskfile
 
 import (
 	"iter"
+	"math"
 	"slices"
 
 	"github.com/taskls/taskls/analysis/model"
@@ -29,7 +30,7 @@ type Task struct {
 	status   uint8 // StatusNorm: 1 + its index in model.AllStatuses, 0 for ""
 	priority uint8 // PriorityNorm
 	nameIsID bool  // NameID is the ID (str holds it once)
-	wide     uint8 // wideSections, wideMentions: their entries hold their ends
+	wide     uint8 // wideHeadings, wideSections, wideMentions: their entries hold their ends
 
 	bodyStart uint32
 
@@ -65,30 +66,32 @@ type Task struct {
 
 // The entries of Task.words, and the numbers each takes:
 //
-//	section:  title number (internID) | level2, start, end [, extent end]
+//	section:  title number (internID) | level2, start [, end] [, extent end]
 //	list:     start, end, end of its key in str, number of items, kind | style<<8
 //	item:     start, end, end of its ID in str
 //	doc ref:  key number, value number, start, end
 //	mention:  code (see packID) low half, high half, start [, end]
 //
-// A section's extent ends at the next section of its level or a higher
-// one, or at the end of the file; a mention ends after its ID. Where that
-// does not hold for one (a YAML document's keys), every entry of the kind
-// keeps its end (Task.wide).
+// A section's heading is its level's #s, a blank and its title; its extent
+// ends at the next section of its level or a higher one, or at the end of
+// the file; a mention ends after its ID. Where that does not hold for one
+// (a heading with more blanks or closing #s, a YAML document's keys),
+// every entry of the kind keeps that end (Task.wide).
 const (
 	nSections = iota // index in Task.n
 	nLists
 	nItems
 	nDocRefs
 
-	sectionWords = 3
+	sectionWords = 2 // and one for each of wideHeadings and wideSections
 	listWords    = 5
 	itemWords    = 3
 	docRefWords  = 4
 	mentionWords = 3
 
-	wideSections = 1 << 0 // Task.wide
-	wideMentions = 1 << 1
+	wideSections = 1 << 0 // Task.wide: sections keep their extents' ends
+	wideMentions = 1 << 1 // mentions keep their ends
+	wideHeadings = 1 << 2 // sections keep their headings' ends
 
 	level2 = 1 << 31 // in a section's title number: a section of level 2, not 1
 )
@@ -187,6 +190,7 @@ func (t *Task) Light() *Task {
 	// the words: sections and document refs packed, the lists, items and
 	// mentions as they are (a full task has no sections or refs there)
 	secs, nsecs, wide := packSections(t.sections(), t.size)
+	l.wide |= wide
 	refs := t.docRefs()
 	w := make([]uint32, 0, len(secs)+len(t.words)+docRefWords*len(refs))
 	w = append(w, secs...)
@@ -201,9 +205,6 @@ func (t *Task) Light() *Task {
 	}
 	l.words = w
 	l.n[nSections], l.n[nDocRefs] = uint32(nsecs), uint32(len(refs))
-	if wide {
-		l.wide |= wideSections
-	}
 	// what few light tasks have
 	var m more
 	if nsecs == 0 {
@@ -242,10 +243,7 @@ func (t *Task) region(k int) []uint32 {
 func (t *Task) stride(k int) int {
 	switch k {
 	case nSections:
-		if t.wide&wideSections != 0 {
-			return sectionWords + 1
-		}
-		return sectionWords
+		return sectionWords + int(t.wide&wideSections) + int(t.wide&wideHeadings>>2)
 	case nLists:
 		return listWords
 	case nItems:
@@ -264,30 +262,32 @@ func (t *Task) mentionWords() int {
 }
 
 // packSections packs the sections of level 1 and 2 of a full task for a
-// light one, and says how many and whether their entries keep their
-// extents' ends (wide); none when there are none, or when one does not
-// pack: an extent that does not start at the heading's line (a YAML key
-// not at the start of its line), rare enough to keep as Sections are.
-func packSections(secs []Section, size uint32) (w []uint32, n int, wide bool) {
-	var kept []Section
+// light one, and says how many and which ends their entries keep (the
+// wide bits); none when there are none, or when one does not pack: an
+// extent that does not start at the heading's line (a YAML key not at the
+// start of its line), rare enough to keep as Sections are.
+func packSections(secs []Section, size uint32) (w []uint32, n int, wide uint8) {
 	for _, s := range secs {
 		if s.level <= 2 {
 			if s.indent != 0 || s.level < 1 {
-				return nil, 0, false
+				return nil, 0, 0
 			}
 			n++
 		}
 	}
 	if n == 0 {
-		return nil, 0, false
+		return nil, 0, 0
 	}
-	kept = make([]Section, 0, n)
+	kept := make([]Section, 0, n)
 	for _, s := range secs {
 		if s.level <= 2 {
 			kept = append(kept, s)
 		}
 	}
 	for i, s := range kept {
+		if s.end != headingEnd(s.start, s.level, s.Title()) {
+			wide |= wideHeadings
+		}
 		end := size
 		for _, next := range kept[i+1:] {
 			if next.level <= s.level {
@@ -296,25 +296,31 @@ func packSections(secs []Section, size uint32) (w []uint32, n int, wide bool) {
 			}
 		}
 		if s.extentEnd != end {
-			wide = true
+			wide |= wideSections
 		}
 	}
-	stride := sectionWords
-	if wide {
-		stride++
-	}
-	w = make([]uint32, 0, stride*n)
+	w = make([]uint32, 0, (sectionWords+int(wide&wideSections)+int(wide&wideHeadings>>2))*n)
 	for _, s := range kept {
 		title := internID(s.title)
 		if s.level == 2 {
 			title |= level2
 		}
-		w = append(w, title, s.start, s.end)
-		if wide {
+		w = append(w, title, s.start)
+		if wide&wideHeadings != 0 {
+			w = append(w, s.end)
+		}
+		if wide&wideSections != 0 {
 			w = append(w, s.extentEnd)
 		}
 	}
 	return w, n, wide
+}
+
+// headingEnd is where a heading of level and title that starts at start
+// ends when it is written with one blank after its #s and nothing after its
+// title (a longer one is cut to 4 GiB).
+func headingEnd(start uint32, level uint8, title string) uint32 {
+	return uint32(min(uint64(start)+uint64(level)+1+uint64(len(title)), math.MaxUint32))
 }
 
 // sections is the sections a full task (or a light one whose sections do
@@ -346,12 +352,18 @@ func (t *Task) Section(i int) Section {
 	}
 	stride := t.stride(nSections)
 	w := t.words[i*stride : (i+1)*stride]
-	s := Section{title: internedHandle(w[0] &^ level2), start: w[1], end: w[2], level: 1}
+	s := Section{title: internedHandle(w[0] &^ level2), start: w[1], level: 1}
 	if w[0]&level2 != 0 {
 		s.level = 2
 	}
-	if stride > sectionWords {
-		s.extentEnd = w[3]
+	w = w[2:]
+	if t.wide&wideHeadings != 0 {
+		s.end, w = w[0], w[1:]
+	} else {
+		s.end = headingEnd(s.start, s.level, s.Title())
+	}
+	if t.wide&wideSections != 0 {
+		s.extentEnd = w[0]
 	} else {
 		// to the next section of its level or a higher one (see packSections)
 		s.extentEnd = t.size
