@@ -6,13 +6,15 @@ import (
 	"unique"
 )
 
-// numbered numbers the strings of light tasks' sections and document
-// refs: a light task keeps a section or a ref in a word of 16 bytes and no
-// pointer (see Task.words), its title, or its key and value, as numbers
-// here. The same few titles and documents recur in thousands of files,
-// and the table holds each once for as long as the process runs: strings
-// a file no longer has stay (one per heading or ref edited and saved,
-// while taskls runs). Open buffers are parsed whole and number nothing.
+// numbered numbers the titles of light tasks' sections, the keys and
+// values of their document refs and the keys of every task's ID lists: a
+// task keeps them as numbers among its words, which hold no pointers (see
+// Task.words). The same few titles, documents and keys recur in thousands
+// of files, and the table holds each once for as long as the process
+// runs: strings a file no longer has stay (one per heading or ref edited
+// and saved while taskls runs; list keys are a few words, ListKeys in
+// their spellings). Open buffers are parsed whole and number only list
+// keys.
 var numbered struct {
 	mu   sync.Mutex
 	ids  map[unique.Handle[string]]uint32

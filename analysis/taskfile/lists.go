@@ -2,6 +2,7 @@ package taskfile
 
 import (
 	"iter"
+	"unique"
 
 	"github.com/taskls/taskls/analysis/model"
 	"github.com/taskls/taskls/analysis/text"
@@ -9,16 +10,16 @@ import (
 
 // A task file's lists of task IDs (dependencies, blocked_by, blocks) are
 // packed among the record's words (see Task.words): a model.List takes
-// 80 bytes, each of its items 40 and its ID string 8 more; here the keys
-// and the item IDs are in the record's string, a list takes five numbers
-// and an item three, and none is a pointer the garbage collector scans.
+// 80 bytes, each of its items 40 and its ID string 8 more; here a list
+// takes five numbers, its key numbered as section titles are (the keys
+// of lists are a few words: see ListKeys), and an item three, its ID in
+// the record's string, and none is a pointer the garbage collector scans.
 
 // packLists adds lists to the record being made: their numbers to w,
-// their keys, then their items' IDs, to str.
+// their items' IDs to str.
 func packLists(w []uint32, str []byte, lists []*model.List) ([]uint32, []byte) {
 	for _, l := range lists {
-		str = append(str, l.Key...)
-		w = append(w, off32(l.Span.Start), off32(l.Span.End), uint32(len(str)), uint32(len(l.Items)), uint32(l.Kind)|uint32(l.Style)<<8)
+		w = append(w, off32(l.Span.Start), off32(l.Span.End), internID(unique.Make(l.Key)), uint32(len(l.Items)), uint32(l.Kind)|uint32(l.Style)<<8)
 	}
 	for _, l := range lists {
 		for _, it := range l.Items {
@@ -33,17 +34,11 @@ func packLists(w []uint32, str []byte, lists []*model.List) ([]uint32, []byte) {
 type listCursor struct {
 	t            *Task
 	lists, items []uint32
-	keyStart     uint32 // where the next list's key starts in str
 	idStart      uint32 // where the next item's ID starts in str
 }
 
 func (t *Task) listCursor() listCursor {
-	c := listCursor{t: t, lists: t.region(nLists), items: t.region(nItems), keyStart: t.ends[len(t.ends)-1]}
-	c.idStart = c.keyStart
-	if n := len(c.lists); n > 0 {
-		c.idStart = c.lists[n-listWords+2] // after the last key
-	}
-	return c
+	return listCursor{t: t, lists: t.region(nLists), items: t.region(nItems), idStart: t.ends[len(t.ends)-1]}
 }
 
 // next steps to the next list: its words and its key, or ok false.
@@ -52,8 +47,7 @@ func (c *listCursor) next() (h []uint32, key string, ok bool) {
 		return nil, "", false
 	}
 	h, c.lists = c.lists[:listWords], c.lists[listWords:]
-	key, c.keyStart = c.t.str[c.keyStart:h[2]], h[2]
-	return h, key, true
+	return h, internedHandle(h[2]).Value(), true
 }
 
 // item steps to the next item, of a list of kind k.

@@ -36,7 +36,7 @@ type Task struct {
 
 	// str holds the ID, the name's ID, the title, the status and the
 	// priority, one after another (ends says where each ends), then the
-	// keys of the lists, then the IDs of their items.
+	// IDs of the lists' items.
 	str  string
 	ends [5]uint32
 	size uint32 // the file's length, where the extents of the last sections end
@@ -67,7 +67,7 @@ type Task struct {
 // The entries of Task.words, and the numbers each takes:
 //
 //	section:  title number (internID) | level2, start [, end] [, extent end]
-//	list:     start, end, end of its key in str, number of items, kind | style<<8
+//	list:     start, end, key number (internID), number of items, kind | style<<8
 //	item:     start, end, end of its ID in str
 //	doc ref:  key number, value number, start, end
 //	mention:  code (see packID) low half, high half, start [, end]
@@ -140,7 +140,6 @@ func (t *draft) task() *Task {
 		size += len(p)
 	}
 	for _, l := range t.lists {
-		size += len(l.Key)
 		items += len(l.Items)
 		for _, it := range l.Items {
 			size += len(it.ID)
