@@ -136,6 +136,9 @@ var lightSources = map[string]string{
 	"tasks/T010-nulls.yml": "---\nid: 'T010'\ntitle: ~\nstatus:\npriority: null\ndependencies:\n---\n",
 	// sections that do not pack (keys inside their line)
 	"tasks/T011-flow.yaml": "{id: T011, title: Flow, notes: see T001, risks: [a]}\n",
+	// strings of more than 64 KiB; an estimate a float32 does not hold
+	"tasks/T013-long.md": "---\nid: T013\ntitle: " + strings.Repeat("long ", 14000) + "\nstatus: pending\nest_hours: 0.1\n" +
+		"dependencies: [T001]\n---\n## Notes\nT001\n",
 	// headings that keep their ends (closing #s, more blanks, a tab)
 	"tasks/T012-heads.md": "---\nid: T012\n---\n# Title #\n## Acceptance  Criteria ##\n- [ ] a\n##\tRisks\n### deep\n#\n",
 }
@@ -164,6 +167,9 @@ func TestLightAnswersAsFull(t *testing.T) {
 	}
 	for name, b := range files {
 		full := Parse(name, text.New(b))
+		if name == "tasks/T013-long.md" && (full.wide&(longStrings|oddEstimate) != longStrings|oddEstimate || full.Estimate() != 0.1 || len(full.Title()) != 5*14000-1) {
+			t.Errorf("%s: wide %b, estimate %v, title of %d bytes", name, full.wide, full.Estimate(), len(full.Title()))
+		}
 		// the record keeps the normalised status and priority as numbers
 		if n, _ := model.NormStatus(full.Status()); full.HasStatus && n != full.StatusNorm() {
 			t.Errorf("%s: status %q normalised %q, want %q", name, full.Status(), full.StatusNorm(), n)

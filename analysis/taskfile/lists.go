@@ -38,7 +38,7 @@ type listCursor struct {
 }
 
 func (t *Task) listCursor() listCursor {
-	return listCursor{t: t, lists: t.region(nLists), items: t.region(nItems), idStart: t.ends[len(t.ends)-1]}
+	return listCursor{t: t, lists: t.region(nLists), items: t.region(nItems), idStart: uint32(t.end(len(t.ends) - 1))}
 }
 
 // next steps to the next list: its words and its key, or ok false.

@@ -10,7 +10,7 @@ import (
 )
 
 // Task is everything a task file says. The index keeps one for every task
-// file (a light one: see Light), so it is a compact record of 176 bytes:
+// file (a light one: see Light), so it is a compact record of 160 bytes:
 // its strings in one, its spans in 32-bit offsets (cut to 4 GiB as a
 // Section's are), its normalised status and priority as small numbers;
 // its lists, mentions and (light) sections and document refs as numbers
@@ -30,15 +30,16 @@ type Task struct {
 	status   uint8 // StatusNorm: 1 + its index in model.AllStatuses, 0 for ""
 	priority uint8 // PriorityNorm
 	nameIsID bool  // NameID is the ID (str holds it once)
-	wide     uint8 // wideHeadings, wideSections, wideMentions: their entries hold their ends
+	wide     uint8 // wideHeadings, wideSections, wideMentions: their entries hold their ends; longStrings, oddEstimate
 
 	bodyStart uint32
 
 	// str holds the ID, the name's ID, the title, the status and the
-	// priority, one after another (ends says where each ends), then the
-	// IDs of the lists' items.
+	// priority, one after another (ends says where each ends, unless they
+	// are longer than 64 KiB in all: see longStrings), then the IDs of the
+	// lists' items.
 	str  string
-	ends [5]uint32
+	ends [5]uint16
 	size uint32 // the file's length, where the extents of the last sections end
 
 	idSpan, titleSpan, statusSpan, prioritySpan, metaSpan span32
@@ -52,8 +53,9 @@ type Task struct {
 	// n counts the entries of words but the mentions (by nSections, ...).
 	n [4]uint32
 
-	// estimate is the task's size estimate (see Estimate), 0 for none.
-	estimate float64
+	// estimate is the task's size estimate (see Estimate), 0 for none,
+	// unless a float32 does not hold it (see oddEstimate).
+	estimate float32
 
 	// words holds, in this order, the sections of a light task, the lists,
 	// their items, the document refs of a light task, and the mentions;
@@ -92,6 +94,8 @@ const (
 	wideSections = 1 << 0 // Task.wide: sections keep their extents' ends
 	wideMentions = 1 << 1 // mentions keep their ends
 	wideHeadings = 1 << 2 // sections keep their headings' ends
+	longStrings  = 1 << 3 // Task.wide: more holds the ends of the strings
+	oddEstimate  = 1 << 4 // Task.wide: more holds the estimate
 
 	level2 = 1 << 31 // in a section's title number: a section of level 2, not 1
 )
@@ -99,6 +103,8 @@ const (
 // more is what a Task keeps behind a pointer: what only a full parse has,
 // and what few files have.
 type more struct {
+	ends      [5]uint32 // see longStrings
+	estimate  float64   // see oddEstimate
 	sections  []Section // of a full task, or of a light one whose sections do not pack
 	docRefs   []DocRef  // of a full task
 	odd       []string  // mentions whose IDs do not pack (see MentionList)
@@ -125,7 +131,12 @@ func (t *draft) task() *Task {
 		idSpan: newSpan32(t.IDSpan), titleSpan: newSpan32(t.TitleSpan), statusSpan: newSpan32(t.StatusSpan),
 		prioritySpan: newSpan32(t.PrioritySpan), metaSpan: newSpan32(t.MetaSpan), bodyStart: off32(t.BodyStart),
 		nCrit: t.nCrit, nRisks: t.nRisks,
-		estimate: t.estimate,
+		estimate: float32(t.estimate),
+	}
+	var m more
+	if float64(k.estimate) != t.estimate {
+		k.wide |= oddEstimate
+		k.estimate, m.estimate = 0, t.estimate
 	}
 	if t.StatusNorm != "" {
 		k.status = uint8(1 + slices.Index(model.AllStatuses, t.StatusNorm))
@@ -148,7 +159,11 @@ func (t *draft) task() *Task {
 	str := make([]byte, 0, size)
 	for i, p := range parts {
 		str = append(str, p...)
-		k.ends[i] = uint32(len(str))
+		m.ends[i] = uint32(len(str))
+		k.ends[i] = uint16(len(str))
+	}
+	if len(str) > math.MaxUint16 {
+		k.wide |= longStrings
 	}
 	if !mentionsNarrow(t.mentions) {
 		k.wide |= wideMentions
@@ -161,8 +176,9 @@ func (t *draft) task() *Task {
 	k.n[nLists], k.n[nItems] = uint32(len(t.lists)), uint32(items)
 	w, odd := packMentions(w, t.mentions, k.wide&wideMentions != 0)
 	k.words, k.str = w, string(str)
-	if t.Sections != nil || t.DocRefs != nil || odd != nil || t.Fields != nil || t.Criteria != nil || t.Scenarios != nil || t.Risks != nil || t.Problems != nil {
-		k.more = &more{sections: t.Sections, docRefs: t.DocRefs, odd: odd, fields: t.Fields, criteria: t.Criteria, scenarios: t.Scenarios, risks: t.Risks, problems: t.Problems}
+	if k.wide&(longStrings|oddEstimate) != 0 || t.Sections != nil || t.DocRefs != nil || odd != nil || t.Fields != nil || t.Criteria != nil || t.Scenarios != nil || t.Risks != nil || t.Problems != nil {
+		m.sections, m.docRefs, m.odd, m.fields, m.criteria, m.scenarios, m.risks, m.problems = t.Sections, t.DocRefs, odd, t.Fields, t.Criteria, t.Scenarios, t.Risks, t.Problems
+		k.more = &m
 	}
 	return k
 }
@@ -216,10 +232,10 @@ func (t *Task) Light() *Task {
 	})
 	m.problems = t.Problems()
 	if t.more != nil {
-		m.odd = t.more.odd
+		m.odd, m.ends, m.estimate = t.more.odd, t.more.ends, t.more.estimate
 	}
 	l.more = nil
-	if m.sections != nil || m.scenarios != nil || m.problems != nil || m.odd != nil {
+	if l.wide&(longStrings|oddEstimate) != 0 || m.sections != nil || m.scenarios != nil || m.problems != nil || m.odd != nil {
 		l.more = &m
 	}
 	return &l
@@ -439,9 +455,17 @@ func (t *Task) Mentions() MentionList {
 
 // strAt is string i of str (see Task.str).
 func (t *Task) strAt(i int) string {
-	start := uint32(0)
+	start := 0
 	if i > 0 {
-		start = t.ends[i-1]
+		start = t.end(i - 1)
 	}
-	return t.str[start:t.ends[i]]
+	return t.str[start:t.end(i)]
+}
+
+// end is where string i of str ends.
+func (t *Task) end(i int) int {
+	if t.wide&longStrings != 0 {
+		return int(t.more.ends[i])
+	}
+	return int(t.ends[i])
 }

@@ -360,7 +360,12 @@ func (t *draft) readEstimate() {
 // Estimate is the task's size estimate: the value of the first field of
 // EstimateKeys (the first of its key, matched as written) that holds a
 // positive number; 0 when none does.
-func (t *Task) Estimate() float64 { return t.estimate }
+func (t *Task) Estimate() float64 {
+	if t.wide&oddEstimate != 0 {
+		return t.more.estimate
+	}
+	return float64(t.estimate)
+}
 
 // keep returns the elements of list that ok accepts, in a slice of their
 // exact size (nil for none).
