@@ -123,8 +123,9 @@ func writtenAs(content []byte, sp text.Span, value string) bool {
 }
 
 // FuzzParse parses any content under any file name: no panic, every span
-// valid (see checkTask), the same result twice, and ParseLight equal to
-// the light copy of the whole parse.
+// valid (see checkTask), the same result twice, ParseLight equal to the
+// light copy of the whole parse, and the light task answering as the
+// whole parse does (see lightDiff).
 func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, name string, content []byte) {
 		tk := Parse(name, text.New(content))
@@ -135,6 +136,9 @@ func FuzzParse(f *testing.F) {
 		}
 		if l, want := ParseLight(name, text.New(content)), tk.Light(); !reflect.DeepEqual(l, want) {
 			t.Fatalf("ParseLight differs from Parse(...).Light():\n%+v\n%+v", l, want)
+		}
+		if d := lightDiff(tk, tk.Light()); d != "" {
+			t.Fatalf("the light task differs from the whole parse: %s", d)
 		}
 	})
 }

@@ -76,12 +76,12 @@ type Item struct {
 }
 
 // Section is a Markdown heading (or a key of a YAML task document) and its
-// extent. Every task file has about ten and the index keeps them for every
-// file, so a section is stored in 24 bytes: its title interned (the same
-// few titles head thousands of files) and its offsets in 32 bits. Offsets
-// past 4 GiB are cut to 4 GiB (taskls reads files of at most 16 MiB);
-// an extent that would start more than 64 KiB before its heading (a YAML
-// key that far into its line) starts at the heading.
+// extent, in 24 bytes: its title interned (the same few titles head
+// thousands of files) and its offsets in 32 bits. (A light task, which the
+// index keeps for every file, packs its sections further: see Task.words.)
+// Offsets past 4 GiB are cut to 4 GiB (taskls reads files of at most 16
+// MiB); an extent that would start more than 64 KiB before its heading (a
+// YAML key that far into its line) starts at the heading.
 type Section struct {
 	title      unique.Handle[string]
 	start, end uint32 // the heading
@@ -295,11 +295,11 @@ var (
 
 // DocRef is one entry of a field that lists documents the task refers to
 // (RefKeys, matched lower-cased): an item of a sequence, or the field's
-// value when it is a scalar that is neither empty nor null. The index
-// keeps them for every task file, so one is stored in 24 bytes: its key
-// and value interned (task files refer to the same few documents under
-// the same few keys) and its span in 32-bit offsets, cut to 4 GiB as a
-// Section's are.
+// value when it is a scalar that is neither empty nor null. One is 24
+// bytes: its key and value interned (task files refer to the same few
+// documents under the same few keys) and its span in 32-bit offsets, cut
+// to 4 GiB as a Section's are. (A light task, which the index keeps for
+// every file, packs them further: see Task.words.)
 type DocRef struct {
 	key, value unique.Handle[string]
 	start, end uint32
