@@ -537,14 +537,14 @@ func (p *Pass) waits(id string) ([]string, bool) {
 		return w, ok
 	}
 	w := deps
-	var extra *model.List
+	var extra []string
 	if d := p.Root.Task(id); d != nil {
-		extra = listOf(d.Task, model.KindBlockedBy)
-	} else if e := p.Root.Entry(id); e != nil {
-		extra = e.BlockedBy
+		extra = listIDs(d.Task, model.KindBlockedBy)
+	} else if e := p.Root.Entry(id); e != nil && e.BlockedBy != nil && len(e.BlockedBy.Items) > 0 {
+		extra = ids(e.BlockedBy)
 	}
-	if extra != nil && len(extra.Items) > 0 {
-		w = append(append([]string(nil), deps...), ids(extra)...)
+	if len(extra) > 0 {
+		w = append(append([]string(nil), deps...), extra...)
 	}
 	p.facts.waits[id] = w
 	return w, ok

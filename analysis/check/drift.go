@@ -129,7 +129,7 @@ func respell(old string, quote bool, p int) string {
 }
 
 func driftDeps(p *Pass, m *workspace.Doc, e *manifest.Entry, d *workspace.Doc) {
-	if e.DependsOn == nil || depList(d.Task) == nil {
+	if e.DependsOn == nil || listIndex(d.Task, model.KindDependency) < 0 {
 		return // one side does not say: nothing to compare
 	}
 	fd := fileDeps(d.Task)

@@ -2,6 +2,7 @@ package check
 
 import (
 	"github.com/taskls/taskls/analysis/model"
+	"github.com/taskls/taskls/analysis/taskfile"
 	"github.com/taskls/taskls/analysis/text"
 	"github.com/taskls/taskls/analysis/workspace"
 )
@@ -78,6 +79,9 @@ var DuplicateEntry = register(&Check{
 	Severity: Warning,
 	Run: func(p *Pass) {
 		for _, d := range p.docs() {
+			if d.IsTask() && !listsRepeat(d.Task) {
+				continue // (most task files: no lists to make)
+			}
 			for _, l := range listsOf(d) {
 				seen := map[string]bool{}
 				for i, it := range l.Items {
@@ -91,3 +95,20 @@ var DuplicateEntry = register(&Check{
 		}
 	},
 })
+
+// listsRepeat reports whether an ID list of a task file holds an ID twice.
+func listsRepeat(t *taskfile.Task) bool {
+	for i := range t.NumLists() {
+		if t.ListLen(i) < 2 {
+			continue
+		}
+		seen := map[string]bool{}
+		for it := range t.ListItems(i) {
+			if seen[it.ID] {
+				return true
+			}
+			seen[it.ID] = true
+		}
+	}
+	return false
+}

@@ -16,8 +16,8 @@ import (
 func fileDeps(t *taskfile.Task) []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, r := range t.Deps() {
-		if !seen[r.ID] {
+	for r := range t.ListRefs() {
+		if r.Kind == model.KindDependency && !seen[r.ID] {
 			seen[r.ID] = true
 			out = append(out, r.ID)
 		}
@@ -45,6 +45,23 @@ func listIndex(t *taskfile.Task, k model.RefKind) int {
 		}
 	}
 	return -1
+}
+
+// listIDs is ids(listOf(t, k)), without making the list.
+func listIDs(t *taskfile.Task, k model.RefKind) []string {
+	i := listIndex(t, k)
+	if i < 0 || t.ListLen(i) == 0 {
+		return nil
+	}
+	var out []string
+	seen := map[string]bool{}
+	for r := range t.ListItems(i) {
+		if !seen[r.ID] {
+			seen[r.ID] = true
+			out = append(out, r.ID)
+		}
+	}
+	return out
 }
 
 func ids(l *model.List) []string {

@@ -74,7 +74,7 @@ func TestDocRefsAndEstimate(t *testing.T) {
 
 // TestPackLists checks that packed lists give back the lists they were
 // made from, lists without items and empty keys included, and that
-// ListRefs, ListRef, List and ListSpan agree with Lists.
+// ListRefs, ListRef, List, ListSpan, ListLen and ListItems agree with Lists.
 func TestPackLists(t *testing.T) {
 	sp := func(a, b int) text.Span { return text.Span{Start: a, End: b} }
 	in := []*model.List{
@@ -107,6 +107,9 @@ func TestPackLists(t *testing.T) {
 		}
 		if sp, k := tk.ListSpan(i); sp != l.Span || k != l.Kind {
 			t.Errorf("ListSpan(%d) = %v %v, want %v %v", i, sp, k, l.Span, l.Kind)
+		}
+		if got := slices.Collect(tk.ListItems(i)); tk.ListLen(i) != len(l.Items) || !reflect.DeepEqual(got, l.Items) && len(l.Items) > 0 {
+			t.Errorf("ListItems(%d) = %+v (ListLen %d), want %+v", i, got, tk.ListLen(i), l.Items)
 		}
 	}
 	if (&draft{}).task().Lists() != nil || (&draft{}).task().NumLists() != 0 || tk.ID() != "T000" || tk.Title() != "packed" {

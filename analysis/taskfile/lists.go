@@ -135,6 +135,33 @@ func (t *Task) ListRefs() iter.Seq[model.Ref] {
 	}
 }
 
+// ListLen is the number of items of list i.
+func (t *Task) ListLen(i int) int { return int(t.region(nLists)[i*listWords+3]) }
+
+// ListItems yields the items of list i, as List(i) holds them, without
+// making the list.
+func (t *Task) ListItems(i int) iter.Seq[model.Ref] {
+	return func(yield func(model.Ref) bool) {
+		c := t.listCursor()
+		for j := 0; ; j++ {
+			h, _, ok := c.next()
+			if !ok {
+				panic("taskfile: list index out of range")
+			}
+			if j < i {
+				c.skip(int(h[3]))
+				continue
+			}
+			for range h[3] {
+				if !yield(c.item(model.RefKind(h[4] & 0xff))) {
+					return
+				}
+			}
+			return
+		}
+	}
+}
+
 // NumListRefs is the number of items of the lists of task IDs.
 func (t *Task) NumListRefs() int { return int(t.n[nItems]) }
 

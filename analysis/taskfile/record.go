@@ -293,19 +293,16 @@ func packSections(secs []Section, size uint32) (w []uint32, n int, wide uint8) {
 	if n == 0 {
 		return nil, 0, 0
 	}
-	kept := make([]Section, 0, n)
-	for _, s := range secs {
-		if s.level <= 2 {
-			kept = append(kept, s)
+	for i, s := range secs {
+		if s.level > 2 {
+			continue
 		}
-	}
-	for i, s := range kept {
 		if s.end != headingEnd(s.start, s.level, s.Title()) {
 			wide |= wideHeadings
 		}
 		end := size
-		for _, next := range kept[i+1:] {
-			if next.level <= s.level {
+		for _, next := range secs[i+1:] {
+			if next.level <= s.level { // (never one of level 3 or more)
 				end = next.start
 				break
 			}
@@ -315,7 +312,10 @@ func packSections(secs []Section, size uint32) (w []uint32, n int, wide uint8) {
 		}
 	}
 	w = make([]uint32, 0, (sectionWords+int(wide&wideSections)+int(wide&wideHeadings>>2))*n)
-	for _, s := range kept {
+	for _, s := range secs {
+		if s.level > 2 {
+			continue
+		}
 		title := internID(s.title)
 		if s.level == 2 {
 			title |= level2

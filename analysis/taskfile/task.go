@@ -458,7 +458,16 @@ func field(fields []Field, keys []string) *Field {
 
 // Deps returns the task's dependency refs (dependencies/depends_on lists).
 func (t *Task) Deps() []model.Ref {
-	var out []model.Ref
+	n := 0
+	for i := range t.NumLists() {
+		if _, k := t.ListSpan(i); k == model.KindDependency {
+			n += t.ListLen(i)
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]model.Ref, 0, n)
 	for r := range t.ListRefs() {
 		if r.Kind == model.KindDependency {
 			out = append(out, r)
