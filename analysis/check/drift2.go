@@ -59,13 +59,13 @@ var BlocksInverse = register(&Check{
 		if m == nil || m.Manifest == nil || !p.wants(m) {
 			return
 		}
-		for _, e := range m.Manifest.Entries {
-			if len(r.Entries[e.ID]) > 1 {
+		for _, e := range m.Manifest.Entries() {
+			if len(r.Entries[e.ID()]) > 1 {
 				continue
 			}
-			l := e.Blocks
-			check(m, e.ID, l, "the manifest's blocks of "+e.ID, func(missing []string) []Fix {
-				return []Fix{{Title: "Add " + strings.Join(missing, ", ") + " to the manifest's blocks of " + e.ID, Preferred: true,
+			l := e.Blocks()
+			check(m, e.ID(), l, "the manifest's blocks of "+e.ID(), func(missing []string) []Fix {
+				return []Fix{{Title: "Add " + strings.Join(missing, ", ") + " to the manifest's blocks of " + e.ID(), Preferred: true,
 					Edits: []Edit{appendToList(m, l, missing, true)}}}
 			})
 		}
@@ -173,41 +173,41 @@ func graphEntries(m *workspace.Doc) []graphEntry {
 		return nil
 	}
 	n := 0
-	for _, ref := range m.Manifest.Refs {
+	for _, ref := range m.Manifest.Refs() {
 		if ref.Kind == model.KindGraphKey {
 			n++
 		}
 	}
 	out := make([]graphEntry, 0, n)
-	li := 0
-	lists := m.Manifest.Lists
-	for _, ref := range m.Manifest.Refs {
+	for _, ref := range m.Manifest.Refs() {
 		if ref.Kind != model.KindGraphKey {
 			continue
 		}
 		g := graphEntry{id: ref.ID, key: ref}
 		out = append(out, g)
 	}
-	// attach each graph list to its node
+	// attach each graph list to its node (a view is made only for those)
 	at := make(map[string]int, len(out))
 	for i := range out {
 		if _, ok := at[out[i].id]; !ok {
 			at[out[i].id] = i
 		}
 	}
-	for ; li < len(lists); li++ {
-		l := lists[li]
-		if l.Kind != model.KindGraphDependsOn && l.Kind != model.KindGraphBlocks {
+	mf := m.Manifest
+	for li := range mf.NumLists() {
+		kind := mf.ListKind(li)
+		if kind != model.KindGraphDependsOn && kind != model.KindGraphBlocks {
 			continue
 		}
-		k, ok := at[l.Owner]
-		if !ok || l.Owner == "" {
+		owner := mf.ListOwner(li)
+		k, ok := at[owner]
+		if !ok || owner == "" {
 			continue
 		}
-		if l.Kind == model.KindGraphDependsOn && out[k].dependsOn == nil {
-			out[k].dependsOn = l
-		} else if l.Kind == model.KindGraphBlocks && out[k].blocks == nil {
-			out[k].blocks = l
+		if kind == model.KindGraphDependsOn && out[k].dependsOn == nil {
+			out[k].dependsOn = mf.List(li)
+		} else if kind == model.KindGraphBlocks && out[k].blocks == nil {
+			out[k].blocks = mf.List(li)
 		}
 	}
 	return out
@@ -302,7 +302,7 @@ var StaleCopy = register(&Check{
 			// in completed/ (a stale copy is left behind in tasks/)
 			a, b := defs[0].Doc, defs[1].Doc
 			ua, ub := defs[0].Span, defs[1].Span
-			if e := r.Entry(id); (e == nil || (e.File.Value != a.Rel && e.File.Value != b.Rel)) && a.Area() != "completed" && b.Area() == "completed" {
+			if e := r.Entry(id); (e == nil || (e.File().Value != a.Rel && e.File().Value != b.Rel)) && a.Area() != "completed" && b.Area() == "completed" {
 				a, b, ua, ub = b, a, ub, ua
 			}
 			var parts []string
@@ -391,9 +391,9 @@ func statsEdits(r *workspace.Root, synced bool) []statsEdit {
 	}
 	count := map[string]int{}
 	total := 0
-	for _, e := range m.Manifest.Entries {
-		st, _ := model.NormStatus(e.Status.Value)
-		if d := r.Task(e.ID); synced && d != nil && d.Task.StatusNorm != "" {
+	for _, e := range m.Manifest.Entries() {
+		st, _ := model.NormStatus(e.Status().Value)
+		if d := r.Task(e.ID()); synced && d != nil && d.Task.StatusNorm != "" {
 			st = d.Task.StatusNorm
 		}
 		count[st]++
@@ -489,38 +489,38 @@ func spanAt(off int) text.Span { return text.Span{Start: off, End: off} }
 // manifest's other entries have, after the last entry.
 func newEntryFix(r *workspace.Root, d *workspace.Doc) (Fix, bool) {
 	m := r.Manifest
-	es := m.Manifest.Entries
-	if len(es) == 0 {
+	n := m.Manifest.NumEntries()
+	if n == 0 {
 		return Fix{}, false
 	}
-	last := es[len(es)-1]
+	last := m.Manifest.Entry(n - 1)
 	t := d.Task
 	has := func(f bool) bool { return f }
 	var fields []string
 	keyed := false
-	if m.Manifest.LastKey >= 0 && last.IDSpan.Start < last.Span.Start {
+	if m.Manifest.LastKey >= 0 && last.IDSpan().Start < last.Span().Start {
 		keyed = true // an object map whose entries carry no id of their own
 	}
 	if !keyed {
 		fields = append(fields, `"id": `+jsonString(t.ID))
 	}
-	if has(last.Title.Present) {
+	if has(last.Title().Present) {
 		fields = append(fields, `"title": `+jsonString(t.Title))
 	}
-	if has(last.File.Present) {
+	if has(last.File().Present) {
 		fields = append(fields, `"file": `+jsonString(d.Rel))
 	}
-	if has(last.Status.Present) && t.StatusNorm != "" {
+	if has(last.Status().Present) && t.StatusNorm != "" {
 		fields = append(fields, `"status": `+jsonString(t.StatusNorm))
 	}
-	if has(last.Priority.Present) && t.PriorityKnown {
-		fields = append(fields, `"priority": `+respell(last.Priority.Value, last.Priority.String, t.PriorityNorm))
+	if has(last.Priority().Present) && t.PriorityKnown {
+		fields = append(fields, `"priority": `+respell(last.Priority().Value, last.Priority().String, t.PriorityNorm))
 	}
-	if last.DependsOn != nil {
-		fields = append(fields, `"`+last.DependsOn.Key+`": `+jsonIDList(fileDeps(t)))
+	if last.HasDependsOn() {
+		fields = append(fields, `"`+last.DependsOn().Key+`": `+jsonIDList(fileDeps(t)))
 	}
 	return Fix{Title: "Add " + t.ID + " to manifest.json", Preferred: true,
-		Edits: []Edit{{Path: m.Path, Span: spanAt(last.Span.End), NewText: entryText(m.Manifest, t.ID, fields)}}}, true
+		Edits: []Edit{{Path: m.Path, Span: spanAt(last.Span().End), NewText: entryText(m.Manifest, t.ID, fields)}}}, true
 }
 
 // entryText is the text that adds an entry of the given fields after the
