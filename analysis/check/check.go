@@ -225,9 +225,11 @@ func (p *Pass) dependents(id string) []string {
 		}
 	}
 	if m := r.Manifest; m != nil && m.Manifest != nil {
+		var items []model.Ref
 		for _, e := range m.Manifest.Entries() {
-			for _, k := range []manifest.EntryList{manifest.DependsOnList, manifest.BlockedByList} {
-				for _, it := range e.ListItems(k) {
+			for _, k := range [...]manifest.EntryList{manifest.DependsOnList, manifest.BlockedByList} {
+				items = e.AppendListItems(items[:0], k)
+				for _, it := range items {
 					if it.ID == id {
 						cand[e.ID()] = true
 					}

@@ -30,6 +30,7 @@ var ManifestDrift = register(&Check{
 		if m == nil || m.Manifest == nil {
 			return
 		}
+		var dl model.List // the depends_on of each entry in turn
 		for _, e := range m.Manifest.Entries() {
 			d := r.Task(e.ID())
 			if d == nil || len(r.Entries[e.ID()]) > 1 {
@@ -38,7 +39,7 @@ var ManifestDrift = register(&Check{
 			driftStatus(p, m, e, d)
 			driftTitle(p, m, e, d)
 			driftPriority(p, m, e, d)
-			driftDeps(p, m, e, d)
+			driftDeps(p, m, e, d, &dl)
 		}
 	},
 })
@@ -128,11 +129,13 @@ func respell(old string, quote bool, p int) string {
 	return out
 }
 
-func driftDeps(p *Pass, m *workspace.Doc, e *manifest.Entry, d *workspace.Doc) {
+// driftDeps compares the dependencies; dl is storage for the entry's
+// depends_on.
+func driftDeps(p *Pass, m *workspace.Doc, e *manifest.Entry, d *workspace.Doc, dl *model.List) {
 	if !e.HasDependsOn() || depList(d.Task) == nil {
 		return // one side does not say: nothing to compare
 	}
-	dl := e.DependsOn()
+	e.ListInto(dl, manifest.DependsOnList)
 	fd := fileDeps(d.Task)
 	md := ids(dl)
 	onlyM, onlyF := diff(md, fd)

@@ -59,20 +59,26 @@ var BlocksInverse = register(&Check{
 		if m == nil || m.Manifest == nil || !p.wants(m) {
 			return
 		}
+		// each list in turn is viewed in one model.List: check is done
+		// with it (its fixes made) before the next
+		var l model.List
 		for _, e := range m.Manifest.Entries() {
-			if len(r.Entries[e.ID()]) > 1 {
+			if len(r.Entries[e.ID()]) > 1 || !e.ListInto(&l, manifest.BlocksList) {
 				continue
 			}
-			l := e.Blocks()
-			check(m, e.ID(), l, "the manifest's blocks of "+e.ID(), func(missing []string) []Fix {
+			check(m, e.ID(), &l, "the manifest's blocks of "+e.ID(), func(missing []string) []Fix {
 				return []Fix{{Title: "Add " + strings.Join(missing, ", ") + " to the manifest's blocks of " + e.ID(), Preferred: true,
-					Edits: []Edit{appendToList(m, l, missing, true)}}}
+					Edits: []Edit{appendToList(m, &l, missing, true)}}}
 			})
 		}
 		for _, g := range p.graphEntries() {
-			check(m, g.id, g.blocks, "dependency_graph's blocks of "+g.id, func(missing []string) []Fix {
+			if g.blocks < 0 {
+				continue
+			}
+			m.Manifest.ListInto(&l, g.blocks)
+			check(m, g.id, &l, "dependency_graph's blocks of "+g.id, func(missing []string) []Fix {
 				return []Fix{{Title: "Add " + strings.Join(missing, ", ") + " to dependency_graph's blocks of " + g.id, Preferred: true,
-					Edits: []Edit{appendToList(m, g.blocks, missing, true)}}}
+					Edits: []Edit{appendToList(m, &l, missing, true)}}}
 			})
 		}
 	},
@@ -152,8 +158,8 @@ func appendToList(d *workspace.Doc, l *model.List, add []string, jsonList bool) 
 type graphEntry struct {
 	id        string
 	key       model.Ref
-	dependsOn *model.List
-	blocks    *model.List
+	dependsOn int // the number of its list in the manifest, -1 for none
+	blocks    int
 }
 
 // graphEntries is graphEntries of the root's manifest, made once per run
@@ -183,10 +189,10 @@ func graphEntries(m *workspace.Doc) []graphEntry {
 		if ref.Kind != model.KindGraphKey {
 			continue
 		}
-		g := graphEntry{id: ref.ID, key: ref}
+		g := graphEntry{id: ref.ID, key: ref, dependsOn: -1, blocks: -1}
 		out = append(out, g)
 	}
-	// attach each graph list to its node (a view is made only for those)
+	// attach each graph list to its node
 	at := make(map[string]int, len(out))
 	for i := range out {
 		if _, ok := at[out[i].id]; !ok {
@@ -204,10 +210,10 @@ func graphEntries(m *workspace.Doc) []graphEntry {
 		if !ok || owner == "" {
 			continue
 		}
-		if kind == model.KindGraphDependsOn && out[k].dependsOn == nil {
-			out[k].dependsOn = mf.List(li)
-		} else if kind == model.KindGraphBlocks && out[k].blocks == nil {
-			out[k].blocks = mf.List(li)
+		if kind == model.KindGraphDependsOn && out[k].dependsOn < 0 {
+			out[k].dependsOn = li
+		} else if kind == model.KindGraphBlocks && out[k].blocks < 0 {
+			out[k].blocks = li
 		}
 	}
 	return out
@@ -223,8 +229,9 @@ var GraphDrift = register(&Check{
 	Run: func(p *Pass) {
 		r := p.Root
 		m := r.Manifest
+		var l model.List // each entry's depends_on in turn
 		for _, g := range p.graphEntries() {
-			if g.dependsOn == nil {
+			if g.dependsOn < 0 {
 				continue
 			}
 			deps, known := p.deps(g.id)
@@ -237,7 +244,8 @@ var GraphDrift = register(&Check{
 			} else {
 				src = "its manifest entry"
 			}
-			onlyG, onlyF := diff(ids(g.dependsOn), deps)
+			m.Manifest.ListInto(&l, g.dependsOn)
+			onlyG, onlyF := diff(ids(&l), deps)
 			if len(onlyG) == 0 && len(onlyF) == 0 {
 				continue
 			}
@@ -248,9 +256,9 @@ var GraphDrift = register(&Check{
 			if len(onlyF) > 0 {
 				parts = append(parts, "only "+src+" lists "+strings.Join(onlyF, ", "))
 			}
-			dg := p.Report(m, g.dependsOn.Span, "dependency_graph of "+g.id+" differs: "+strings.Join(parts, "; "))
+			dg := p.Report(m, l.Span, "dependency_graph of "+g.id+" differs: "+strings.Join(parts, "; "))
 			dg.Fixes = []Fix{{Title: "Set dependency_graph's depends_on of " + g.id + " from " + src, Preferred: true,
-				Edits: []Edit{{Path: m.Path, Span: g.dependsOn.Span, NewText: jsonIDList(deps)}}}}
+				Edits: []Edit{{Path: m.Path, Span: l.Span, NewText: jsonIDList(deps)}}}}
 		}
 	},
 })

@@ -3,7 +3,6 @@ package check
 import (
 	"iter"
 
-	"github.com/taskls/taskls/analysis/manifest"
 	"github.com/taskls/taskls/analysis/model"
 	"github.com/taskls/taskls/analysis/text"
 	"github.com/taskls/taskls/analysis/workspace"
@@ -103,8 +102,10 @@ var DuplicateEntry = register(&Check{
 		for _, d := range p.docs() {
 			if d.Kind == workspace.KindManifest && d.Manifest != nil {
 				// a view only of the lists with a duplicate
+				var items []model.Ref
 				for li := range d.Manifest.NumLists() {
-					if hasDuplicate(d.Manifest, li) {
+					items = d.Manifest.AppendListItems(items[:0], li)
+					if hasDuplicate(items) {
 						report(d, d.Manifest.List(li))
 					}
 				}
@@ -117,26 +118,20 @@ var DuplicateEntry = register(&Check{
 	},
 })
 
-// hasDuplicate reports whether list li of m names an ID twice.
-func hasDuplicate(m *manifest.Manifest, li int) bool {
-	n := m.ListLen(li)
-	if n < 2 {
-		return false
-	}
-	if n <= 16 {
-		var ids [16]string
-		for i, it := range m.ListItems(li) {
-			for _, x := range ids[:i] {
-				if x == it.ID {
+// hasDuplicate reports whether items name an ID twice.
+func hasDuplicate(items []model.Ref) bool {
+	if len(items) <= 16 {
+		for i, it := range items {
+			for _, x := range items[:i] {
+				if x.ID == it.ID {
 					return true
 				}
 			}
-			ids[i] = it.ID
 		}
 		return false
 	}
-	seen := make(map[string]bool, n)
-	for _, it := range m.ListItems(li) {
+	seen := make(map[string]bool, len(items))
+	for _, it := range items {
 		if seen[it.ID] {
 			return true
 		}

@@ -42,16 +42,14 @@ var SelfDependency = register(&Check{
 		if m == nil || m.Manifest == nil || !p.wants(m) {
 			return
 		}
+		var items []model.Ref
 		for _, e := range m.Manifest.Entries() {
 			id := e.ID()
-			for _, k := range []manifest.EntryList{manifest.DependsOnList, manifest.BlocksList, manifest.BlockedByList} {
-				var l *model.List // made when needed
-				for i, it := range e.ListItems(k) {
+			for _, k := range [...]manifest.EntryList{manifest.DependsOnList, manifest.BlocksList, manifest.BlockedByList} {
+				items = e.AppendListItems(items[:0], k)
+				for i, it := range items {
 					if it.ID == id {
-						if l == nil {
-							l = e.List(k)
-						}
-						p.Report(m, it.Span, it.ID+verb(it.Kind)).Fixes = removeFix(p, m, l, i)
+						p.Report(m, it.Span, it.ID+verb(it.Kind)).Fixes = removeFix(p, m, e.List(k), i)
 					}
 				}
 			}
@@ -104,8 +102,10 @@ var Cycle = register(&Check{
 				n += e.ListLen(manifest.DependsOnList)
 			}
 			man := make([]edge, 0, n)
+			var items []model.Ref
 			for _, e := range m.Manifest.Entries() {
-				for _, it := range e.ListItems(manifest.DependsOnList) {
+				items = e.AppendListItems(items[:0], manifest.DependsOnList)
+				for _, it := range items {
 					man = append(man, edge{From: e.ID(), Doc: m, Ref: it})
 				}
 			}

@@ -123,6 +123,25 @@ func (e *Entry) ListLen(k EntryList) int {
 	return e.m.ListLen(int(e.lists[k] - 1))
 }
 
+// AppendListItems appends the items of the entry's list k (none when
+// absent) to dst.
+func (e *Entry) AppendListItems(dst []model.Ref, k EntryList) []model.Ref {
+	if e.lists[k] == 0 {
+		return dst
+	}
+	return e.m.AppendListItems(dst, int(e.lists[k]-1))
+}
+
+// ListInto sets *l to a view of the entry's list k (see Manifest.ListInto)
+// and reports true, or reports false when the entry has no such list.
+func (e *Entry) ListInto(l *model.List, k EntryList) bool {
+	if e.lists[k] == 0 {
+		return false
+	}
+	e.m.ListInto(l, int(e.lists[k]-1))
+	return true
+}
+
 // ListItems yields the items of the entry's list k (none when absent),
 // without making it.
 func (e *Entry) ListItems(k EntryList) iter.Seq2[int, model.Ref] {
@@ -219,19 +238,12 @@ func (m *Manifest) NumLists() int { return len(m.lists) }
 // List is a new view of list i (lists are numbered in source order); its
 // items are the refs it holds, its Style '['.
 func (m *Manifest) List(i int) *model.List {
-	l := m.lists[i]
-	out := &model.List{Key: m.str(l.w >> idxShift), Span: text.Span{Start: int(l.start), End: int(l.end)},
-		Kind: model.RefKind(l.w & kindMask), Style: '['}
-	if l.owner != 0 {
-		out.Owner = m.str(l.owner - 1)
-	}
+	l := &model.List{}
 	if n := m.ListLen(i); n > 0 {
-		out.Items = make([]model.Ref, 0, n)
-		for _, r := range m.ListItems(i) {
-			out.Items = append(out.Items, r)
-		}
+		l.Items = make([]model.Ref, 0, n)
 	}
-	return out
+	m.ListInto(l, i)
+	return l
 }
 
 // Lists yields a new view of every list in source order, with its number.
@@ -270,6 +282,32 @@ func (m *Manifest) ListLen(i int) int {
 		return len(x)
 	}
 	return hi - lo
+}
+
+// AppendListItems appends the items of list i to dst, in order.
+func (m *Manifest) AppendListItems(dst []model.Ref, i int) []model.Ref {
+	lo, hi, x := m.listRefs(i)
+	if x != nil {
+		for _, r := range x {
+			dst = append(dst, m.Ref(int(r)))
+		}
+		return dst
+	}
+	for k := lo; k < hi; k++ {
+		dst = append(dst, m.Ref(k))
+	}
+	return dst
+}
+
+// ListInto sets *l to a view of list i as List makes it, its Items in the
+// storage of l.Items (empty rather than nil when l had storage): no
+// allocation once the storage is large enough, for a caller that is done
+// with the view before it reuses l.
+func (m *Manifest) ListInto(l *model.List, i int) {
+	x := m.lists[i]
+	items := m.AppendListItems(l.Items[:0], i)
+	*l = model.List{Key: m.str(x.w >> idxShift), Span: text.Span{Start: int(x.start), End: int(x.end)},
+		Items: items, Owner: m.ListOwner(i), Kind: model.RefKind(x.w & kindMask), Style: '['}
 }
 
 // ListItems yields the items of list i in order, with their place in it.

@@ -141,3 +141,79 @@ func TestPacked(t *testing.T) {
 		t.Errorf("the cases miss a rare path: odd refs %v, odd fields %v, lists naming their items %v", oddRefs, oddFields, namedItems)
 	}
 }
+
+// TestAccessors: the ways to read a list, a ref or an entry's list without
+// making a view give what the views and the iterators give.
+func TestAccessors(t *testing.T) {
+	for _, c := range packedCases {
+		m := Parse([]byte(c.src))
+		refs := allRefs(m)
+		if m.NumRefs() != len(refs) {
+			t.Fatalf("%s: NumRefs %d, %d refs", c.name, m.NumRefs(), len(refs))
+		}
+		for i, r := range refs {
+			if m.Ref(i) != r || m.RefKind(i) != r.Kind {
+				t.Errorf("%s: Ref(%d) %+v, RefKind %s; want %+v", c.name, i, m.Ref(i), m.RefKind(i), r)
+			}
+		}
+		// RefAt is the first ref that contains the offset
+		if len(c.src) < 5000 {
+			for off := 0; off <= len(c.src); off++ {
+				want, wantOK := model.Ref{}, false
+				for _, r := range refs {
+					if r.Span.Contains(off) {
+						want, wantOK = r, true
+						break
+					}
+				}
+				if got, ok := m.RefAt(off); got != want || ok != wantOK {
+					t.Errorf("%s: RefAt(%d) = %+v %v, want %+v %v", c.name, off, got, ok, want, wantOK)
+				}
+			}
+		}
+		var scratch model.List
+		var items []model.Ref
+		for i, l := range m.Lists() {
+			m.ListInto(&scratch, i)
+			items = m.AppendListItems(items[:0], i)
+			if scratch.Key != l.Key || scratch.Span != l.Span || scratch.Owner != l.Owner || scratch.Kind != l.Kind ||
+				scratch.Style != l.Style || !slices.Equal(scratch.Items, l.Items) || !slices.Equal(items, l.Items) {
+				t.Errorf("%s: list %d: ListInto %+v, AppendListItems %v; List %+v", c.name, i, scratch, items, l)
+			}
+			if m.ListLen(i) != len(l.Items) || m.ListKind(i) != l.Kind || m.ListSpan(i) != l.Span || m.ListOwner(i) != l.Owner {
+				t.Errorf("%s: list %d: ListLen %d, ListKind %s, ListSpan %v, ListOwner %q; List %+v",
+					c.name, i, m.ListLen(i), m.ListKind(i), m.ListSpan(i), m.ListOwner(i), l)
+			}
+			var iterated []model.Ref
+			for k, it := range m.ListItems(i) {
+				if k != len(iterated) {
+					t.Errorf("%s: list %d: ListItems numbers item %d as %d", c.name, i, len(iterated), k)
+				}
+				iterated = append(iterated, it)
+			}
+			if !slices.Equal(iterated, l.Items) {
+				t.Errorf("%s: list %d: ListItems %v, List %v", c.name, i, iterated, l.Items)
+			}
+		}
+		for _, e := range m.Entries() {
+			for k, l := range []*model.List{e.DependsOn(), e.Blocks(), e.BlockedBy()} {
+				k := EntryList(k)
+				ok := e.ListInto(&scratch, k)
+				items = e.AppendListItems(items[:0], k)
+				if ok != (l != nil) || (k == DependsOnList) && e.HasDependsOn() != (l != nil) {
+					t.Errorf("%s: entry %s list %d: ListInto %v, HasDependsOn %v; view %+v", c.name, e.ID(), k, ok, e.HasDependsOn(), l)
+					continue
+				}
+				if l == nil {
+					if len(items) != 0 || e.ListLen(k) != 0 || e.List(k) != nil {
+						t.Errorf("%s: entry %s list %d: items of none", c.name, e.ID(), k)
+					}
+					continue
+				}
+				if scratch.Span != l.Span || !slices.Equal(scratch.Items, l.Items) || !slices.Equal(items, l.Items) || e.ListLen(k) != len(l.Items) {
+					t.Errorf("%s: entry %s list %d: ListInto %+v, AppendListItems %v, ListLen %d; view %+v", c.name, e.ID(), k, scratch, items, e.ListLen(k), l)
+				}
+			}
+		}
+	}
+}
