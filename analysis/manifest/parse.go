@@ -16,7 +16,10 @@ func Parse(data []byte) *Manifest {
 	if len(data) >= maxSize {
 		return &Manifest{Err: &jsonpos.SyntaxError{Msg: "document too large to read"}, LastKey: -1}
 	}
-	b := &builder{data: data, d: jsonpos.NewDecoder(data), m: &Manifest{}, strIdx: map[string]uint32{}}
+	b := &builder{data: data, d: jsonpos.NewDecoder(data), m: &Manifest{}, strIdx: map[string]uint32{},
+		// what real manifests keep (IDs, titles, files: a sixth to a tenth
+		// of the text, a string per 250 bytes), grown rather than copied
+		strs: make([]byte, 0, len(data)/8), offs: make([]uint32, 0, len(data)/256)}
 	b.run()
 	return b.finish()
 }
@@ -198,10 +201,17 @@ func (b *builder) str(s string) uint32 {
 	if i, ok := b.strIdx[s]; ok {
 		return i
 	}
+	i := b.strAdd(s)
+	b.strIdx[s] = i
+	return i
+}
+
+// strAdd adds s to the string table and returns its index, for a string
+// seldom written twice (a file): only the table holds it.
+func (b *builder) strAdd(s string) uint32 {
 	i := uint32(len(b.offs))
 	b.offs = append(b.offs, uint32(len(b.strs)))
 	b.strs = append(b.strs, s...)
-	b.strIdx[s] = i
 	return i
 }
 
@@ -405,7 +415,7 @@ func (b *builder) entry(key string, keySpan text.Span, c ctx) {
 	}
 	out := Entry{m: b.m, ref: e.idRef, start: uint32(e.span.Start), end: uint32(e.span.End), lists: e.lists}
 	for i, f := range e.f {
-		out.fields[i] = b.packField(f)
+		out.fields[i] = b.packField(f, i == fFile)
 	}
 	b.entries.add(out)
 	b.lastKey = text.Span{}
@@ -426,8 +436,13 @@ func (b *builder) refAt(n uint32) *ref {
 	return &c.cur[n]
 }
 
-// packField stores a field compactly (see field).
-func (b *builder) packField(f Field) field {
+// packField stores a field compactly (see field); unique says its value
+// is seldom another's (a file), not worth looking up.
+func (b *builder) packField(f Field, unique bool) field {
+	str := b.str
+	if unique {
+		str = b.strAdd
+	}
 	if f == (Field{}) {
 		return field{}
 	}
@@ -438,9 +453,9 @@ func (b *builder) packField(f Field) field {
 	case !f.Present:
 		tag, end = tagNull, f.Span.Start+len("null")
 	case f.String:
-		tag, v, end = tagString, b.str(f.Value), f.Span.Start+len(f.Value)+2
+		tag, v, end = tagString, str(f.Value), f.Span.Start+len(f.Value)+2
 	default:
-		tag, v, end = tagOther, b.str(f.Value), f.Span.Start+len(f.Value)
+		tag, v, end = tagOther, str(f.Value), f.Span.Start+len(f.Value)
 	}
 	out := field{start: uint32(f.Span.Start), w: v<<3 | tag<<1}
 	if end != f.Span.End {
