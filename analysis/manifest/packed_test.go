@@ -145,7 +145,8 @@ func TestPacked(t *testing.T) {
 // TestAccessors: the ways to read a list, a ref or an entry's list without
 // making a view give what the views and the iterators give.
 func TestAccessors(t *testing.T) {
-	for _, c := range packedCases {
+	cases := append(slices.Clip(packedCases), struct{ name, src string }{"generated 3000", string(generate(3000))})
+	for _, c := range cases {
 		m := Parse([]byte(c.src))
 		refs := allRefs(m)
 		if m.NumRefs() != len(refs) {
@@ -179,6 +180,18 @@ func TestAccessors(t *testing.T) {
 			if scratch.Key != l.Key || scratch.Span != l.Span || scratch.Owner != l.Owner || scratch.Kind != l.Kind ||
 				scratch.Style != l.Style || !slices.Equal(scratch.Items, l.Items) || !slices.Equal(items, l.Items) {
 				t.Errorf("%s: list %d: ListInto %+v, AppendListItems %v; List %+v", c.name, i, scratch, items, l)
+			}
+			// a list that does not name its items holds every ref inside it
+			if _, _, named := m.listRefs(i); named == nil {
+				var inside []model.Ref
+				for _, r := range refs {
+					if r.Span.Start >= l.Span.Start && r.Span.Start < l.Span.End {
+						inside = append(inside, r)
+					}
+				}
+				if !slices.Equal(inside, l.Items) {
+					t.Errorf("%s: list %d %v: items %v, refs inside %v", c.name, i, l.Span, l.Items, inside)
+				}
 			}
 			if m.ListLen(i) != len(l.Items) || m.ListKind(i) != l.Kind || m.ListSpan(i) != l.Span || m.ListOwner(i) != l.Owner {
 				t.Errorf("%s: list %d: ListLen %d, ListKind %s, ListSpan %v, ListOwner %q; List %+v",

@@ -62,6 +62,7 @@ func (b *builder) finish() *Manifest {
 		}
 	}
 	m.refs = b.refs.all(func(r *ref) bool { return r.start != noRef })
+	m.paginate()
 	renum := func(x uint32) uint32 {
 		k, _ := slices.BinarySearch(dropped, x)
 		return x - uint32(k)

@@ -18,6 +18,10 @@ type store struct {
 
 	refs []ref    // in source order
 	rodd []oddRef // by start: the refs whose end or tail does not follow
+	// pages[p] is the number of the first ref that starts at or after
+	// p<<pageBits (and len(pages) is past the last ref's page): a search
+	// by offset halves one page's refs, not all of them
+	pages []uint32
 
 	lists  []list  // in source order (of their starts)
 	xlists []xlist // by start: lists whose items are not every ref inside them
@@ -31,6 +35,10 @@ type store struct {
 // indexes in idxBits bits (a distinct string takes at least 4 bytes of
 // input: `"a",`).
 const maxSize = 1 << (idxBits + 2)
+
+// pageBits sizes the pages of store.pages: 4 KiB, about 55 refs of a
+// manifest written by json.dump(indent=2), 4 bytes of index each.
+const pageBits = 12
 
 const (
 	idxBits  = 32 - idxShift
@@ -108,9 +116,41 @@ func (s *store) listRefs(i int) (lo, hi int, x []uint32) {
 			return 0, 0, s.xrefs[xl.off : xl.off+xl.n : xl.off+xl.n]
 		}
 	}
-	lo, _ = slices.BinarySearchFunc(s.refs, l.start, func(r ref, off uint32) int { return cmpU32(r.start, off) })
-	hi, _ = slices.BinarySearchFunc(s.refs[lo:], l.end, func(r ref, off uint32) int { return cmpU32(r.start, off) })
-	return lo, lo + hi, nil
+	lo = s.firstRef(l.start)
+	// lists are short (two items, most of them): walk to the end
+	hi = lo
+	for hi < len(s.refs) && s.refs[hi].start < l.end {
+		hi++
+	}
+	return lo, hi, nil
+}
+
+// firstRef is the number of the first ref that starts at or after off.
+func (s *store) firstRef(off uint32) int {
+	p := int(off >> pageBits)
+	if p >= len(s.pages) {
+		return len(s.refs)
+	}
+	lo, hi := int(s.pages[p]), len(s.refs)
+	if p+1 < len(s.pages) {
+		hi = int(s.pages[p+1])
+	}
+	k, _ := slices.BinarySearchFunc(s.refs[lo:hi], off, func(r ref, off uint32) int { return cmpU32(r.start, off) })
+	return lo + k
+}
+
+// paginate sets s.pages from s.refs.
+func (s *store) paginate() {
+	if len(s.refs) == 0 {
+		return
+	}
+	s.pages = make([]uint32, int(s.refs[len(s.refs)-1].start>>pageBits)+1)
+	p := 0
+	for i, r := range s.refs {
+		for ; p <= int(r.start>>pageBits); p++ {
+			s.pages[p] = uint32(i)
+		}
+	}
 }
 
 func cmpU32(a, b uint32) int {
