@@ -8,10 +8,12 @@
 // is kept.
 //
 // What is kept is compact (see store.go): every string once in one table,
-// refs, lists and entries as small records of offsets and table indexes,
-// with no pointers but the entries' one to their manifest (the collector
-// does not scan them). The methods make model.Ref values (no allocation)
-// and model.List views (allocated, a consumer's own) when asked.
+// refs, lists and entries as small records of offsets and table indexes.
+// Refs and lists hold no pointers (the collector does not scan them); an
+// entry holds one, to its manifest. The methods make model.Ref values (no
+// allocation) and model.List views when asked: a new one each time (List,
+// Entry.DependsOn), or in the caller's storage (ListInto), or only the
+// items (AppendListItems, ListItems).
 package manifest
 
 import (
@@ -196,8 +198,8 @@ func (m *Manifest) RefKind(i int) model.RefKind { return model.RefKind(m.refs[i]
 
 // RefAt returns the first ref whose span contains off (its end included).
 func (m *Manifest) RefAt(off int) (model.Ref, bool) {
-	// a ref ends at most its length after its start, and refs are in order
-	// with no overlap: the first that does not end before off is the one
+	// refs are in order and do not overlap, so their ends are in order
+	// too: find the first that does not end before off
 	lo, hi := 0, len(m.refs)
 	for lo < hi {
 		h := (lo + hi) / 2

@@ -230,3 +230,11 @@ func TestAccessors(t *testing.T) {
 		}
 	}
 }
+
+// A ref's kind is packed in 4 bits (kindMask): model.RefKind must not grow
+// past 16 kinds unnoticed. (String names only the kinds there are.)
+func TestKindsFit(t *testing.T) {
+	if k := model.RefKind(kindMask + 1); k.String() != "reference" {
+		t.Fatalf("RefKind %d is %q: widen kindMask and the fields packed after it", k, k)
+	}
+}

@@ -47,7 +47,7 @@ func (b *builder) finish() *Manifest {
 	}
 	m := b.m
 	m.strs = string(b.strs)
-	m.offs = slices.Clone(append(b.offs, uint32(len(b.strs))))
+	m.offs = exact(append(b.offs, uint32(len(b.strs))))
 
 	// a reserved entry-ID slot that was not needed has no ID: drop it, and
 	// renumber the refs after it (entries and odd lists name refs)
@@ -72,13 +72,13 @@ func (b *builder) finish() *Manifest {
 			b.xrefs[i] = renum(x)
 		}
 	}
-	m.xrefs = slices.Clip(b.xrefs)
+	m.xrefs = exact(b.xrefs)
 	slices.SortFunc(b.rodd, func(x, y oddRef) int { return cmpU32(x.start, y.start) })
-	m.rodd = slices.Clip(b.rodd)
+	m.rodd = exact(b.rodd)
 	slices.SortFunc(b.xlists, func(x, y xlist) int { return cmpU32(x.start, y.start) })
-	m.xlists = slices.Clip(b.xlists)
+	m.xlists = exact(b.xlists)
 	slices.SortFunc(b.fodd, func(x, y oddEnd) int { return cmpU32(x.start, y.start) })
-	m.fodd = slices.Clip(b.fodd)
+	m.fodd = exact(b.fodd)
 
 	// Lists are added when their array opens, so they are in order but
 	// for the rare list made of the strings of a `tasks` array of entries.
@@ -118,6 +118,18 @@ func (b *builder) finish() *Manifest {
 		}
 	}
 	return m
+}
+
+// exact is s in storage of its length (append leaves room to grow), nil
+// when empty.
+func exact[T any](s []T) []T {
+	switch {
+	case len(s) == 0:
+		return nil
+	case cap(s) > len(s):
+		return slices.Clone(s)
+	}
+	return s
 }
 
 // chunks collects values in chunks that never move, so that a large result

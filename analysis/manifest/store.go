@@ -32,8 +32,8 @@ type store struct {
 }
 
 // maxSize bounds the input Parse reads: offsets fit in uint32, and string
-// indexes in idxBits bits (a distinct string takes at least 4 bytes of
-// input: `"a",`).
+// indexes in idxBits bits (each string of the table takes at least 4 bytes
+// of input: `"a",`).
 const maxSize = 1 << (idxBits + 2)
 
 // pageBits sizes the pages of store.pages: 4 KiB, about 55 refs of a
@@ -52,7 +52,7 @@ const (
 type ref struct{ start, w uint32 }
 
 // oddRef is a ref's end, and for a list item the offset past its closing
-// quote (ListTail), when they are not start+len(ID) and end+1.
+// quote (ListTail), when the one is not start+len(ID) or the other end+1.
 type oddRef struct{ start, end, tail uint32 }
 
 // list is a list of task IDs: w is its key's string index<<idxShift |
