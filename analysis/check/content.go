@@ -304,10 +304,11 @@ var CriticalPath = register(&Check{
 			}
 			return seen
 		}
-		for _, l := range m.Manifest.Lists {
-			if l.Kind != model.KindCriticalPath {
+		for li := range m.Manifest.NumLists() {
+			if m.Manifest.ListKind(li) != model.KindCriticalPath {
 				continue
 			}
+			l := m.Manifest.List(li)
 			for i, a := range l.Items {
 				// a can depend on b only if it lies deeper in the graph:
 				// walk only then (a consistent path never walks)

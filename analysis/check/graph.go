@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/taskls/taskls/analysis/manifest"
 	"github.com/taskls/taskls/analysis/model"
 	"github.com/taskls/taskls/analysis/workspace"
 )
@@ -41,20 +42,20 @@ var SelfDependency = register(&Check{
 		if m == nil || m.Manifest == nil || !p.wants(m) {
 			return
 		}
-		for _, e := range m.Manifest.Entries {
-			for _, l := range []*model.List{e.DependsOn, e.Blocks, e.BlockedBy} {
-				if l == nil {
-					continue
-				}
-				for i, it := range l.Items {
-					if it.ID == e.ID {
-						p.Report(m, it.Span, it.ID+verb(it.Kind)).Fixes = removeFix(p, m, l, i)
+		var items []model.Ref
+		for _, e := range m.Manifest.Entries() {
+			id := e.ID()
+			for _, k := range [...]manifest.EntryList{manifest.DependsOnList, manifest.BlocksList, manifest.BlockedByList} {
+				items = e.AppendListItems(items[:0], k)
+				for i, it := range items {
+					if it.ID == id {
+						p.Report(m, it.Span, it.ID+verb(it.Kind)).Fixes = removeFix(p, m, e.List(k), i)
 					}
 				}
 			}
 		}
 		key := ""
-		for _, ref := range m.Manifest.Refs {
+		for _, ref := range m.Manifest.Refs() {
 			switch ref.Kind {
 			case model.KindGraphKey:
 				key = ref.ID
@@ -97,18 +98,15 @@ var Cycle = register(&Check{
 		fileCycles(p)
 		if m := r.Manifest; m != nil && m.Manifest != nil {
 			n := 0
-			for _, e := range m.Manifest.Entries {
-				if e.DependsOn != nil {
-					n += len(e.DependsOn.Items)
-				}
+			for _, e := range m.Manifest.Entries() {
+				n += e.ListLen(manifest.DependsOnList)
 			}
 			man := make([]edge, 0, n)
-			for _, e := range m.Manifest.Entries {
-				if e.DependsOn == nil {
-					continue
-				}
-				for _, it := range e.DependsOn.Items {
-					man = append(man, edge{From: e.ID, Doc: m, Ref: it})
+			var items []model.Ref
+			for _, e := range m.Manifest.Entries() {
+				items = e.AppendListItems(items[:0], manifest.DependsOnList)
+				for _, it := range items {
+					man = append(man, edge{From: e.ID(), Doc: m, Ref: it})
 				}
 			}
 			reportCycles(p, man)

@@ -37,7 +37,7 @@ func TestDiskContentNotKept(t *testing.T) {
 	if string(d.Text.Bytes()) != body {
 		t.Fatalf("content read again = %q, want the file", d.Text.Bytes())
 	}
-	if m := s.Doc(man); !m.Text.IsDetached() || len(m.Manifest.Entries) != 1 || m.Text.LineCount() != 1 || string(m.Text.Bytes()[m.Manifest.Entries[0].IDSpan.Start:][:4]) != "T001" {
+	if m := s.Doc(man); !m.Text.IsDetached() || m.Manifest.NumEntries() != 1 || m.Text.LineCount() != 1 || string(m.Text.Bytes()[m.Manifest.Entry(0).IDSpan().Start:][:4]) != "T001" {
 		t.Fatal("manifest.json from disk must be parsed, detached, and read again as the file")
 	}
 	if openMan := s.Apply([]workspace.Change{{Path: man, Content: []byte(`{"tasks": []}`), Version: 1}}); openMan.Doc(man).Text.IsDetached() {
@@ -68,7 +68,7 @@ func TestLargeManifest(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := workspace.Load([]string{dir}).Doc(man)
-	if d == nil || d.Skipped != "" || d.Manifest == nil || len(d.Manifest.Entries) != 1 {
+	if d == nil || d.Skipped != "" || d.Manifest == nil || d.Manifest.NumEntries() != 1 {
 		t.Fatalf("a %d MiB manifest: skipped %q, want it read", (workspace.MaxFileSize+1024)>>20, d.Skipped)
 	}
 	task := filepath.Join(root, "T001.md")

@@ -81,7 +81,7 @@ func refAt(d *Doc, i int) model.Ref {
 		}
 		return d.Task.Mentions.At(i)
 	case KindManifest:
-		return d.Manifest.Refs[i]
+		return d.Manifest.Ref(i)
 	}
 	return d.Refs[i]
 }

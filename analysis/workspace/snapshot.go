@@ -148,10 +148,10 @@ func manifestIDs(d *Doc) []string {
 		return d.StaleIDs
 	}
 	var out []string
-	for _, e := range d.Manifest.Entries {
-		out = append(out, e.ID)
+	for _, e := range d.Manifest.Entries() {
+		out = append(out, e.ID())
 	}
-	for _, r := range d.Manifest.Refs {
+	for _, r := range d.Manifest.Refs() {
 		if r.Kind == model.KindDeferred {
 			out = append(out, r.ID)
 		}
@@ -333,11 +333,12 @@ func (r *Root) index() {
 		}
 	}
 	if m := r.Manifest; m != nil && m.Manifest != nil {
-		for _, e := range m.Manifest.Entries {
-			r.Entries[e.ID] = append(r.Entries[e.ID], Entry{Doc: m, Entry: e})
-			other(e.ID)
+		for _, e := range m.Manifest.Entries() {
+			id := e.ID()
+			r.Entries[id] = append(r.Entries[id], Entry{Doc: m, Entry: e})
+			other(id)
 		}
-		for _, ref := range m.Manifest.Refs {
+		for _, ref := range m.Manifest.Refs() {
 			if ref.Kind == model.KindDeferred {
 				if _, ok := r.Deferred[ref.ID]; !ok {
 					r.Deferred[ref.ID] = ref
@@ -393,7 +394,7 @@ func defSpan(d *Doc) text.Span {
 func (r *Root) orderDefs(id string, ds []Def) {
 	want := ""
 	if e := r.Entry(id); e != nil {
-		want = e.File.Value
+		want = e.File().Value
 	}
 	sort.SliceStable(ds, func(i, j int) bool {
 		a, b := ds[i].Doc, ds[j].Doc
@@ -451,7 +452,7 @@ func (r *Root) eachDocRef(d *Doc, fn func(i int, ref model.Ref)) {
 		}
 	case KindManifest:
 		if d.Manifest != nil {
-			for i, ref := range d.Manifest.Refs {
+			for i, ref := range d.Manifest.Refs() {
 				if ref.Kind != model.KindEntryID {
 					fn(i, ref)
 				}
