@@ -242,11 +242,10 @@ func evict(d *Doc) *Doc {
 	if d.Skipped != "" || d.Text == nil || d.Text.Len() == 0 {
 		return d
 	}
-	path := d.Path
 	if d.Kind == KindManifest {
 		// positions in it are asked for often (references, diagnostics),
 		// its text seldom: it keeps its line index
-		d.Text = d.Text.DetachIndexed(func() ([]byte, error) { return readFile(path) })
+		d.Text = d.Text.DetachIndexedFrom((*diskSource)(d))
 		return d
 	}
 	var keep []int
@@ -255,12 +254,18 @@ func evict(d *Doc) *Doc {
 		sp := defSpan(d)
 		keep = []int{sp.Start, sp.End}
 	}
-	d.Text = d.Text.Detach(func() ([]byte, error) { return readFile(path) }, keep...)
+	d.Text = d.Text.DetachFrom((*diskSource)(d), keep...)
 	if d.Task != nil {
 		d.Task, d.full = d.Task.Light(), &fullCache{}
 	}
 	return d
 }
+
+// diskSource is a doc as the source of its detached text: its file, read
+// again. A doc is there anyway: this costs the text no closure.
+type diskSource Doc
+
+func (s *diskSource) ReadContent() ([]byte, error) { return readFile(s.Path) }
 
 func isBinary(b []byte) bool {
 	if len(b) > 8000 {
