@@ -340,9 +340,9 @@ var UpdatesRef = register(&Check{
 			if d.Kind != workspace.KindUpdate || d.Skipped != "" {
 				continue
 			}
-			if d.JSONErr != nil {
-				off := d.JSONErr.Offset
-				p.Report(d, lineSpanOf(d, off), "invalid JSON: "+d.JSONErr.Msg)
+			if jerr := d.JSONErr(); jerr != nil {
+				off := jerr.Offset
+				p.Report(d, lineSpanOf(d, off), "invalid JSON: "+jerr.Msg)
 				continue
 			}
 			for _, ref := range d.Refs {

@@ -50,6 +50,10 @@ const (
 )
 
 // Doc is one parsed file. It is never modified after creation.
+//
+// A workspace holds one per file, tens of thousands of them: the fields
+// only a few docs use (see docExtra) are kept apart, so that a doc is 128
+// bytes.
 type Doc struct {
 	Path    string // absolute, clean
 	Rel     string // relative to its root, with forward slashes ("tasks/T001-x.md")
@@ -63,19 +67,51 @@ type Doc struct {
 	// Refs holds the task IDs named by an updates/ file, or recorded as
 	// completed by metrics.json.
 	Refs []model.Ref
-	// JSONErr is why an updates/ or metrics file is not valid JSON.
-	JSONErr *jsonpos.SyntaxError
 	// Skipped says why the file was not read (too large, binary), or "".
 	Skipped string
 
-	// StaleIDs are the task IDs the last manifest that parsed declared, kept
-	// while the manifest being typed does not parse, so that one missing
-	// comma does not make every manifest-only task unknown.
-	StaleIDs []string
-
 	serial uint64 // see Serial
-	full   *fullCache
-	memo   *sync.Map // key -> *memoEntry: see Memo (manifest.json only)
+	// full is the full parse of a light task while something uses it (see
+	// Full), guarded by fullLocks; never copied (see reopened)
+	full  weak.Pointer[taskfile.Task]
+	extra *docExtra // nil for most docs
+}
+
+// docExtra holds what few docs have: an updates/ or metrics file's JSON
+// error, the manifest's memo and stale IDs.
+type docExtra struct {
+	jsonErr  *jsonpos.SyntaxError
+	staleIDs []string
+	memo     *sync.Map // key -> *memoEntry: see Memo (manifest.json only)
+}
+
+// JSONErr is why an updates/ or metrics file is not valid JSON, or nil.
+func (d *Doc) JSONErr() *jsonpos.SyntaxError {
+	if d.extra == nil {
+		return nil
+	}
+	return d.extra.jsonErr
+}
+
+// StaleIDs are the task IDs the last manifest that parsed declared, kept
+// while the manifest being typed does not parse, so that one missing comma
+// does not make every manifest-only task unknown.
+func (d *Doc) StaleIDs() []string {
+	if d.extra == nil {
+		return nil
+	}
+	return d.extra.staleIDs
+}
+
+// setStaleIDs gives a doc being made its stale IDs: its extra record may
+// be shared with the doc it was reopened from, so it is copied.
+func (d *Doc) setStaleIDs(ids []string) {
+	var x docExtra
+	if d.extra != nil {
+		x = *d.extra
+	}
+	x.staleIDs = ids
+	d.extra = &x
 }
 
 // Memo returns the value build gives for key, building it once per parse
@@ -83,18 +119,14 @@ type Doc struct {
 // that a check need not read the content again at every run (it is
 // detached: see evict). Other docs build it at each call.
 func (d *Doc) Memo(key any, build func() any) any {
-	if d.memo == nil {
+	if d.extra == nil || d.extra.memo == nil {
 		return build()
 	}
-	return memo(d.memo, key, build)
+	return memo(d.extra.memo, key, build)
 }
 
-// fullCache holds the full parse of a doc whose Task is light, while it is
-// in use.
-type fullCache struct {
-	mu sync.Mutex
-	w  weak.Pointer[taskfile.Task]
-}
+// fullLocks guard the docs' full fields, by serial.
+var fullLocks [64]sync.Mutex
 
 // Full returns the doc's task with everything its file says. The index
 // keeps task files read from disk light (taskfile.Task.Light): for those,
@@ -102,12 +134,13 @@ type fullCache struct {
 // while something uses it. Features about one file (symbols, folding,
 // links, a hover's criteria) ask for it; workspace-wide work reads Task.
 func (d *Doc) Full() *taskfile.Task {
-	if d.Task == nil || !d.Task.IsLight() || d.full == nil {
+	if d.Task == nil || !d.Task.IsLight() {
 		return d.Task
 	}
-	d.full.mu.Lock()
-	defer d.full.mu.Unlock()
-	if t := d.full.w.Value(); t != nil {
+	mu := &fullLocks[d.serial%uint64(len(fullLocks))]
+	mu.Lock()
+	defer mu.Unlock()
+	if t := d.full.Value(); t != nil {
 		return t
 	}
 	// a file no longer what was parsed (known before the read, or found by
@@ -119,7 +152,7 @@ func (d *Doc) Full() *taskfile.Task {
 	if d.Text.Stale() {
 		return d.Task
 	}
-	d.full.w = weak.Make(t)
+	d.full = weak.Make(t)
 	return t
 }
 
@@ -199,9 +232,12 @@ func parseDoc(path, rel string, content []byte, version int32, disk bool) *Doc {
 		}
 	case KindManifest:
 		d.Manifest = manifest.Parse(content)
-		d.memo = &sync.Map{}
+		d.extra = &docExtra{memo: &sync.Map{}}
 	case KindUpdate, KindMetrics:
-		d.Refs, d.JSONErr = jsonTaskRefs(content, d.Kind)
+		var err *jsonpos.SyntaxError
+		if d.Refs, err = jsonTaskRefs(content, d.Kind); err != nil {
+			d.extra = &docExtra{jsonErr: err}
+		}
 	case KindNote:
 		d.Refs = taskfile.ScanMentions(d.Text)
 	}
@@ -217,14 +253,14 @@ func (d *Doc) sameContent(content []byte) bool {
 // buffer, or the disk again): the parse is shared, the content is the one
 // given, resident (evict detaches it again when it comes from the disk).
 func (d *Doc) reopened(content []byte, version int32) *Doc {
-	c := *d
-	c.Version = version
-	c.Text = text.New(content)
+	// field by field: d.full may be written meanwhile (see Full), and is
+	// not the new doc's
+	c := &Doc{Path: d.Path, Rel: d.Rel, Kind: d.Kind, Version: version, Text: text.New(content),
+		Task: d.Task, Manifest: d.Manifest, Refs: d.Refs, Skipped: d.Skipped, serial: d.serial, extra: d.extra}
 	if d.Task != nil && d.Task.IsLight() {
 		c.Task = taskfile.Parse(d.Rel, c.Text) // an open buffer's task is whole
 	}
-	c.full = nil
-	return &c
+	return c
 }
 
 // evict makes a doc read from disk keep what was parsed from it and none of
@@ -256,7 +292,7 @@ func evict(d *Doc) *Doc {
 	}
 	d.Text = d.Text.DetachFrom((*diskSource)(d), keep...)
 	if d.Task != nil {
-		d.Task, d.full = d.Task.Light(), &fullCache{}
+		d.Task = d.Task.Light()
 	}
 	return d
 }

@@ -145,7 +145,7 @@ func manifestIDs(d *Doc) []string {
 		return nil
 	}
 	if d.Manifest.Err != nil {
-		return d.StaleIDs
+		return d.StaleIDs()
 	}
 	var out []string
 	for _, e := range d.Manifest.Entries {
@@ -325,9 +325,9 @@ func (r *Root) index() {
 			}
 		}
 	}
-	if m := r.Manifest; m != nil && m.Manifest != nil && m.Manifest.Err != nil && len(m.StaleIDs) > 0 {
+	if m := r.Manifest; m != nil && m.Manifest != nil && m.Manifest.Err != nil && len(m.StaleIDs()) > 0 {
 		r.Stale = map[string]bool{}
-		for _, id := range m.StaleIDs {
+		for _, id := range m.StaleIDs() {
 			r.Stale[id] = true
 			other(id)
 		}
@@ -730,7 +730,7 @@ func (s *Snapshot) Apply(changes []Change) *Snapshot {
 			nd = unreadDoc(path, rel, ch.Unreadable)
 		}
 		if nd.Kind == KindManifest && nd.Manifest != nil && nd.Manifest.Err != nil {
-			nd.StaleIDs = manifestIDs(nr.Docs.At(path))
+			nd.setStaleIDs(manifestIDs(nr.Docs.At(path)))
 		}
 		nr.Docs.set(path, nd)
 	}
