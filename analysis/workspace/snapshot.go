@@ -38,7 +38,7 @@ type Root struct {
 	IDs      []string             // every known ID, sorted
 	// task ID -> every reference (not definitions), in path order: see
 	// Refs, RefsAt and RefIDs
-	refsTo   *Map[[]refLoc]
+	refsTo   *Map[refList]
 	refDocs  *docTable // the docs refsTo names
 	prefixes map[string]bool
 	minDig   int
@@ -298,11 +298,18 @@ func (r *Root) index() {
 	r.graphGen = graphGens.Add(1)
 	n := r.Docs.Len() // about one task, and IDs referred to, per file
 	defs := make(map[string][]Def, n)
-	r.Entries = make(map[string][]Entry, n)
 	r.Deferred = map[string]model.Ref{}
 	r.Stale = nil
 	r.defForms, r.otherForms = map[idForm]int{}, map[idForm]bool{}
 	r.Manifest = r.Docs.At(filepath.Join(r.Dir, "manifest.json"))
+	// sized for the manifest's entries: a map sized for every file is
+	// twice as large when it passes a power of two (6 MB instead of 3 at
+	// 50,000 tasks)
+	entries := 0
+	if m := r.Manifest; m != nil && m.Manifest != nil {
+		entries = len(m.Manifest.Entries)
+	}
+	r.Entries = make(map[string][]Entry, entries)
 	other := func(id string) {
 		if f, ok := formOf(id); ok {
 			r.otherForms[f] = true
