@@ -265,20 +265,22 @@ func (d *Doc) reopened(content []byte, version int32) *Doc {
 
 // evict makes a doc read from disk keep what was parsed from it and none of
 // its content (text.File.Detach: read again from the file when asked): task
-// files, notes and updates, thousands of them of kilobytes each, and
+// files, notes and updates, thousands of them of kilobytes each,
 // manifest.json (megabytes; it keeps its line index, and a full check run
-// reads it once). metrics.json and the configuration keep theirs: small,
+// reads it once) and metrics.json (megabytes too at 50,000 tasks: its
+// check reads the references parsed from it and their positions, which
+// its line index answers). The configuration keeps its content: small,
 // read by every check run. Open buffers are not evicted either.
 func evict(d *Doc) *Doc {
 	switch d.Kind {
-	case KindTask, KindNote, KindUpdate, KindManifest:
+	case KindTask, KindNote, KindUpdate, KindManifest, KindMetrics:
 	default:
 		return d
 	}
 	if d.Skipped != "" || d.Text == nil || d.Text.Len() == 0 {
 		return d
 	}
-	if d.Kind == KindManifest {
+	if d.Kind == KindManifest || d.Kind == KindMetrics {
 		// positions in it are asked for often (references, diagnostics),
 		// its text seldom: it keeps its line index
 		d.Text = d.Text.DetachIndexedFrom((*diskSource)(d))

@@ -186,3 +186,51 @@ func TestLoadKeepsNoReadBuffer(t *testing.T) {
 		}
 	}
 }
+
+// metrics.json read from disk keeps its line index and none of its
+// content: a check run reports on it, and references point into it,
+// without reading it again (a read would find the file rewritten below,
+// and make it stale).
+func TestMetricsDetached(t *testing.T) {
+	dir := t.TempDir()
+	tasks := filepath.Join(dir, ".tasks", "tasks")
+	if err := os.MkdirAll(tasks, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	metrics := filepath.Join(dir, ".tasks", "metrics.json")
+	content := "{\n  \"completed_tasks\": [\n    \"T001\",\n    \"T404\"\n  ]\n}\n"
+	for p, c := range map[string]string{
+		filepath.Join(tasks, "T001-a.md"): "---\nid: T001\ntitle: A\nstatus: pending\n---\n# A\n",
+		metrics:                           content,
+	} {
+		if err := os.WriteFile(p, []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := workspace.Load([]string{dir})
+	m := s.Doc(metrics)
+	if m == nil || !m.Text.IsDetached() || len(m.Refs) != 2 {
+		t.Fatalf("metrics.json from disk: %+v, want a detached doc with two references", m)
+	}
+	if err := os.WriteFile(metrics, []byte(strings.ReplaceAll(content, "T", "X")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	diags := check.Run(s, nil)[metrics]
+	if len(diags) != 2 {
+		t.Fatalf("metrics.json: %d diagnostics, want 2: %+v", len(diags), diags)
+	}
+	for _, ref := range m.Refs {
+		if p := m.Text.Position(ref.Span.Start); p.Line != 2 && p.Line != 3 {
+			t.Errorf("%s at %+v", ref.ID, p)
+		}
+	}
+	for r := range s.Roots[0].Refs("T001") {
+		r.Doc.Text.Position(r.Ref.Span.Start)
+	}
+	if m.Text.Stale() {
+		t.Fatal("metrics.json was read again for a check run or positions")
+	}
+	if string(m.Text.Bytes()[m.Refs[0].Span.Start:][:4]) != "X001" || !m.Text.Stale() {
+		t.Fatal("its text, asked for, is read again")
+	}
+}
