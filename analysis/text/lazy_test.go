@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // A detached file answers exactly as the file it was made from, keeps none
@@ -247,5 +248,13 @@ func TestDetachKeepsManyPositions(t *testing.T) {
 		if got, want := c.Position(off), orig.Position(off); got != want || reads != 0 {
 			t.Fatalf("Position(%d) = %v (%d reads), want %v without a read", off, got, reads, want)
 		}
+	}
+}
+
+// A detached file is one record of 80 bytes (a size class of the
+// allocator): tens of thousands of them stay in a workspace's index.
+func TestDetachedRecordSize(t *testing.T) {
+	if n := unsafe.Sizeof(File{}); n > 80 {
+		t.Errorf("File is %d bytes, want at most 80", n)
 	}
 }

@@ -39,21 +39,34 @@ type Pos struct {
 // of it and reads it again when asked (see Detach), so that a workspace of
 // thousands of files holds none of their bytes.
 //
-// A detached file is one record of about 100 bytes: where its content comes
-// from, its length and hash, and the positions it answers without reading.
+// A detached file is one record of 80 bytes: where its content comes from,
+// its length and hash, and the positions it answers without reading.
 type File struct {
 	res *data // the content, or nil for a detached file
 
-	mu    sync.Mutex
-	w     weak.Pointer[data] // the content a detached file last read
+	w     weak.Pointer[data] // the content a detached file last read, guarded by its lock (see lock)
 	src   Source             // a detached file's origin, or nil
 	ext   *extra             // a detached file's line index and further kept positions, or nil
 	sum   uint64             // maphash of a detached file's content
 	hints [2]hint            // positions known without reading (see Detach): the first nhint
 	size  uint32             // a detached file's length
-	nhint uint8
-	stale atomic.Bool
+	flags atomic.Uint32      // nhint (the two low bits), stale
 }
+
+const (
+	nhintMask  = 3
+	staleFlag  = 4
+	fileLocksN = 64
+)
+
+// fileLocks guard the detached files' reads, picked by the content's hash:
+// a mutex in each File would make it 88 bytes, 96 with the allocator's
+// rounding.
+var fileLocks [fileLocksN]sync.Mutex
+
+func (f *File) lock() *sync.Mutex { return &fileLocks[f.sum%fileLocksN] }
+
+func (f *File) nhint() int { return int(f.flags.Load() & nhintMask) }
 
 // Source gives a detached file's content again (see DetachFrom).
 type Source interface {
@@ -234,9 +247,9 @@ func (f *File) DetachFrom(src Source, keep ...int) *File {
 	for _, off := range keep {
 		if p := f.Position(off); off >= 0 && off <= len(c) && off <= math.MaxInt32 && p.Line <= math.MaxInt32 && p.Col <= math.MaxInt32 {
 			h := hint{int32(off), int32(p.Line), int32(p.Col)}
-			if int(g.nhint) < len(g.hints) {
-				g.hints[g.nhint] = h
-				g.nhint++
+			if n := g.nhint(); n < len(g.hints) {
+				g.hints[n] = h
+				g.flags.Store(uint32(n + 1))
 			} else {
 				more = append(more, h)
 			}
@@ -307,7 +320,7 @@ func (f *File) IsDetached() bool { return f.res == nil && f.size > 0 }
 
 // Stale reports whether a detached file's content, read again, was not what
 // it had been: what it answers since is approximate.
-func (f *File) Stale() bool { return f.stale.Load() }
+func (f *File) Stale() bool { return f.flags.Load()&staleFlag != 0 }
 
 // Same reports whether content is f's content, without reading a detached
 // file again (its length and hash are compared).
@@ -322,8 +335,9 @@ func (f *File) d() *data {
 	if f.res != nil {
 		return f.res
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	mu := f.lock()
+	mu.Lock()
+	defer mu.Unlock()
 	if x := f.w.Value(); x != nil {
 		return x
 	}
@@ -339,7 +353,7 @@ func (f *File) d() *data {
 	}
 	size := int(f.size)
 	if err != nil || len(c) != size || maphash.Bytes(seed, c) != f.sum {
-		f.stale.Store(true)
+		f.flags.Or(staleFlag)
 		if err != nil {
 			c = nil
 		}
@@ -408,7 +422,7 @@ func (f *File) LineOf(off int) int {
 // the middle of a UTF-8 sequence counts as the start of that rune.
 func (f *File) Position(off int) Pos {
 	if f.res == nil {
-		for _, h := range f.hints[:f.nhint] {
+		for _, h := range f.hints[:f.nhint()] {
 			if int(h.off) == off {
 				return Pos{Line: int(h.line), Col: int(h.col)}
 			}
