@@ -337,7 +337,7 @@ var UpdatesRef = register(&Check{
 	Severity: Warning,
 	Run: func(p *Pass) {
 		for _, d := range p.docs() {
-			if d.Kind != workspace.KindUpdate || d.Skipped != "" {
+			if d.Kind != workspace.KindUpdate || d.Skipped() != "" {
 				continue
 			}
 			if jerr := d.JSONErr(); jerr != nil {

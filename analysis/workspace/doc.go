@@ -52,7 +52,7 @@ const (
 // Doc is one parsed file. It is never modified after creation.
 //
 // A workspace holds one per file, tens of thousands of them: the fields
-// only a few docs use (see docExtra) are kept apart, so that a doc is 128
+// only a few docs use (see docExtra) are kept apart, so that a doc is 112
 // bytes.
 type Doc struct {
 	Path    string // absolute, clean
@@ -67,8 +67,6 @@ type Doc struct {
 	// Refs holds the task IDs named by an updates/ file, or recorded as
 	// completed by metrics.json.
 	Refs []model.Ref
-	// Skipped says why the file was not read (too large, binary), or "".
-	Skipped string
 
 	serial uint64 // see Serial
 	// full is the full parse of a light task while something uses it (see
@@ -77,12 +75,32 @@ type Doc struct {
 	extra *docExtra // nil for most docs
 }
 
-// docExtra holds what few docs have: an updates/ or metrics file's JSON
-// error, the manifest's memo and stale IDs.
+// docExtra holds what few docs have: why a file was not read, an updates/
+// or metrics file's JSON error, the manifest's memo and stale IDs.
 type docExtra struct {
+	skipped  string
 	jsonErr  *jsonpos.SyntaxError
 	staleIDs []string
 	memo     *sync.Map // key -> *memoEntry: see Memo (manifest.json only)
+}
+
+// Skipped says why the file was not read (too large, binary, unreadable),
+// or "".
+func (d *Doc) Skipped() string {
+	if d.extra == nil {
+		return ""
+	}
+	return d.extra.skipped
+}
+
+// skip marks a doc being made as not read, for reason.
+func (d *Doc) skip(reason string) {
+	var x docExtra
+	if d.extra != nil {
+		x = *d.extra
+	}
+	x.skipped = reason
+	d.extra = &x
 }
 
 // JSONErr is why an updates/ or metrics file is not valid JSON, or nil.
@@ -213,12 +231,12 @@ func parseDoc(path, rel string, content []byte, version int32, disk bool) *Doc {
 	// A skipped file's content is not kept: content[:0] would keep all of
 	// it (up to MaxFileSize) alive for as long as the snapshot lives.
 	if limit := maxSize(path); int64(len(content)) > limit {
-		d.Skipped = tooLarge(int64(len(content)), limit)
+		d.skip(tooLarge(int64(len(content)), limit))
 		d.Text = text.New(nil)
 		return d
 	}
 	if isBinary(content) {
-		d.Skipped = "file holds binary data (NUL bytes); it was skipped"
+		d.skip("file holds binary data (NUL bytes); it was skipped")
 		d.Text = text.New(nil)
 		return d
 	}
@@ -246,7 +264,7 @@ func parseDoc(path, rel string, content []byte, version int32, disk bool) *Doc {
 
 // sameContent reports whether d was parsed from exactly content.
 func (d *Doc) sameContent(content []byte) bool {
-	return d.serial != 0 && d.Skipped == "" && d.Text != nil && d.Text.Len() == len(content) && d.Text.Same(content)
+	return d.serial != 0 && d.Skipped() == "" && d.Text != nil && d.Text.Len() == len(content) && d.Text.Same(content)
 }
 
 // reopened is d for the same content coming from elsewhere (an editor's
@@ -256,7 +274,7 @@ func (d *Doc) reopened(content []byte, version int32) *Doc {
 	// field by field: d.full may be written meanwhile (see Full), and is
 	// not the new doc's
 	c := &Doc{Path: d.Path, Rel: d.Rel, Kind: d.Kind, Version: version, Text: text.New(content),
-		Task: d.Task, Manifest: d.Manifest, Refs: d.Refs, Skipped: d.Skipped, serial: d.serial, extra: d.extra}
+		Task: d.Task, Manifest: d.Manifest, Refs: d.Refs, serial: d.serial, extra: d.extra}
 	if d.Task != nil && d.Task.IsLight() {
 		c.Task = taskfile.Parse(d.Rel, c.Text) // an open buffer's task is whole
 	}
@@ -277,7 +295,7 @@ func evict(d *Doc) *Doc {
 	default:
 		return d
 	}
-	if d.Skipped != "" || d.Text == nil || d.Text.Len() == 0 {
+	if d.Skipped() != "" || d.Text == nil || d.Text.Len() == 0 {
 		return d
 	}
 	if d.Kind == KindManifest || d.Kind == KindMetrics {

@@ -68,16 +68,16 @@ func TestLargeManifest(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := workspace.Load([]string{dir}).Doc(man)
-	if d == nil || d.Skipped != "" || d.Manifest == nil || len(d.Manifest.Entries) != 1 {
-		t.Fatalf("a %d MiB manifest: skipped %q, want it read", (workspace.MaxFileSize+1024)>>20, d.Skipped)
+	if d == nil || d.Skipped() != "" || d.Manifest == nil || len(d.Manifest.Entries) != 1 {
+		t.Fatalf("a %d MiB manifest: skipped %q, want it read", (workspace.MaxFileSize+1024)>>20, d.Skipped())
 	}
 	task := filepath.Join(root, "T001.md")
 	if err := os.WriteFile(task, []byte("---\nid: T001\nnotes: "+pad+"\n---\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	td := workspace.Load([]string{dir}).Doc(task)
-	if want := "file is 16.1 MiB, larger than the 16 MiB taskls reads; it was skipped"; td == nil || td.Skipped != want {
-		t.Fatalf("a 16.1 MiB task file: skipped %q, want %q", td.Skipped, want)
+	if want := "file is 16.1 MiB, larger than the 16 MiB taskls reads; it was skipped"; td == nil || td.Skipped() != want {
+		t.Fatalf("a 16.1 MiB task file: skipped %q, want %q", td.Skipped(), want)
 	}
 }
 

@@ -563,7 +563,9 @@ func loadRoot(dir string) *Root {
 			// its files are unknown: say so, rather than let every reference
 			// to their tasks look like a mistake
 			rel, _ := filepath.Rel(dir, d)
-			folders = append(folders, &Doc{Path: d, Rel: filepath.ToSlash(rel), Kind: KindOther, Version: -1, Text: text.New(nil), Skipped: "cannot read folder: " + err.Error()})
+			fd := &Doc{Path: d, Rel: filepath.ToSlash(rel), Kind: KindOther, Version: -1, Text: text.New(nil)}
+			fd.skip("cannot read folder: " + err.Error())
+			folders = append(folders, fd)
 			return
 		}
 		for _, e := range ents {
@@ -599,7 +601,7 @@ func loadRoot(dir string) *Root {
 		}
 		d := evict(parseDoc(j.path, j.rel, b, -1, true))
 		docs[i] = d
-		if d.Skipped != "" || d.Text.IsDetached() {
+		if d.Skipped() != "" || d.Text.IsDetached() {
 			// nothing holds the bytes read: the next file reads into them
 			if cap(b) <= maxPooledRead {
 				*buf = b
