@@ -258,3 +258,22 @@ func TestDetachedRecordSize(t *testing.T) {
 		t.Errorf("File is %d bytes, want at most 80", n)
 	}
 }
+
+// A file detached with its index keeps the positions asked for on lines
+// holding non-ASCII bytes (the index answers the others), and answers
+// them without reading.
+func TestDetachIndexedKeeps(t *testing.T) {
+	content := []byte("{\n  \"a\": \"T001\",\n  \"é\": \"T002\", \"ü\": \"T003\"\n}\n")
+	orig := New(content)
+	reads := 0
+	t1, t2, t3 := bytes.Index(content, []byte("T001")), bytes.Index(content, []byte("T002")), bytes.Index(content, []byte("T003"))
+	c := orig.DetachIndexedFrom(readFunc(func() ([]byte, error) { reads++; return bytes.Clone(content), nil }), t3, t1, t2, t3+4, t2+4, -1, len(content)+5)
+	if c.nhint() != 2 || c.ext == nil || len(c.ext.hints) != 2 {
+		t.Fatalf("kept %d + %d positions, want the four on the non-ASCII line", c.nhint(), len(c.ext.hints))
+	}
+	for _, off := range []int{t1, t2, t3, t2 + 4, t3 + 4} {
+		if got, want := c.Position(off), orig.Position(off); got != want || reads != 0 {
+			t.Fatalf("Position(%d) = %v (%d reads), want %v without a read", off, got, reads, want)
+		}
+	}
+}

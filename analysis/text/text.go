@@ -256,6 +256,7 @@ func (f *File) DetachFrom(src Source, keep ...int) *File {
 		}
 	}
 	if more != nil {
+		slices.SortStableFunc(more, func(a, b hint) int { return int(a.off) - int(b.off) })
 		g.ext = &extra{hints: slices.Clip(more)}
 	}
 	return g
@@ -275,10 +276,20 @@ func (f *File) DetachIndexed(read func() ([]byte, error)) *File {
 }
 
 // DetachIndexedFrom is DetachIndexed reading the content again from src.
-func (f *File) DetachIndexedFrom(src Source) *File {
+// The positions of the offsets in keep that lie on lines holding a
+// non-ASCII byte (which the index does not answer) are computed now and
+// answered without reading the file again, as Detach keeps them: where
+// the references of the file are, say.
+func (f *File) DetachIndexedFrom(src Source, keep ...int) *File {
 	d := f.d()
 	if len(d.content) == 0 || len(d.content) > math.MaxUint32 {
-		return f.DetachFrom(src)
+		return f.DetachFrom(src, keep...)
+	}
+	var wideKeep []int
+	for _, off := range keep {
+		if off >= 0 && off <= len(d.content) && !d.ascii(d.lineOf(off)) {
+			wideKeep = append(wideKeep, off)
+		}
 	}
 	x := newIndex(d.lines)
 	x.wide = slices.Clone(d.wide)
@@ -291,7 +302,7 @@ func (f *File) DetachIndexedFrom(src Source) *File {
 		}
 	}
 	x.crlf = slices.Clip(x.crlf)
-	g := f.DetachFrom(src)
+	g := f.DetachFrom(src, wideKeep...)
 	if g.res == nil && g.size > 0 {
 		if g.ext == nil {
 			g.ext = &extra{}
@@ -428,10 +439,9 @@ func (f *File) Position(off int) Pos {
 			}
 		}
 		if e := f.ext; e != nil {
-			for _, h := range e.hints {
-				if int(h.off) == off {
-					return Pos{Line: int(h.line), Col: int(h.col)}
-				}
+			if i, ok := slices.BinarySearchFunc(e.hints, off, func(h hint, off int) int { return int(h.off) - off }); ok {
+				h := e.hints[i]
+				return Pos{Line: int(h.line), Col: int(h.col)}
 			}
 			if x := e.idx; x != nil {
 				size := int(f.size)

@@ -300,8 +300,14 @@ func evict(d *Doc) *Doc {
 	}
 	if d.Kind == KindManifest || d.Kind == KindMetrics {
 		// positions in it are asked for often (references, diagnostics),
-		// its text seldom: it keeps its line index
-		d.Text = d.Text.DetachIndexedFrom((*diskSource)(d))
+		// its text seldom: it keeps its line index, and metrics.json the
+		// positions of its references on lines the index does not answer
+		// (non-ASCII ones)
+		var keep []int
+		for _, ref := range d.Refs {
+			keep = append(keep, ref.Span.Start, ref.Span.End)
+		}
+		d.Text = d.Text.DetachIndexedFrom((*diskSource)(d), keep...)
 		return d
 	}
 	var keep []int

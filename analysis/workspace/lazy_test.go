@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/taskls/taskls/analysis/check"
+	"github.com/taskls/taskls/analysis/text"
 	"github.com/taskls/taskls/analysis/workspace"
 )
 
@@ -198,7 +199,7 @@ func TestMetricsDetached(t *testing.T) {
 		t.Fatal(err)
 	}
 	metrics := filepath.Join(dir, ".tasks", "metrics.json")
-	content := "{\n  \"completed_tasks\": [\n    \"T001\",\n    \"T404\"\n  ]\n}\n"
+	content := "{\n  \"completed_tasks\": [\n    \"T001\",\n    \"é\", \"T404\"\n  ]\n}\n" // T404 on a non-ASCII line
 	for p, c := range map[string]string{
 		filepath.Join(tasks, "T001-a.md"): "---\nid: T001\ntitle: A\nstatus: pending\n---\n# A\n",
 		metrics:                           content,
@@ -219,9 +220,12 @@ func TestMetricsDetached(t *testing.T) {
 	if len(diags) != 2 {
 		t.Fatalf("metrics.json: %d diagnostics, want 2: %+v", len(diags), diags)
 	}
+	orig := text.New([]byte(content))
 	for _, ref := range m.Refs {
-		if p := m.Text.Position(ref.Span.Start); p.Line != 2 && p.Line != 3 {
-			t.Errorf("%s at %+v", ref.ID, p)
+		for _, off := range []int{ref.Span.Start, ref.Span.End} {
+			if p, want := m.Text.Position(off), orig.Position(off); p != want {
+				t.Errorf("%s: offset %d at %+v, want %+v", ref.ID, off, p, want)
+			}
 		}
 	}
 	for r := range s.Roots[0].Refs("T001") {
