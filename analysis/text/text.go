@@ -68,7 +68,9 @@ func (f *File) lock() *sync.Mutex { return &fileLocks[f.sum%fileLocksN] }
 
 func (f *File) nhint() int { return int(f.flags.Load() & nhintMask) }
 
-// Source gives a detached file's content again (see DetachFrom).
+// Source gives a detached file's content again (see DetachFrom). It is
+// called with one of the locks that guard detached files held: it must not
+// ask a detached File for its content.
 type Source interface {
 	ReadContent() ([]byte, error)
 }
