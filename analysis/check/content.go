@@ -338,12 +338,12 @@ var UpdatesRef = register(&Check{
 	Severity: Warning,
 	Run: func(p *Pass) {
 		for _, d := range p.docs() {
-			if d.Kind != workspace.KindUpdate || d.Skipped != "" {
+			if d.Kind != workspace.KindUpdate || d.Skipped() != "" {
 				continue
 			}
-			if d.JSONErr != nil {
-				off := d.JSONErr.Offset
-				p.Report(d, lineSpanOf(d, off), "invalid JSON: "+d.JSONErr.Msg)
+			if jerr := d.JSONErr(); jerr != nil {
+				off := jerr.Offset
+				p.Report(d, lineSpanOf(d, off), "invalid JSON: "+jerr.Msg)
 				continue
 			}
 			for _, ref := range d.Refs {

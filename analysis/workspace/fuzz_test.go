@@ -170,7 +170,7 @@ func summary(s *workspace.Snapshot, base string, noStale bool) string {
 	for _, r := range s.Roots {
 		lines = append(lines, "root "+rel(r.Dir))
 		for _, d := range r.Docs.All() {
-			lines = append(lines, fmt.Sprintf("doc %s kind=%d skipped=%q len=%d", rel(d.Path), d.Kind, d.Skipped, len(d.Text.Bytes())))
+			lines = append(lines, fmt.Sprintf("doc %s kind=%d skipped=%q len=%d", rel(d.Path), d.Kind, d.Skipped(), len(d.Text.Bytes())))
 		}
 		for id, defs := range r.Defs.All() {
 			for i, df := range defs {
