@@ -290,8 +290,9 @@ func (x *incr) mutate(rel string, content []byte) (desc string, a, b int, ins st
 	own := ""
 	isJSON := rel == "manifest.json"
 	if isJSON {
-		m := manifest.Parse(content)
-		lists = m.Lists
+		for _, l := range manifest.Parse(content).Lists() {
+			lists = append(lists, l)
+		}
 	} else {
 		tk := taskfile.Parse(rel, f)
 		lists, own = tk.Lists(), tk.ID()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"os"
 	"path/filepath"
@@ -124,6 +125,7 @@ func TestPerFileStateFollowsFiles(t *testing.T) {
 // at 50 after it (lsp.Run sets both): a session's peak RSS at 10k tasks went
 // from 224 to 170 MB with 100 then 50, and to about 90 MB with 50 for both
 // once the index was compact. A GOGC in the environment is left as it is.
+// Run also keeps a soft memory limit that follows the live heap.
 func TestRunSetsSessionGC(t *testing.T) {
 	for _, env := range []string{"", "300"} {
 		t.Setenv("GOGC", env)
@@ -154,11 +156,24 @@ func TestRunSetsSessionGC(t *testing.T) {
 				break
 			}
 		}
+		limit := debug.SetMemoryLimit(-1)
 		c.Close()
 		<-done
 		debug.SetGCPercent(before)
 		if got != want {
 			t.Errorf("GOGC=%q: the GC percent after the index is %d, want %d", env, got, want)
+		}
+		// the memory limit follows the live heap during the session (see
+		// TestMemLimitFollowsLiveHeap), unless GOGC is set; it is the
+		// process's own again once Run returns
+		if env == "" && limit == math.MaxInt64 {
+			t.Errorf("GOGC=%q: no memory limit during the session", env)
+		}
+		if env != "" && limit != math.MaxInt64 {
+			t.Errorf("GOGC=%q: a memory limit of %d during the session, want none", env, limit)
+		}
+		if after := debug.SetMemoryLimit(-1); after != math.MaxInt64 {
+			t.Errorf("GOGC=%q: a memory limit of %d once Run returned, want none", env, after)
 		}
 	}
 }

@@ -26,7 +26,16 @@ func Run(ctx context.Context, stream io.ReadWriteCloser, log io.Writer, version 
 	defer s.Close()
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(indexGC)
-		s.afterIndex = func() { debug.SetGCPercent(sessionGC) }
+		s.afterIndex = func() {
+			debug.SetGCPercent(sessionGC)
+			// a collection now: the last one counted the parse of the
+			// files read just before it as live, and set the heap's goal
+			// from that; the index's garbage pages go back to the system
+			debug.FreeOSMemory()
+		}
+	}
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+		defer startMemLimit(limitRatio, limitHeadroom)()
 	}
 	return Serve(ctx, stream, s, log)
 }
@@ -44,6 +53,15 @@ func Run(ctx context.Context, stream io.ReadWriteCloser, log io.Writer, version 
 const (
 	indexGC   = 50
 	sessionGC = 50
+)
+
+// limitRatio and limitHeadroom set the process's soft memory limit from
+// its live heap (see memLimit): the limit a little above the heap GOGC 50
+// aims for, so that what it mostly bounds is the memory the heap holds
+// beyond its objects.
+const (
+	limitRatio    = 1.5
+	limitHeadroom = 8 << 20
 )
 
 // Server holds the state of one session: the current snapshot, the open

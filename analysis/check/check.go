@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"runtime/debug"
 
+	"github.com/taskls/taskls/analysis/manifest"
 	"github.com/taskls/taskls/analysis/model"
 	"sort"
 	"sync"
@@ -224,14 +225,13 @@ func (p *Pass) dependents(id string) []string {
 		}
 	}
 	if m := r.Manifest; m != nil && m.Manifest != nil {
-		for _, e := range m.Manifest.Entries {
-			for _, l := range []*model.List{e.DependsOn, e.BlockedBy} {
-				if l == nil {
-					continue
-				}
-				for _, it := range l.Items {
+		var items []model.Ref
+		for _, e := range m.Manifest.Entries() {
+			for _, k := range [...]manifest.EntryList{manifest.DependsOnList, manifest.BlockedByList} {
+				items = e.AppendListItems(items[:0], k)
+				for _, it := range items {
 					if it.ID == id {
-						cand[e.ID] = true
+						cand[e.ID()] = true
 					}
 				}
 			}
@@ -540,8 +540,10 @@ func (p *Pass) waits(id string) ([]string, bool) {
 	var extra []string
 	if d := p.Root.Task(id); d != nil {
 		extra = listIDs(d.Task, model.KindBlockedBy)
-	} else if e := p.Root.Entry(id); e != nil && e.BlockedBy != nil && len(e.BlockedBy.Items) > 0 {
-		extra = ids(e.BlockedBy)
+	} else if e := p.Root.Entry(id); e != nil {
+		if l := e.BlockedBy(); l != nil && len(l.Items) > 0 {
+			extra = ids(l)
+		}
 	}
 	if len(extra) > 0 {
 		w = append(append([]string(nil), deps...), extra...)

@@ -304,10 +304,11 @@ var CriticalPath = register(&Check{
 			}
 			return seen
 		}
-		for _, l := range m.Manifest.Lists {
-			if l.Kind != model.KindCriticalPath {
+		for li := range m.Manifest.NumLists() {
+			if m.Manifest.ListKind(li) != model.KindCriticalPath {
 				continue
 			}
+			l := m.Manifest.List(li)
 			for i, a := range l.Items {
 				// a can depend on b only if it lies deeper in the graph:
 				// walk only then (a consistent path never walks)
@@ -337,12 +338,12 @@ var UpdatesRef = register(&Check{
 	Severity: Warning,
 	Run: func(p *Pass) {
 		for _, d := range p.docs() {
-			if d.Kind != workspace.KindUpdate || d.Skipped != "" {
+			if d.Kind != workspace.KindUpdate || d.Skipped() != "" {
 				continue
 			}
-			if d.JSONErr != nil {
-				off := d.JSONErr.Offset
-				p.Report(d, lineSpanOf(d, off), "invalid JSON: "+d.JSONErr.Msg)
+			if jerr := d.JSONErr(); jerr != nil {
+				off := jerr.Offset
+				p.Report(d, lineSpanOf(d, off), "invalid JSON: "+jerr.Msg)
 				continue
 			}
 			for _, ref := range d.Refs {

@@ -30,34 +30,35 @@ var ManifestDrift = register(&Check{
 		if m == nil || m.Manifest == nil {
 			return
 		}
-		for _, e := range m.Manifest.Entries {
-			d := r.Task(e.ID)
-			if d == nil || len(r.Entries[e.ID]) > 1 {
+		var dl model.List // the depends_on of each entry in turn
+		for _, e := range m.Manifest.Entries() {
+			d := r.Task(e.ID())
+			if d == nil || len(r.Entries[e.ID()]) > 1 {
 				continue
 			}
 			driftStatus(p, m, e, d)
 			driftTitle(p, m, e, d)
 			driftPriority(p, m, e, d)
-			driftDeps(p, m, e, d)
+			driftDeps(p, m, e, d, &dl)
 		}
 	},
 })
 
 func driftStatus(p *Pass, m *workspace.Doc, e *manifest.Entry, d *workspace.Doc) {
 	t := d.Task
-	if !e.Status.Present || !t.HasStatus || t.StatusNorm() == "" {
+	if !e.Status().Present || !t.HasStatus || t.StatusNorm() == "" {
 		return
 	}
-	ms, ok := model.NormStatus(e.Status.Value)
+	ms, ok := model.NormStatus(e.Status().Value)
 	if !ok || ms == t.StatusNorm() {
 		return
 	}
-	sp := e.Status.Inner()
-	dg := p.Report(m, sp, fmt.Sprintf("status differs: manifest.json says %s, %s says %s", e.Status.Value, d.Rel, t.Status()),
+	sp := e.Status().Inner()
+	dg := p.Report(m, sp, fmt.Sprintf("status differs: manifest.json says %s, %s says %s", e.Status().Value, d.Rel, t.Status()),
 		Related{Path: d.Path, Span: t.StatusSpan(), Message: "the task file says " + t.Status()})
 	dg.Fixes = []Fix{
-		{Title: "Set the manifest's status of " + e.ID + " to " + t.StatusNorm(), Preferred: true,
-			Edits: []Edit{{Path: m.Path, Span: e.Status.Span, NewText: jsonString(t.StatusNorm())}}},
+		{Title: "Set the manifest's status of " + e.ID() + " to " + t.StatusNorm(), Preferred: true,
+			Edits: []Edit{{Path: m.Path, Span: e.Status().Span, NewText: jsonString(t.StatusNorm())}}},
 		{Title: "Set the status in " + d.Rel + " to " + ms,
 			Edits: []Edit{{Path: d.Path, Span: t.StatusSpan(), NewText: ms}}},
 	}
@@ -65,19 +66,19 @@ func driftStatus(p *Pass, m *workspace.Doc, e *manifest.Entry, d *workspace.Doc)
 
 func driftTitle(p *Pass, m *workspace.Doc, e *manifest.Entry, d *workspace.Doc) {
 	t := d.Task
-	if !e.Title.Present || !t.HasTitle || strings.TrimSpace(e.Title.Value) == t.Title() {
+	if !e.Title().Present || !t.HasTitle || strings.TrimSpace(e.Title().Value) == t.Title() {
 		return
 	}
-	sp := e.Title.Inner()
-	dg := p.Report(m, sp, fmt.Sprintf("title differs: manifest.json says %q, %s says %q", e.Title.Value, d.Rel, t.Title()),
+	sp := e.Title().Inner()
+	dg := p.Report(m, sp, fmt.Sprintf("title differs: manifest.json says %q, %s says %q", e.Title().Value, d.Rel, t.Title()),
 		Related{Path: d.Path, Span: t.TitleSpan(), Message: "the task file's title"})
-	fileEdit := Edit{Path: d.Path, Span: t.TitleSpan(), NewText: strings.TrimSpace(e.Title.Value)}
+	fileEdit := Edit{Path: d.Path, Span: t.TitleSpan(), NewText: strings.TrimSpace(e.Title().Value)}
 	if t.Style != taskfile.StyleHeadings { // a YAML scalar, replaced with its quotes
-		fileEdit = Edit{Path: d.Path, Span: yamlValueSpan(d, t.TitleSpan()), NewText: yamlScalar(strings.TrimSpace(e.Title.Value))}
+		fileEdit = Edit{Path: d.Path, Span: yamlValueSpan(d, t.TitleSpan()), NewText: yamlScalar(strings.TrimSpace(e.Title().Value))}
 	}
 	dg.Fixes = []Fix{
-		{Title: "Set the manifest's title of " + e.ID + " from " + d.Rel, Preferred: true,
-			Edits: []Edit{{Path: m.Path, Span: e.Title.Span, NewText: jsonString(t.Title())}}},
+		{Title: "Set the manifest's title of " + e.ID() + " from " + d.Rel, Preferred: true,
+			Edits: []Edit{{Path: m.Path, Span: e.Title().Span, NewText: jsonString(t.Title())}}},
 		{Title: "Set the title in " + d.Rel + " from the manifest", Edits: []Edit{fileEdit}},
 	}
 }
@@ -93,19 +94,19 @@ func yamlValueSpan(d *workspace.Doc, s text.Span) text.Span {
 
 func driftPriority(p *Pass, m *workspace.Doc, e *manifest.Entry, d *workspace.Doc) {
 	t := d.Task
-	if !e.Priority.Present || !t.HasPriority || !t.PriorityKnown {
+	if !e.Priority().Present || !t.HasPriority || !t.PriorityKnown {
 		return
 	}
-	mp, ok := model.NormPriority(e.Priority.Value)
+	mp, ok := model.NormPriority(e.Priority().Value)
 	if !ok || mp == t.PriorityNorm() {
 		return
 	}
-	dg := p.Report(m, e.Priority.Inner(),
-		fmt.Sprintf("priority differs: manifest.json says %s, %s says %s", e.Priority.Value, d.Rel, t.Priority()),
+	dg := p.Report(m, e.Priority().Inner(),
+		fmt.Sprintf("priority differs: manifest.json says %s, %s says %s", e.Priority().Value, d.Rel, t.Priority()),
 		Related{Path: d.Path, Span: t.PrioritySpan(), Message: "the task file says " + t.Priority()})
 	dg.Fixes = []Fix{
-		{Title: "Set the manifest's priority of " + e.ID + " from " + d.Rel, Preferred: true,
-			Edits: []Edit{{Path: m.Path, Span: e.Priority.Span, NewText: respell(e.Priority.Value, e.Priority.String, t.PriorityNorm())}}},
+		{Title: "Set the manifest's priority of " + e.ID() + " from " + d.Rel, Preferred: true,
+			Edits: []Edit{{Path: m.Path, Span: e.Priority().Span, NewText: respell(e.Priority().Value, e.Priority().String, t.PriorityNorm())}}},
 		{Title: "Set the priority in " + d.Rel + " from the manifest",
 			Edits: []Edit{{Path: d.Path, Span: t.PrioritySpan(), NewText: respell(t.Priority(), false, mp)}}},
 	}
@@ -128,12 +129,15 @@ func respell(old string, quote bool, p int) string {
 	return out
 }
 
-func driftDeps(p *Pass, m *workspace.Doc, e *manifest.Entry, d *workspace.Doc) {
-	if e.DependsOn == nil || listIndex(d.Task, model.KindDependency) < 0 {
+// driftDeps compares the dependencies; dl is storage for the entry's
+// depends_on.
+func driftDeps(p *Pass, m *workspace.Doc, e *manifest.Entry, d *workspace.Doc, dl *model.List) {
+	if !e.HasDependsOn() || listIndex(d.Task, model.KindDependency) < 0 {
 		return // one side does not say: nothing to compare
 	}
+	e.ListInto(dl, manifest.DependsOnList)
 	fd := fileDeps(d.Task)
-	md := ids(e.DependsOn)
+	md := ids(dl)
 	onlyM, onlyF := diff(md, fd)
 	if len(onlyM) == 0 && len(onlyF) == 0 {
 		return
@@ -149,9 +153,9 @@ func driftDeps(p *Pass, m *workspace.Doc, e *manifest.Entry, d *workspace.Doc) {
 	if l := depList(d.Task); l != nil {
 		rel = append(rel, Related{Path: d.Path, Span: l.Span, Message: "the task file's dependencies"})
 	}
-	dg := p.Report(m, e.DependsOn.Span, "dependencies differ: "+strings.Join(parts, "; "), rel...)
-	dg.Fixes = []Fix{{Title: "Set the manifest's depends_on of " + e.ID + " from " + d.Rel, Preferred: true,
-		Edits: []Edit{{Path: m.Path, Span: e.DependsOn.Span, NewText: jsonIDList(fd)}}}}
+	dg := p.Report(m, dl.Span, "dependencies differ: "+strings.Join(parts, "; "), rel...)
+	dg.Fixes = []Fix{{Title: "Set the manifest's depends_on of " + e.ID() + " from " + d.Rel, Preferred: true,
+		Edits: []Edit{{Path: m.Path, Span: dl.Span, NewText: jsonIDList(fd)}}}}
 	if f, ok := setFileDeps(d, md); ok {
 		dg.Fixes = append(dg.Fixes, Fix{Title: "Set the dependencies in " + d.Rel + " from the manifest", Edits: []Edit{f}})
 	}

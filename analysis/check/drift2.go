@@ -59,20 +59,26 @@ var BlocksInverse = register(&Check{
 		if m == nil || m.Manifest == nil || !p.wants(m) {
 			return
 		}
-		for _, e := range m.Manifest.Entries {
-			if len(r.Entries[e.ID]) > 1 {
+		// each list in turn is viewed in one model.List: check is done
+		// with it (its fixes made) before the next
+		var l model.List
+		for _, e := range m.Manifest.Entries() {
+			if len(r.Entries[e.ID()]) > 1 || !e.ListInto(&l, manifest.BlocksList) {
 				continue
 			}
-			l := e.Blocks
-			check(m, e.ID, l, "the manifest's blocks of "+e.ID, func(missing []string) []Fix {
-				return []Fix{{Title: "Add " + strings.Join(missing, ", ") + " to the manifest's blocks of " + e.ID, Preferred: true,
-					Edits: []Edit{appendToList(m, l, missing, true)}}}
+			check(m, e.ID(), &l, "the manifest's blocks of "+e.ID(), func(missing []string) []Fix {
+				return []Fix{{Title: "Add " + strings.Join(missing, ", ") + " to the manifest's blocks of " + e.ID(), Preferred: true,
+					Edits: []Edit{appendToList(m, &l, missing, true)}}}
 			})
 		}
 		for _, g := range p.graphEntries() {
-			check(m, g.id, g.blocks, "dependency_graph's blocks of "+g.id, func(missing []string) []Fix {
+			if g.blocks < 0 {
+				continue
+			}
+			m.Manifest.ListInto(&l, g.blocks)
+			check(m, g.id, &l, "dependency_graph's blocks of "+g.id, func(missing []string) []Fix {
 				return []Fix{{Title: "Add " + strings.Join(missing, ", ") + " to dependency_graph's blocks of " + g.id, Preferred: true,
-					Edits: []Edit{appendToList(m, g.blocks, missing, true)}}}
+					Edits: []Edit{appendToList(m, &l, missing, true)}}}
 			})
 		}
 	},
@@ -152,8 +158,8 @@ func appendToList(d *workspace.Doc, l *model.List, add []string, jsonList bool) 
 type graphEntry struct {
 	id        string
 	key       model.Ref
-	dependsOn *model.List
-	blocks    *model.List
+	dependsOn int // the number of its list in the manifest, -1 for none
+	blocks    int
 }
 
 // graphEntries is graphEntries of the root's manifest, made once per run
@@ -173,19 +179,17 @@ func graphEntries(m *workspace.Doc) []graphEntry {
 		return nil
 	}
 	n := 0
-	for _, ref := range m.Manifest.Refs {
+	for _, ref := range m.Manifest.Refs() {
 		if ref.Kind == model.KindGraphKey {
 			n++
 		}
 	}
 	out := make([]graphEntry, 0, n)
-	li := 0
-	lists := m.Manifest.Lists
-	for _, ref := range m.Manifest.Refs {
+	for _, ref := range m.Manifest.Refs() {
 		if ref.Kind != model.KindGraphKey {
 			continue
 		}
-		g := graphEntry{id: ref.ID, key: ref}
+		g := graphEntry{id: ref.ID, key: ref, dependsOn: -1, blocks: -1}
 		out = append(out, g)
 	}
 	// attach each graph list to its node
@@ -195,19 +199,21 @@ func graphEntries(m *workspace.Doc) []graphEntry {
 			at[out[i].id] = i
 		}
 	}
-	for ; li < len(lists); li++ {
-		l := lists[li]
-		if l.Kind != model.KindGraphDependsOn && l.Kind != model.KindGraphBlocks {
+	mf := m.Manifest
+	for li := range mf.NumLists() {
+		kind := mf.ListKind(li)
+		if kind != model.KindGraphDependsOn && kind != model.KindGraphBlocks {
 			continue
 		}
-		k, ok := at[l.Owner]
-		if !ok || l.Owner == "" {
+		owner := mf.ListOwner(li)
+		k, ok := at[owner]
+		if !ok || owner == "" {
 			continue
 		}
-		if l.Kind == model.KindGraphDependsOn && out[k].dependsOn == nil {
-			out[k].dependsOn = l
-		} else if l.Kind == model.KindGraphBlocks && out[k].blocks == nil {
-			out[k].blocks = l
+		if kind == model.KindGraphDependsOn && out[k].dependsOn < 0 {
+			out[k].dependsOn = li
+		} else if kind == model.KindGraphBlocks && out[k].blocks < 0 {
+			out[k].blocks = li
 		}
 	}
 	return out
@@ -223,8 +229,9 @@ var GraphDrift = register(&Check{
 	Run: func(p *Pass) {
 		r := p.Root
 		m := r.Manifest
+		var l model.List // each entry's depends_on in turn
 		for _, g := range p.graphEntries() {
-			if g.dependsOn == nil {
+			if g.dependsOn < 0 {
 				continue
 			}
 			deps, known := p.deps(g.id)
@@ -237,7 +244,8 @@ var GraphDrift = register(&Check{
 			} else {
 				src = "its manifest entry"
 			}
-			onlyG, onlyF := diff(ids(g.dependsOn), deps)
+			m.Manifest.ListInto(&l, g.dependsOn)
+			onlyG, onlyF := diff(ids(&l), deps)
 			if len(onlyG) == 0 && len(onlyF) == 0 {
 				continue
 			}
@@ -248,9 +256,9 @@ var GraphDrift = register(&Check{
 			if len(onlyF) > 0 {
 				parts = append(parts, "only "+src+" lists "+strings.Join(onlyF, ", "))
 			}
-			dg := p.Report(m, g.dependsOn.Span, "dependency_graph of "+g.id+" differs: "+strings.Join(parts, "; "))
+			dg := p.Report(m, l.Span, "dependency_graph of "+g.id+" differs: "+strings.Join(parts, "; "))
 			dg.Fixes = []Fix{{Title: "Set dependency_graph's depends_on of " + g.id + " from " + src, Preferred: true,
-				Edits: []Edit{{Path: m.Path, Span: g.dependsOn.Span, NewText: jsonIDList(deps)}}}}
+				Edits: []Edit{{Path: m.Path, Span: l.Span, NewText: jsonIDList(deps)}}}}
 		}
 	},
 })
@@ -302,7 +310,7 @@ var StaleCopy = register(&Check{
 			// in completed/ (a stale copy is left behind in tasks/)
 			a, b := defs[0].Doc, defs[1].Doc
 			ua, ub := defs[0].Span, defs[1].Span
-			if e := r.Entry(id); (e == nil || (e.File.Value != a.Rel && e.File.Value != b.Rel)) && a.Area() != "completed" && b.Area() == "completed" {
+			if e := r.Entry(id); (e == nil || (e.File().Value != a.Rel && e.File().Value != b.Rel)) && a.Area() != "completed" && b.Area() == "completed" {
 				a, b, ua, ub = b, a, ub, ua
 			}
 			var parts []string
@@ -391,9 +399,9 @@ func statsEdits(r *workspace.Root, synced bool) []statsEdit {
 	}
 	count := map[string]int{}
 	total := 0
-	for _, e := range m.Manifest.Entries {
-		st, _ := model.NormStatus(e.Status.Value)
-		if d := r.Task(e.ID); synced && d != nil && d.Task.StatusNorm() != "" {
+	for _, e := range m.Manifest.Entries() {
+		st, _ := model.NormStatus(e.Status().Value)
+		if d := r.Task(e.ID()); synced && d != nil && d.Task.StatusNorm() != "" {
 			st = d.Task.StatusNorm()
 		}
 		count[st]++
@@ -489,38 +497,38 @@ func spanAt(off int) text.Span { return text.Span{Start: off, End: off} }
 // manifest's other entries have, after the last entry.
 func newEntryFix(r *workspace.Root, d *workspace.Doc) (Fix, bool) {
 	m := r.Manifest
-	es := m.Manifest.Entries
-	if len(es) == 0 {
+	n := m.Manifest.NumEntries()
+	if n == 0 {
 		return Fix{}, false
 	}
-	last := es[len(es)-1]
+	last := m.Manifest.Entry(n - 1)
 	t := d.Task
 	has := func(f bool) bool { return f }
 	var fields []string
 	keyed := false
-	if m.Manifest.LastKey >= 0 && last.IDSpan.Start < last.Span.Start {
+	if m.Manifest.LastKey >= 0 && last.IDSpan().Start < last.Span().Start {
 		keyed = true // an object map whose entries carry no id of their own
 	}
 	if !keyed {
 		fields = append(fields, `"id": `+jsonString(t.ID()))
 	}
-	if has(last.Title.Present) {
+	if has(last.Title().Present) {
 		fields = append(fields, `"title": `+jsonString(t.Title()))
 	}
-	if has(last.File.Present) {
+	if has(last.File().Present) {
 		fields = append(fields, `"file": `+jsonString(d.Rel))
 	}
-	if has(last.Status.Present) && t.StatusNorm() != "" {
+	if has(last.Status().Present) && t.StatusNorm() != "" {
 		fields = append(fields, `"status": `+jsonString(t.StatusNorm()))
 	}
-	if has(last.Priority.Present) && t.PriorityKnown {
-		fields = append(fields, `"priority": `+respell(last.Priority.Value, last.Priority.String, t.PriorityNorm()))
+	if has(last.Priority().Present) && t.PriorityKnown {
+		fields = append(fields, `"priority": `+respell(last.Priority().Value, last.Priority().String, t.PriorityNorm()))
 	}
-	if last.DependsOn != nil {
-		fields = append(fields, `"`+last.DependsOn.Key+`": `+jsonIDList(fileDeps(t)))
+	if last.HasDependsOn() {
+		fields = append(fields, `"`+last.DependsOn().Key+`": `+jsonIDList(fileDeps(t)))
 	}
 	return Fix{Title: "Add " + t.ID() + " to manifest.json", Preferred: true,
-		Edits: []Edit{{Path: m.Path, Span: spanAt(last.Span.End), NewText: entryText(m.Manifest, t.ID(), fields)}}}, true
+		Edits: []Edit{{Path: m.Path, Span: spanAt(last.Span().End), NewText: entryText(m.Manifest, t.ID(), fields)}}}, true
 }
 
 // entryText is the text that adds an entry of the given fields after the

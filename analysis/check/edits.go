@@ -1,8 +1,10 @@
 package check
 
 import (
+	"iter"
+	"slices"
+
 	"github.com/taskls/taskls/analysis/model"
-	"github.com/taskls/taskls/analysis/taskfile"
 	"github.com/taskls/taskls/analysis/text"
 	"github.com/taskls/taskls/analysis/workspace"
 )
@@ -49,20 +51,30 @@ func removeItem(p *Pass, d *workspace.Doc, l *model.List, i int) Edit {
 	return Edit{Path: d.Path, Span: text.Span{Start: s, End: e}}
 }
 
-// listsOf returns every ID list a doc holds.
-func listsOf(d *workspace.Doc) []*model.List {
-	switch {
-	case d.IsTask():
-		return d.Task.Lists()
-	case d.Kind == workspace.KindManifest && d.Manifest != nil:
-		return d.Manifest.Lists
+// listsOf yields every ID list a doc holds (of a manifest, a new view of
+// each).
+func listsOf(d *workspace.Doc) iter.Seq[*model.List] {
+	return func(yield func(*model.List) bool) {
+		switch {
+		case d.IsTask():
+			for _, l := range d.Task.Lists() {
+				if !yield(l) {
+					return
+				}
+			}
+		case d.Kind == workspace.KindManifest && d.Manifest != nil:
+			for _, l := range d.Manifest.Lists() {
+				if !yield(l) {
+					return
+				}
+			}
+		}
 	}
-	return nil
 }
 
 // findItem locates a ref in the doc's lists.
 func findItem(d *workspace.Doc, ref model.Ref) (*model.List, int) {
-	for _, l := range listsOf(d) {
+	for l := range listsOf(d) {
 		for i, it := range l.Items {
 			if it.Span == ref.Span {
 				return l, i
@@ -78,37 +90,59 @@ var DuplicateEntry = register(&Check{
 	Title:    "a task ID listed twice in one list",
 	Severity: Warning,
 	Run: func(p *Pass) {
-		for _, d := range p.docs() {
-			if d.IsTask() && !listsRepeat(d.Task) {
-				continue // (most task files: no lists to make)
+		report := func(d *workspace.Doc, l *model.List) {
+			seen := map[string]bool{}
+			for i, it := range l.Items {
+				if seen[it.ID] {
+					dg := p.Report(d, it.Span, it.ID+" is listed twice in "+l.Key)
+					dg.Fixes = []Fix{{Title: "Remove the second " + it.ID, Preferred: true, Edits: []Edit{removeItem(p, d, l, i)}}}
+				}
+				seen[it.ID] = true
 			}
-			for _, l := range listsOf(d) {
-				seen := map[string]bool{}
-				for i, it := range l.Items {
-					if seen[it.ID] {
-						dg := p.Report(d, it.Span, it.ID+" is listed twice in "+l.Key)
-						dg.Fixes = []Fix{{Title: "Remove the second " + it.ID, Preferred: true, Edits: []Edit{removeItem(p, d, l, i)}}}
+		}
+		var items []model.Ref
+		for _, d := range p.docs() {
+			if d.Kind == workspace.KindManifest && d.Manifest != nil {
+				// a view only of the lists with a duplicate
+				for li := range d.Manifest.NumLists() {
+					items = d.Manifest.AppendListItems(items[:0], li)
+					if hasDuplicate(items) {
+						report(d, d.Manifest.List(li))
 					}
-					seen[it.ID] = true
+				}
+				continue
+			}
+			if d.IsTask() {
+				// as of the manifest: a list made only when it has a duplicate
+				for li := range d.Task.NumLists() {
+					items = slices.AppendSeq(items[:0], d.Task.ListItems(li))
+					if hasDuplicate(items) {
+						report(d, d.Task.List(li))
+					}
 				}
 			}
 		}
 	},
 })
 
-// listsRepeat reports whether an ID list of a task file holds an ID twice.
-func listsRepeat(t *taskfile.Task) bool {
-	for i := range t.NumLists() {
-		if t.ListLen(i) < 2 {
-			continue
-		}
-		seen := map[string]bool{}
-		for it := range t.ListItems(i) {
-			if seen[it.ID] {
-				return true
+// hasDuplicate reports whether items name an ID twice.
+func hasDuplicate(items []model.Ref) bool {
+	if len(items) <= 16 {
+		for i, it := range items {
+			for _, x := range items[:i] {
+				if x.ID == it.ID {
+					return true
+				}
 			}
-			seen[it.ID] = true
 		}
+		return false
+	}
+	seen := make(map[string]bool, len(items))
+	for _, it := range items {
+		if seen[it.ID] {
+			return true
+		}
+		seen[it.ID] = true
 	}
 	return false
 }

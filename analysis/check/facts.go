@@ -86,7 +86,7 @@ func depsOf(r *workspace.Root, id string) ([]string, bool) {
 		return fileDeps(d.Task), true
 	}
 	if e := r.Entry(id); e != nil {
-		return ids(e.DependsOn), true
+		return ids(e.DependsOn()), true
 	}
 	return nil, false
 }
@@ -98,7 +98,7 @@ func statusOf(r *workspace.Root, id string) string {
 		return d.Task.StatusNorm()
 	}
 	if e := r.Entry(id); e != nil {
-		s, _ := model.NormStatus(e.Status.Value)
+		s, _ := model.NormStatus(e.Status().Value)
 		return s
 	}
 	return ""

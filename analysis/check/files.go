@@ -72,10 +72,10 @@ var DuplicateID = register(&Check{
 					var rel []Related
 					for j, o := range es {
 						if j != i {
-							rel = append(rel, Related{Path: m.Path, Span: o.Entry.IDSpan, Message: "other entry for " + id})
+							rel = append(rel, Related{Path: m.Path, Span: o.Entry.IDSpan(), Message: "other entry for " + id})
 						}
 					}
-					p.Report(m, e.Entry.IDSpan, "task ID "+id+" has more than one manifest entry", rel...)
+					p.Report(m, e.Entry.IDSpan(), "task ID "+id+" has more than one manifest entry", rel...)
 				}
 			}
 		}
@@ -96,25 +96,25 @@ var MissingFile = register(&Check{
 		if m == nil || m.Manifest == nil {
 			return
 		}
-		for _, e := range m.Manifest.Entries {
-			if !e.File.Present || strings.TrimSpace(e.File.Value) == "" {
+		for _, e := range m.Manifest.Entries() {
+			if !e.File().Present || strings.TrimSpace(e.File().Value) == "" {
 				continue
 			}
-			if r.Exists(workspace.CleanRel(e.File.Value)) {
+			if r.Exists(workspace.CleanRel(e.File().Value)) {
 				continue
 			}
-			msg := "file " + e.File.Value + " does not exist"
+			msg := "file " + e.File().Value + " does not exist"
 			var rel []Related
-			d := r.Task(e.ID)
+			d := r.Task(e.ID())
 			if d != nil {
-				msg += " (task " + e.ID + " is in " + d.Rel + ")"
-				rel = append(rel, Related{Path: d.Path, Span: r.Defs.At(e.ID)[0].Span, Message: "task " + e.ID + " is defined here"})
+				msg += " (task " + e.ID() + " is in " + d.Rel + ")"
+				rel = append(rel, Related{Path: d.Path, Span: r.Defs.At(e.ID())[0].Span, Message: "task " + e.ID() + " is defined here"})
 			}
-			dg := p.Report(m, e.FileInner, msg, rel...)
+			dg := p.Report(m, e.FileInner(), msg, rel...)
 			if d != nil {
 				dg.Fixes = []Fix{{Title: "Point the manifest at " + d.Rel, Preferred: true,
-					Edits: []Edit{{Path: m.Path, Span: e.FileInner, NewText: d.Rel}}}}
-			} else if rel := workspace.CleanRel(e.File.Value); rel != ".." && !strings.HasPrefix(rel, "../") && !filepath.IsAbs(rel) {
+					Edits: []Edit{{Path: m.Path, Span: e.FileInner(), NewText: d.Rel}}}}
+			} else if rel := workspace.CleanRel(e.File().Value); rel != ".." && !strings.HasPrefix(rel, "../") && !filepath.IsAbs(rel) {
 				// a file that would leave .tasks/ gets no fix: a click must
 				// not create files elsewhere on the machine
 				dg.Fixes = []Fix{{Title: "Create " + rel + " from the workspace's task template",
@@ -169,17 +169,17 @@ func taskTemplate(r *workspace.Root, e *manifest.Entry) string {
 		best = DefaultSections
 	}
 	var b strings.Builder
-	b.WriteString("---\nid: " + e.ID + "\n")
-	b.WriteString("title: " + yamlScalar(e.Title.Value) + "\n")
+	b.WriteString("---\nid: " + e.ID() + "\n")
+	b.WriteString("title: " + yamlScalar(e.Title().Value) + "\n")
 	status := "pending"
-	if s, ok := model.NormStatus(e.Status.Value); ok {
+	if s, ok := model.NormStatus(e.Status().Value); ok {
 		status = s
 	}
 	b.WriteString("status: " + status + "\n")
-	if e.Priority.Present {
-		b.WriteString("priority: " + yamlScalar(e.Priority.Value) + "\n")
+	if e.Priority().Present {
+		b.WriteString("priority: " + yamlScalar(e.Priority().Value) + "\n")
 	}
-	b.WriteString("dependencies: [" + strings.Join(ids(e.DependsOn), ", ") + "]\n---\n")
+	b.WriteString("dependencies: [" + strings.Join(ids(e.DependsOn()), ", ") + "]\n---\n")
 	for _, s := range best {
 		b.WriteString("\n## " + s + "\n\n")
 		switch sectionKey(s) {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/taskls/taskls/analysis/manifest"
 	"github.com/taskls/taskls/analysis/model"
 	"github.com/taskls/taskls/analysis/taskfile"
 	"github.com/taskls/taskls/analysis/workspace"
@@ -45,20 +46,20 @@ var SelfDependency = register(&Check{
 		if m == nil || m.Manifest == nil || !p.wants(m) {
 			return
 		}
-		for _, e := range m.Manifest.Entries {
-			for _, l := range []*model.List{e.DependsOn, e.Blocks, e.BlockedBy} {
-				if l == nil {
-					continue
-				}
-				for i, it := range l.Items {
-					if it.ID == e.ID {
-						p.Report(m, it.Span, it.ID+verb(it.Kind)).Fixes = removeFix(p, m, l, i)
+		var items []model.Ref
+		for _, e := range m.Manifest.Entries() {
+			id := e.ID()
+			for _, k := range [...]manifest.EntryList{manifest.DependsOnList, manifest.BlocksList, manifest.BlockedByList} {
+				items = e.AppendListItems(items[:0], k)
+				for i, it := range items {
+					if it.ID == id {
+						p.Report(m, it.Span, it.ID+verb(it.Kind)).Fixes = removeFix(p, m, e.List(k), i)
 					}
 				}
 			}
 		}
 		key := ""
-		for _, ref := range m.Manifest.Refs {
+		for _, ref := range m.Manifest.Refs() {
 			switch ref.Kind {
 			case model.KindGraphKey:
 				key = ref.ID
@@ -101,18 +102,15 @@ var Cycle = register(&Check{
 		fileCycles(p)
 		if m := r.Manifest; m != nil && m.Manifest != nil {
 			n := 0
-			for _, e := range m.Manifest.Entries {
-				if e.DependsOn != nil {
-					n += len(e.DependsOn.Items)
-				}
+			for _, e := range m.Manifest.Entries() {
+				n += e.ListLen(manifest.DependsOnList)
 			}
 			man := make([]edge, 0, n)
-			for _, e := range m.Manifest.Entries {
-				if e.DependsOn == nil {
-					continue
-				}
-				for _, it := range e.DependsOn.Items {
-					man = append(man, edge{From: e.ID, Doc: m, Ref: it})
+			var items []model.Ref
+			for _, e := range m.Manifest.Entries() {
+				items = e.AppendListItems(items[:0], manifest.DependsOnList)
+				for _, it := range items {
+					man = append(man, edge{From: e.ID(), Doc: m, Ref: it})
 				}
 			}
 			reportCycles(p, man)
@@ -122,12 +120,24 @@ var Cycle = register(&Check{
 
 // fileGraph is the task files' dependency graph (dependencies and
 // blocked_by of each task's preferred file, self-edges left out) over the
-// indexes of Root.IDs, built once per root.
+// indexes of Root.IDs, built once per root. It is kept between check runs
+// (see graphCache), in a compact form without pointers but the ID list:
+// the edges of every node in one array, an ID's node found by binary
+// search in the sorted list.
 type fileGraph struct {
-	ids  []string // the Root.IDs it is built over
-	idx  map[string]int32
-	out  [][]int32
-	docs []uint64 // the file each node's edges were read from (Doc.Serial)
+	ids   []string // the Root.IDs it is built over
+	start []uint32 // node i's edges are edges[start[i]:start[i+1]]
+	edges []int32
+	docs  []uint64 // the file each node's edges were read from (Doc.Serial)
+}
+
+// out is the nodes v has an edge to, in written order.
+func (g *fileGraph) out(v int32) []int32 { return g.edges[g.start[v]:g.start[v+1]] }
+
+// node is the node of id.
+func (g *fileGraph) node(id string) (int32, bool) {
+	i, ok := slices.BinarySearch(g.ids, id)
+	return int32(i), ok
 }
 
 type fileGraphKey struct{}
@@ -148,7 +158,7 @@ func graphOf(r *workspace.Root) *fileGraph {
 		gen := r.GraphGen()
 		graphCache.Lock()
 		for i, x := range graphCache.gen {
-			if gen != 0 && x == gen && len(graphCache.g[i].out) == len(r.IDs) {
+			if gen != 0 && x == gen && len(graphCache.g[i].docs) == len(r.IDs) {
 				g := graphCache.g[i]
 				graphCache.Unlock()
 				return g
@@ -170,39 +180,38 @@ func graphOf(r *workspace.Root) *fileGraph {
 }
 
 // buildGraph builds the graph of r. When prev is over the same ID list (no
-// task appeared or went), its index is shared and only the nodes whose
-// preferred file changed are read again.
+// task appeared or went), only the nodes whose preferred file changed are
+// read again.
 func buildGraph(r *workspace.Root, prev *fileGraph) *fileGraph {
 	n := len(r.IDs)
-	g := &fileGraph{ids: r.IDs, out: make([][]int32, n), docs: make([]uint64, n)}
-	if prev != nil && len(prev.ids) == n && (n == 0 || &prev.ids[0] == &r.IDs[0]) {
-		g.idx = prev.idx
-	} else {
+	g := &fileGraph{ids: r.IDs, start: make([]uint32, n+1), docs: make([]uint64, n)}
+	if prev == nil || len(prev.ids) != n || (n > 0 && &prev.ids[0] != &r.IDs[0]) {
 		prev = nil
-		g.idx = make(map[string]int32, n)
-		for i, id := range r.IDs {
-			g.idx[id] = int32(i)
-		}
+	} else {
+		g.edges = make([]int32, 0, len(prev.edges))
 	}
 	for i, id := range r.IDs {
+		g.start[i] = uint32(len(g.edges))
 		d := r.Task(id)
 		if d == nil {
 			continue
 		}
 		g.docs[i] = d.Serial()
 		if prev != nil && g.docs[i] != 0 && prev.docs[i] == g.docs[i] {
-			g.out[i] = prev.out[i]
+			g.edges = append(g.edges, prev.out(int32(i))...)
 			continue
 		}
 		for it := range d.Task.ListRefs() {
 			if it.Kind != model.KindDependency && it.Kind != model.KindBlockedBy {
 				continue
 			}
-			if j, ok := g.idx[it.ID]; ok && it.ID != id {
-				g.out[i] = append(g.out[i], j)
+			if j, ok := g.node(it.ID); ok && it.ID != id {
+				g.edges = append(g.edges, j)
 			}
 		}
 	}
+	g.start[n] = uint32(len(g.edges))
+	g.edges = slices.Clip(g.edges)
 	return g
 }
 
@@ -213,7 +222,7 @@ func buildGraph(r *workspace.Root, prev *fileGraph) *fileGraph {
 func fileCycles(p *Pass) {
 	r := p.Root
 	g := graphOf(r)
-	comp := sccInts(g.out)
+	comp := sccInts(len(g.docs), g.out)
 	for xi, x := range r.IDs {
 		if comp[xi] < 0 {
 			continue
@@ -226,7 +235,7 @@ func fileCycles(p *Pass) {
 			if e.Kind != model.KindDependency && e.Kind != model.KindBlockedBy {
 				continue
 			}
-			yi, ok := g.idx[e.ID]
+			yi, ok := g.node(e.ID)
 			if !ok || e.ID == x || comp[yi] != comp[xi] {
 				continue
 			}
@@ -239,8 +248,7 @@ func fileCycles(p *Pass) {
 
 // sccInts numbers the strongly connected components of more than one node
 // of the graph out (Tarjan's algorithm, iterative); -1 for other nodes.
-func sccInts(out [][]int32) []int32 {
-	n := len(out)
+func sccInts(n int, out func(v int32) []int32) []int32 {
 	index := make([]int32, n) // 0: not visited; else visit order + 1
 	low := make([]int32, n)
 	onStack := make([]bool, n)
@@ -263,8 +271,8 @@ func sccInts(out [][]int32) []int32 {
 		work = append(work[:0], frame{root, 0})
 		for len(work) > 0 {
 			f := &work[len(work)-1]
-			if int(f.i) < len(out[f.v]) {
-				w := out[f.v][f.i]
+			if vo := out(f.v); int(f.i) < len(vo) {
+				w := vo[f.i]
 				f.i++
 				if index[w] == 0 {
 					index[w], low[w] = next, next
@@ -308,7 +316,7 @@ func sccInts(out [][]int32) []int32 {
 // cyclePath is a shortest path from `from` back to `to` over out
 // (breadth first, edges in their written order), both ends included, as
 // names; ok is false when `to` cannot be reached.
-func cyclePath(out [][]int32, names []string, from, to int32) (path []string, ok bool) {
+func cyclePath(out func(v int32) []int32, names []string, from, to int32) (path []string, ok bool) {
 	prev := map[int32]int32{from: -1}
 	queue := []int32{from}
 	for len(queue) > 0 {
@@ -318,7 +326,7 @@ func cyclePath(out [][]int32, names []string, from, to int32) (path []string, ok
 			ok = true
 			break
 		}
-		for _, w := range out[v] {
+		for _, w := range out(v) {
 			if _, seen := prev[w]; !seen {
 				prev[w] = v
 				queue = append(queue, w)
@@ -356,9 +364,9 @@ func cyclesThrough(p *Pass) {
 		}
 		if g == nil {
 			g = graphOf(r)
-			mark = make([]uint32, len(g.out))
+			mark = make([]uint32, len(g.docs))
 		}
-		xi := g.idx[x]
+		xi, _ := g.node(x)
 		// is x on a cycle at all? (the usual answer, no, costs one walk)
 		epoch++
 		stack = append(stack[:0], xi)
@@ -367,7 +375,7 @@ func cyclesThrough(p *Pass) {
 		for len(stack) > 0 {
 			v := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			for _, w := range g.out[v] {
+			for _, w := range g.out(v) {
 				if w == xi {
 					onCycle = true
 					break walk
@@ -385,7 +393,7 @@ func cyclesThrough(p *Pass) {
 			if e.Kind != model.KindDependency && e.Kind != model.KindBlockedBy {
 				continue
 			}
-			yi, ok := g.idx[e.ID]
+			yi, ok := g.node(e.ID)
 			if !ok || e.ID == x {
 				continue
 			}
@@ -427,14 +435,15 @@ func reportCycles(p *Pass, edges []edge) {
 	for len(out) < len(names) {
 		out = append(out, nil)
 	}
-	comp := sccInts(out)
+	adj := func(v int32) []int32 { return out[v] }
+	comp := sccInts(len(out), adj)
 	for _, e := range edges {
 		a, ok := idx[e.From]
 		b, ok2 := idx[e.Ref.ID]
 		if !ok || !ok2 || e.From == e.Ref.ID || comp[a] < 0 || comp[a] != comp[b] {
 			continue
 		}
-		if path, ok := cyclePath(out, names, b, a); ok {
+		if path, ok := cyclePath(adj, names, b, a); ok {
 			p.Report(e.Doc, e.Ref.Span, "dependency cycle: "+e.From+" -> "+strings.Join(path, " -> "))
 		}
 	}

@@ -107,17 +107,16 @@ func NewTask(r *workspace.Root, cfg *Config, title string) (string, []Edit) {
 		}
 	}
 	edits := []Edit{{Path: r.Abs(rel), Create: true, NewText: b.String()}}
-	if m := r.Manifest; m != nil && m.Manifest != nil && m.Manifest.Err == nil && len(m.Manifest.Entries) > 0 {
-		es := m.Manifest.Entries
-		last := es[len(es)-1]
+	if m := r.Manifest; m != nil && m.Manifest != nil && m.Manifest.Err == nil && m.Manifest.NumEntries() > 0 {
+		last := m.Manifest.Entry(m.Manifest.NumEntries() - 1)
 		fields := []string{`"id": ` + jsonString(id), `"title": ` + jsonString(title), `"file": ` + jsonString(rel), `"status": "pending"`}
-		if last.Priority.Present {
-			fields = append(fields, `"priority": `+respell(last.Priority.Value, last.Priority.String, 2))
+		if last.Priority().Present {
+			fields = append(fields, `"priority": `+respell(last.Priority().Value, last.Priority().String, 2))
 		}
-		if last.DependsOn != nil {
-			fields = append(fields, `"`+last.DependsOn.Key+`": []`)
+		if last.HasDependsOn() {
+			fields = append(fields, `"`+last.DependsOn().Key+`": []`)
 		}
-		edits = append(edits, Edit{Path: m.Path, Span: text.Span{Start: last.Span.End, End: last.Span.End}, NewText: entryText(m.Manifest, id, fields)})
+		edits = append(edits, Edit{Path: m.Path, Span: text.Span{Start: last.Span().End, End: last.Span().End}, NewText: entryText(m.Manifest, id, fields)})
 		if st := m.Manifest.Stats; st != nil {
 			for _, mem := range st.Members {
 				k := strings.TrimSuffix(strings.TrimPrefix(strings.ToLower(mem.Key), "total_"), "_tasks")

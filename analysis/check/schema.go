@@ -24,9 +24,9 @@ var StatusValue = register(&Check{
 			}
 		}
 		if m := r.Manifest; m != nil && m.Manifest != nil && p.wants(m) {
-			for _, e := range m.Manifest.Entries {
-				if _, ok := model.NormStatus(e.Status.Value); e.Status.Present && !ok {
-					p.Report(m, e.Status.Inner(), fmt.Sprintf("unknown status %q (want one of %s)", e.Status.Value, strings.Join(model.AllStatuses, ", ")))
+			for _, e := range m.Manifest.Entries() {
+				if _, ok := model.NormStatus(e.Status().Value); e.Status().Present && !ok {
+					p.Report(m, e.Status().Inner(), fmt.Sprintf("unknown status %q (want one of %s)", e.Status().Value, strings.Join(model.AllStatuses, ", ")))
 				}
 			}
 		}
@@ -47,9 +47,9 @@ var PriorityValue = register(&Check{
 			}
 		}
 		if m := r.Manifest; m != nil && m.Manifest != nil && p.wants(m) {
-			for _, e := range m.Manifest.Entries {
-				if _, ok := model.NormPriority(e.Priority.Value); e.Priority.Present && !ok {
-					p.Report(m, e.Priority.Inner(), fmt.Sprintf("unknown priority %q (want P0-P4 or 0-4)", e.Priority.Value))
+			for _, e := range m.Manifest.Entries() {
+				if _, ok := model.NormPriority(e.Priority().Value); e.Priority().Present && !ok {
+					p.Report(m, e.Priority().Inner(), fmt.Sprintf("unknown priority %q (want P0-P4 or 0-4)", e.Priority().Value))
 				}
 			}
 		}

@@ -58,8 +58,8 @@ var Unreadable = register(&Check{
 	Severity: Warning,
 	Run: func(p *Pass) {
 		for _, d := range p.docs() {
-			if d.Skipped != "" {
-				p.Report(d, text.Span{}, d.Skipped)
+			if d.Skipped() != "" {
+				p.Report(d, text.Span{}, d.Skipped())
 			}
 		}
 	},

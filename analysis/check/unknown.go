@@ -1,6 +1,7 @@
 package check
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/taskls/taskls/analysis/model"
@@ -84,7 +85,13 @@ func Suggest(r *workspace.Root, id, owner string) string {
 func (x *suggestIndex) suggest(id, owner string) string {
 	pre, dig := model.SplitID(id)
 	if pre != "" {
-		for _, k := range x.byNumber[pre+"|"+strings.TrimLeft(dig, "0")] {
+		num := strings.TrimLeft(dig, "0")
+		i, _ := slices.BinarySearchFunc(x.byNumber, numKey{pre, num}, x.cmpNumber)
+		for ; i < len(x.byNumber); i++ {
+			k := x.list[x.byNumber[i]]
+			if x.cmpNumber(x.byNumber[i], numKey{pre, num}) != 0 {
+				break
+			}
 			if k != id && k != owner {
 				return k // the first in ID order, as the list is
 			}
@@ -116,7 +123,7 @@ func (x *suggestIndex) suggest(id, owner string) string {
 			return true
 		}
 		seen[k] = true
-		if k == owner || !x.ids[k] || !oneEdit(id, k) {
+		if k == owner || !x.has(k) || !oneEdit(id, k) {
 			return true
 		}
 		if found != "" {
@@ -159,13 +166,38 @@ func (x *suggestIndex) suggest(id, owner string) string {
 	return found
 }
 
-// suggestIndex answers Suggest without going over every ID.
+// suggestIndex answers Suggest without going over every ID. It is kept
+// with the root between check runs: it holds no string of its own (the
+// IDs are the root's sorted list, looked up by binary search) and no
+// pointer but that list.
 type suggestIndex struct {
-	ids      map[string]bool
-	byNumber map[string][]string // prefix|number without leading zeros -> IDs, in order
-	alphabet []byte              // every byte some ID holds
-	list     []string            // the IDs, in order
-	maxLen   int                 // the longest ID's length
+	list     []string // the IDs, in order
+	byNumber []int32  // the IDs with a prefix, by prefix and number without leading zeros, then in order
+	alphabet []byte   // every byte some ID holds
+	maxLen   int      // the longest ID's length
+}
+
+// numKey is an ID's prefix and number without leading zeros.
+type numKey struct{ pre, num string }
+
+func numKeyOf(id string) numKey {
+	p, d := model.SplitID(id)
+	return numKey{p, strings.TrimLeft(d, "0")}
+}
+
+// cmpNumber orders ID i of the list against key k by prefix, then number.
+func (x *suggestIndex) cmpNumber(i int32, k numKey) int {
+	a := numKeyOf(x.list[i])
+	if c := strings.Compare(a.pre, k.pre); c != 0 {
+		return c
+	}
+	return strings.Compare(a.num, k.num)
+}
+
+// has reports whether k is one of the IDs.
+func (x *suggestIndex) has(k string) bool {
+	_, ok := slices.BinarySearch(x.list, k)
+	return ok
 }
 
 // maxGenerated is the longest ID whose one-edit neighbours Suggest looks up;
@@ -180,20 +212,25 @@ func suggestIndexOf(r *workspace.Root) *suggestIndex {
 
 // newSuggestIndex indexes ids (sorted).
 func newSuggestIndex(ids []string) *suggestIndex {
-	x := &suggestIndex{ids: make(map[string]bool, len(ids)), byNumber: map[string][]string{}}
+	x := &suggestIndex{list: ids}
 	var bytesSeen [256]bool
-	x.list = ids
+	n := 0
 	for _, k := range ids {
-		x.ids[k] = true
 		x.maxLen = max(x.maxLen, len(k))
-		if kp, kd := model.SplitID(k); kp != "" {
-			key := kp + "|" + strings.TrimLeft(kd, "0")
-			x.byNumber[key] = append(x.byNumber[key], k)
+		if kp, _ := model.SplitID(k); kp != "" {
+			n++
 		}
 		for i := 0; i < len(k); i++ {
 			bytesSeen[k[i]] = true
 		}
 	}
+	x.byNumber = make([]int32, 0, n)
+	for i, k := range ids {
+		if kp, _ := model.SplitID(k); kp != "" {
+			x.byNumber = append(x.byNumber, int32(i))
+		}
+	}
+	slices.SortStableFunc(x.byNumber, func(a, b int32) int { return x.cmpNumber(a, numKeyOf(x.list[b])) })
 	for c, ok := range bytesSeen {
 		if ok {
 			x.alphabet = append(x.alphabet, byte(c))

@@ -62,13 +62,13 @@ func At(s *workspace.Snapshot, path string, off int) (Occurrence, bool) {
 		if d.Manifest == nil {
 			break
 		}
-		for _, e := range d.Manifest.Entries {
-			if e.File.Present && e.FileInner.Contains(off) && off >= e.FileInner.Start {
-				oc.ID, oc.Span, oc.File, oc.Kind = e.ID, e.FileInner, e.File.Value, model.KindEntryID
+		for _, e := range d.Manifest.Entries() {
+			if f := e.File(); f.Present && f.Inner().Contains(off) && off >= f.Inner().Start {
+				oc.ID, oc.Span, oc.File, oc.Kind = e.ID(), f.Inner(), f.Value, model.KindEntryID
 				return oc, true
 			}
 		}
-		if ref, ok := refAt(d.Manifest.Refs, off); ok {
+		if ref, ok := d.Manifest.RefAt(off); ok {
 			oc.ID, oc.Span, oc.Kind = ref.ID, ref.Span, ref.Kind
 			return oc, true
 		}
@@ -136,7 +136,7 @@ func Defs(r *workspace.Root, id string) []Location {
 		return out
 	}
 	for _, e := range r.Entries[id] {
-		out = append(out, Location{Path: e.Doc.Path, Span: e.Entry.IDSpan})
+		out = append(out, Location{Path: e.Doc.Path, Span: e.Entry.IDSpan()})
 	}
 	if len(out) > 0 {
 		return out

@@ -398,12 +398,12 @@ func summary(r *workspace.Root, id string) (title, status, doc string) {
 			part("criteria: ", strconv.Itoa(done), "/", strconv.Itoa(total), " done")
 		}
 	} else if e := r.Entry(id); e != nil {
-		title = e.Title.Value
-		status = norm(e.Status.Value)
+		title = e.Title().Value
+		status = norm(e.Status().Value)
 		if status != "" {
 			part("status: ", status)
 		}
-		if p, ok := model.NormPriority(e.Priority.Value); ok {
+		if p, ok := model.NormPriority(e.Priority().Value); ok {
 			part("priority: ", model.PriorityLabel(p))
 		}
 		part("no task file")

@@ -57,7 +57,7 @@ func TestCorpus(t *testing.T) {
 	if tasks != 59 || yamlNamed != 24 {
 		t.Errorf("task files: %d (%d named .yaml), want 59 (24)", tasks, yamlNamed)
 	}
-	if n := len(r.Manifest.Manifest.Entries); n != 35 {
+	if n := r.Manifest.Manifest.NumEntries(); n != 35 {
 		t.Errorf("manifest entries: %d, want 35", n)
 	}
 	if len(r.Deferred) != 30 {

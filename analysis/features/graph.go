@@ -61,7 +61,7 @@ func Next(r *workspace.Root) []NextTask {
 				nt.Priority = model.PriorityLabel(d.Task.PriorityNorm())
 			}
 		} else if e := r.Entry(id); e != nil {
-			if p, ok := model.NormPriority(e.Priority.Value); ok {
+			if p, ok := model.NormPriority(e.Priority().Value); ok {
 				nt.priorityN, nt.Priority = p, model.PriorityLabel(p)
 			}
 		}

@@ -32,8 +32,8 @@ func Describe(r *workspace.Root, id string) string {
 	switch {
 	case d != nil && d.Task.Title() != "":
 		title = d.Task.Title()
-	case e != nil && e.Title.Value != "":
-		title = e.Title.Value
+	case e != nil && e.Title().Value != "":
+		title = e.Title().Value
 	}
 	if title != "" {
 		fmt.Fprintf(&b, "### %s · %s\n\n", id, title)
@@ -53,9 +53,9 @@ func Describe(r *workspace.Root, id string) string {
 	if d != nil {
 		status, prio = statusOf(d.Task.Status(), d.Task.StatusNorm()), prioOf(d.Task.Priority(), d.Task.PriorityKnown, d.Task.PriorityNorm())
 	} else {
-		status = statusOf(e.Status.Value, norm(e.Status.Value))
-		p, ok := model.NormPriority(e.Priority.Value)
-		prio = prioOf(e.Priority.Value, ok, p)
+		status = statusOf(e.Status().Value, norm(e.Status().Value))
+		p, ok := model.NormPriority(e.Priority().Value)
+		prio = prioOf(e.Priority().Value, ok, p)
 	}
 	if status != "" {
 		parts = append(parts, "**Status:** "+status)
@@ -71,17 +71,17 @@ func Describe(r *workspace.Root, id string) string {
 	}
 	switch {
 	case d == nil:
-		if e.File.Value != "" {
-			fmt.Fprintf(&b, "Known only from manifest.json: its file `%s` does not exist.\n\n", e.File.Value)
+		if e.File().Value != "" {
+			fmt.Fprintf(&b, "Known only from manifest.json: its file `%s` does not exist.\n\n", e.File().Value)
 		} else {
 			b.WriteString("Known only from manifest.json: it has no task file.\n\n")
 		}
 	case e == nil && r.Manifest != nil:
 		b.WriteString("Not listed in manifest.json.\n\n")
 	}
-	if d != nil && e != nil && e.Status.Present {
-		if ms := norm(e.Status.Value); ms != "" && ms != d.Task.StatusNorm() && d.Task.StatusNorm() != "" {
-			fmt.Fprintf(&b, "manifest.json says `%s`.\n\n", e.Status.Value)
+	if d != nil && e != nil && e.Status().Present {
+		if ms := norm(e.Status().Value); ms != "" && ms != d.Task.StatusNorm() && d.Task.StatusNorm() != "" {
+			fmt.Fprintf(&b, "manifest.json says `%s`.\n\n", e.Status().Value)
 		}
 	}
 	if _, ok := r.Deferred[id]; ok {
@@ -90,8 +90,8 @@ func Describe(r *workspace.Root, id string) string {
 	var deps []model.Ref
 	if d != nil {
 		deps = d.Task.Deps()
-	} else if e.DependsOn != nil {
-		deps = e.DependsOn.Items
+	} else if e.HasDependsOn() {
+		deps = e.DependsOn().Items
 	}
 	if len(deps) > 0 {
 		items := make([]string, 0, len(deps))
@@ -162,7 +162,7 @@ func shortStatus(r *workspace.Root, id string) string {
 		return "no status"
 	}
 	if e := r.Entry(id); e != nil {
-		if n := norm(e.Status.Value); n != "" {
+		if n := norm(e.Status().Value); n != "" {
 			return n + ", no file"
 		}
 		return "no file"

@@ -196,9 +196,9 @@ func (x *searchIndex) fill(r *workspace.Root, prev *searchIndex, lo, hi int, sam
 		} else {
 			if es := r.Entries[id]; len(es) > 0 {
 				e := es[0].Entry
-				w.title = e.Title.Value
-				w.status = norm(e.Status.Value)
-				w.doc, w.span = es[0].Doc, e.IDSpan
+				w.title = e.Title().Value
+				w.status = norm(e.Status().Value)
+				w.doc, w.span = es[0].Doc, e.IDSpan()
 			} else {
 				w.status = "deferred"
 				if ref, ok := r.Deferred[id]; ok && r.Manifest != nil {

@@ -61,7 +61,7 @@ func refTitleOf(r *workspace.Root, id string) string {
 		return d.Task.Title()
 	}
 	if e := r.Entry(id); e != nil {
-		return e.Title.Value
+		return e.Title().Value
 	}
 	return ""
 }
@@ -475,12 +475,12 @@ func refSummary(r *workspace.Root, id string) (title, status, doc string) {
 			parts = append(parts, fmt.Sprintf("criteria: %d/%d done", done, total))
 		}
 	} else if e := r.Entry(id); e != nil {
-		title = e.Title.Value
-		status = norm(e.Status.Value)
+		title = e.Title().Value
+		status = norm(e.Status().Value)
 		if status != "" {
 			parts = append(parts, "status: "+status)
 		}
-		if p, ok := model.NormPriority(e.Priority.Value); ok {
+		if p, ok := model.NormPriority(e.Priority().Value); ok {
 			parts = append(parts, "priority: "+model.PriorityLabel(p))
 		}
 		parts = append(parts, "no task file")

@@ -51,8 +51,8 @@ func DocumentSymbols(s *workspace.Snapshot, path string) []Symbol {
 		return taskSymbols(d)
 	case d.Kind == workspace.KindManifest && d.Manifest != nil:
 		var out []Symbol
-		for _, e := range d.Manifest.Entries {
-			out = append(out, Symbol{Name: e.ID, Detail: e.Title.Value, Kind: SymEntry, Span: e.Span, Select: e.IDSpan})
+		for _, e := range d.Manifest.Entries() {
+			out = append(out, Symbol{Name: e.ID(), Detail: e.Title().Value, Kind: SymEntry, Span: e.Span(), Select: e.IDSpan()})
 		}
 		return out
 	}
@@ -315,13 +315,13 @@ func DocumentLinks(s *workspace.Snapshot, path string) []Link {
 		if d.Manifest == nil {
 			return nil
 		}
-		for _, e := range d.Manifest.Entries {
-			if !e.File.Present {
+		for _, e := range d.Manifest.Entries() {
+			if !e.File().Present {
 				continue
 			}
-			target := r.Abs(workspace.CleanRel(e.File.Value))
+			target := r.Abs(workspace.CleanRel(e.File().Value))
 			if r.Docs.At(target) != nil {
-				out = append(out, Link{Span: e.FileInner, Target: target})
+				out = append(out, Link{Span: e.FileInner(), Target: target})
 			}
 		}
 	}
@@ -381,8 +381,8 @@ func DepsOf(r *workspace.Root, id string) []string {
 	if d := r.Task(id); d != nil {
 		return uniqueIDs(d.Task.Deps())
 	}
-	if e := r.Entry(id); e != nil && e.DependsOn != nil {
-		return uniqueIDs(e.DependsOn.Items)
+	if e := r.Entry(id); e != nil && e.HasDependsOn() {
+		return uniqueIDs(e.DependsOn().Items)
 	}
 	return nil
 }
@@ -425,10 +425,16 @@ func InlayHints(s *workspace.Snapshot, path string, from, to int) []InlayHint {
 	case d.Kind == workspace.KindTask && d.Task != nil:
 		lists = d.Task.Lists()
 	case d.Kind == workspace.KindManifest && d.Manifest != nil:
-		for _, l := range d.Manifest.Lists {
-			if l.Kind != model.KindDeferred && l.Kind != model.KindPhase {
-				lists = append(lists, l)
+		// a view only of the lists with items in the range
+		mf := d.Manifest
+		for li := range mf.NumLists() {
+			if k := mf.ListKind(li); k == model.KindDeferred || k == model.KindPhase {
+				continue
 			}
+			if sp := mf.ListSpan(li); sp.End < from || sp.Start > to {
+				continue
+			}
+			lists = append(lists, mf.List(li))
 		}
 	}
 	var out []InlayHint

@@ -33,14 +33,14 @@ func RefsOf(r *workspace.Root, id string, includeDecl bool) []Location {
 			}
 		}
 		for _, e := range r.Entries[id] {
-			out = append(out, Location{Path: e.Doc.Path, Span: e.Entry.IDSpan})
+			out = append(out, Location{Path: e.Doc.Path, Span: e.Entry.IDSpan()})
 		}
 	}
 	for l := range r.Refs(id) {
 		out = append(out, Location{Path: l.Doc.Path, Span: l.Ref.Span})
 	}
 	for _, e := range r.Entries[id] {
-		if sp, ok := fileIDSpan(e.Doc, e.Entry.File.Value, e.Entry.FileInner, id); ok {
+		if sp, ok := fileIDSpan(e.Doc, e.Entry.File().Value, e.Entry.FileInner(), id); ok {
 			out = append(out, Location{Path: e.Doc.Path, Span: sp})
 		}
 	}
@@ -125,8 +125,8 @@ func Rename(s *workspace.Snapshot, file string, off int, newID string) (RenameRe
 		}
 	}
 	for _, e := range r.Entries[old] {
-		add(e.Doc.Path, e.Entry.IDSpan)
-		if sp, ok := fileIDSpan(e.Doc, e.Entry.File.Value, e.Entry.FileInner, old); ok {
+		add(e.Doc.Path, e.Entry.IDSpan())
+		if sp, ok := fileIDSpan(e.Doc, e.Entry.File().Value, e.Entry.FileInner(), old); ok {
 			add(e.Doc.Path, sp)
 		}
 	}

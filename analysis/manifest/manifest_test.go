@@ -81,16 +81,16 @@ func TestEntries(t *testing.T) {
   ]
 }`
 	m := parseOK(t, src)
-	if len(m.Entries) != 3 {
-		t.Fatalf("%d entries", len(m.Entries))
+	if len(allEntries(m)) != 3 {
+		t.Fatalf("%d entries", len(allEntries(m)))
 	}
-	e1, e2, e3 := m.Entries[0], m.Entries[1], m.Entries[2]
+	e1, e2, e3 := allEntries(m)[0], allEntries(m)[1], allEntries(m)[2]
 
-	if e1.ID != "T001" || e1.IDSpan != in(t, src, `"T001"`, 0) {
-		t.Errorf("e1 id %q %v", e1.ID, e1.IDSpan)
+	if e1.ID() != "T001" || e1.IDSpan() != in(t, src, `"T001"`, 0) {
+		t.Errorf("e1 id %q %v", e1.ID(), e1.IDSpan())
 	}
-	if e1.Span != (text.Span{Start: span(t, src, `{"id": "T001"`, 0).Start, End: span(t, src, `"T009"]}`, 0).End}) {
-		t.Errorf("e1 span %v %q", e1.Span, src[e1.Span.Start:e1.Span.End])
+	if e1.Span() != (text.Span{Start: span(t, src, `{"id": "T001"`, 0).Start, End: span(t, src, `"T009"]}`, 0).End}) {
+		t.Errorf("e1 span %v %q", e1.Span(), src[e1.Span().Start:e1.Span().End])
 	}
 	checkField := func(name string, f Field, value, token string) {
 		t.Helper()
@@ -98,59 +98,59 @@ func TestEntries(t *testing.T) {
 			t.Errorf("%s: %+v, want %q at %q", name, f, value, token)
 		}
 	}
-	checkField("e1 title", e1.Title, "W&B → init", `"W&B \u2192 init"`)
-	checkField("e1 file", e1.File, "tasks/T001-a.yaml", `"tasks/T001-a.yaml"`)
-	if e1.FileInner != in(t, src, `"tasks/T001-a.yaml"`, 0) {
-		t.Errorf("e1 file inner %v", e1.FileInner)
+	checkField("e1 title", e1.Title(), "W&B → init", `"W&B \u2192 init"`)
+	checkField("e1 file", e1.File(), "tasks/T001-a.yaml", `"tasks/T001-a.yaml"`)
+	if e1.FileInner() != in(t, src, `"tasks/T001-a.yaml"`, 0) {
+		t.Errorf("e1 file inner %v", e1.FileInner())
 	}
-	checkField("e1 status", e1.Status, "completed", `"completed"`)
-	checkField("e1 priority", e1.Priority, "P1-MVP", `"P1-MVP"`)
-	if l := e1.DependsOn; l == nil || len(l.Items) != 0 || l.Span != span(t, src, "[]", 0) || l.Key != "depends_on" ||
+	checkField("e1 status", e1.Status(), "completed", `"completed"`)
+	checkField("e1 priority", e1.Priority(), "P1-MVP", `"P1-MVP"`)
+	if l := e1.DependsOn(); l == nil || len(l.Items) != 0 || l.Span != span(t, src, "[]", 0) || l.Key != "depends_on" ||
 		l.Kind != model.KindManifestDependsOn || l.Style != '[' {
 		t.Errorf("e1 depends_on %+v", l)
 	}
-	if l := e1.Blocks; l == nil || l.Span != span(t, src, `["T002", "T003"]`, 0) || len(l.Items) != 2 ||
+	if l := e1.Blocks(); l == nil || l.Span != span(t, src, `["T002", "T003"]`, 0) || len(l.Items) != 2 ||
 		l.Items[1] != (model.Ref{ID: "T003", Span: in(t, src, `"T003"`, 0), Kind: model.KindManifestBlocks}) {
 		t.Errorf("e1 blocks %+v", l)
 	}
-	if e1.BlockedBy != nil {
-		t.Errorf("e1 blocked_by %+v", e1.BlockedBy)
+	if e1.BlockedBy() != nil {
+		t.Errorf("e1 blocked_by %+v", e1.BlockedBy())
 	}
 
 	// task_id, title over name, a number priority, null status, file over path
-	if e2.ID != "T002" || e2.IDSpan != in(t, src, `"T002"`, 1) {
-		t.Errorf("e2 id %q %v", e2.ID, e2.IDSpan)
+	if e2.ID() != "T002" || e2.IDSpan() != in(t, src, `"T002"`, 1) {
+		t.Errorf("e2 id %q %v", e2.ID(), e2.IDSpan())
 	}
-	checkField("e2 title", e2.Title, "Bee", `"Bee"`)
-	if p, s := e2.Priority, span(t, src, `2, "dependencies"`, 0); !p.Present || p.Value != "2" || p.Span != (text.Span{Start: s.Start, End: s.Start + 1}) {
+	checkField("e2 title", e2.Title(), "Bee", `"Bee"`)
+	if p, s := e2.Priority(), span(t, src, `2, "dependencies"`, 0); !p.Present || p.Value != "2" || p.Span != (text.Span{Start: s.Start, End: s.Start + 1}) {
 		t.Errorf("e2 priority %+v", p)
 	}
-	if e2.Status.Present || e2.Status.Span != span(t, src, "null", 1) {
-		t.Errorf("e2 status %+v", e2.Status)
+	if e2.Status().Present || e2.Status().Span != span(t, src, "null", 1) {
+		t.Errorf("e2 status %+v", e2.Status())
 	}
-	checkField("e2 file", e2.File, "tasks/T002-b.md", `"tasks/T002-b.md"`)
-	if e2.FileInner != in(t, src, `"tasks/T002-b.md"`, 0) {
-		t.Errorf("e2 file inner %v", e2.FileInner)
+	checkField("e2 file", e2.File(), "tasks/T002-b.md", `"tasks/T002-b.md"`)
+	if e2.FileInner() != in(t, src, `"tasks/T002-b.md"`, 0) {
+		t.Errorf("e2 file inner %v", e2.FileInner())
 	}
-	if l := e2.DependsOn; l == nil || l.Key != "dependencies" || len(l.Items) != 2 || l.Items[1].ID != "not-an-id" {
+	if l := e2.DependsOn(); l == nil || l.Key != "dependencies" || len(l.Items) != 2 || l.Items[1].ID != "not-an-id" {
 		t.Errorf("e2 dependencies %+v", l)
 	}
-	if l := e2.BlockedBy; l == nil || len(l.Items) != 1 || l.Items[0].Kind != model.KindManifestBlockedBy {
+	if l := e2.BlockedBy(); l == nil || len(l.Items) != 1 || l.Items[0].Kind != model.KindManifestBlockedBy {
 		t.Errorf("e2 blocked_by %+v", l)
 	}
 
 	// blanks around an id are trimmed, span too; a string depends_on is no list
-	if s := in(t, src, `" T003 "`, 0); e3.ID != "T003" || e3.IDSpan != (text.Span{Start: s.Start + 1, End: s.End - 1}) {
-		t.Errorf("e3 id %q %v", e3.ID, e3.IDSpan)
+	if s := in(t, src, `" T003 "`, 0); e3.ID() != "T003" || e3.IDSpan() != (text.Span{Start: s.Start + 1, End: s.End - 1}) {
+		t.Errorf("e3 id %q %v", e3.ID(), e3.IDSpan())
 	}
-	if e3.DependsOn != nil {
-		t.Errorf("e3 depends_on %+v", e3.DependsOn)
+	if e3.DependsOn() != nil {
+		t.Errorf("e3 depends_on %+v", e3.DependsOn())
 	}
-	if l := e3.Blocks; l == nil || l.Span != span(t, src, `[["T001"]]`, 0) {
+	if l := e3.Blocks(); l == nil || l.Span != span(t, src, `[["T001"]]`, 0) {
 		t.Errorf("e3 blocks %+v", l)
 	}
 
-	got := refsString(src, m.Refs)
+	got := refsString(src, allRefs(m))
 	exp := wantString(t, src, []want{
 		{model.KindEntryID, "T001", 0},
 		{model.KindManifestBlocks, "T002", 0},
@@ -162,7 +162,7 @@ func TestEntries(t *testing.T) {
 		{model.KindManifestBlockedBy, "T003", 1},
 		{model.KindPhase, "T003", 2}, // a string among the entries
 	}) + refsString(src, []model.Ref{
-		{ID: "T003", Span: e3.IDSpan, Kind: model.KindEntryID}, // trimmed
+		{ID: "T003", Span: e3.IDSpan(), Kind: model.KindEntryID}, // trimmed
 		{ID: "T001", Span: in(t, src, `"T001"`, 4), Kind: model.KindManifestBlocks},
 	})
 	if got != exp {
@@ -171,7 +171,7 @@ func TestEntries(t *testing.T) {
 
 	// lists in source order: the entries' lists, the nested one, the strings of tasks
 	var keys []string
-	for _, l := range m.Lists {
+	for _, l := range allLists(m) {
 		keys = append(keys, fmt.Sprintf("%s:%s:%d", l.Key, l.Kind, len(l.Items)))
 	}
 	wantKeys := "tasks:phase list:1 depends_on:manifest depends_on:0 blocks:manifest blocks:2 " +
@@ -236,24 +236,24 @@ func TestListKinds(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := parseOK(t, tc.src)
-			got := refsString(tc.src, m.Refs)
+			got := refsString(tc.src, allRefs(m))
 			exp := wantString(t, tc.src, tc.refs)
 			if got != exp {
 				t.Errorf("refs:\n%s\nwant:\n%s", got, exp)
 			}
 			// every ref of a list is one of its items, lists are in order
 			var items []model.Ref
-			for i, l := range m.Lists {
+			for i, l := range allLists(m) {
 				if l.Style != '[' || tc.src[l.Span.Start] != '[' || tc.src[l.Span.End-1] != ']' {
 					t.Errorf("list %q span %v", l.Key, l.Span)
 				}
-				if i > 0 && m.Lists[i-1].Span.Start >= l.Span.Start {
+				if i > 0 && allLists(m)[i-1].Span.Start >= l.Span.Start {
 					t.Errorf("lists out of order")
 				}
 				items = append(items, l.Items...)
 			}
 			var listed []model.Ref
-			for _, r := range m.Refs {
+			for _, r := range allRefs(m) {
 				if r.Kind != model.KindGraphKey && r.Kind != model.KindEntryID {
 					listed = append(listed, r)
 				}
@@ -272,7 +272,7 @@ func TestEscapesAndBlanks(t *testing.T) {
 	// decoded IDs; an escaped one keeps the whole inside of its quotes, a
 	// blank-padded one is trimmed, a blank one is no ref
 	t002 := in(t, src, `" T002  "`, 0)
-	got := refsString(src, m.Refs)
+	got := refsString(src, allRefs(m))
 	exp := refsString(src, []model.Ref{
 		{ID: "T001", Span: in(t, src, `"T\u003001"`, 0), Kind: model.KindCriticalPath},
 		{ID: "T002", Span: text.Span{Start: t002.Start + 1, End: t002.Start + 5}, Kind: model.KindCriticalPath},
@@ -286,13 +286,13 @@ func TestEscapesAndBlanks(t *testing.T) {
 func TestListKeys(t *testing.T) {
 	src := `{"critical_path": {"mvp": ["T001"]}, "dependency_graph": {"T002": {"blocks": []}}}`
 	m := parseOK(t, src)
-	if len(m.Lists) != 2 {
-		t.Fatalf("%d lists", len(m.Lists))
+	if len(allLists(m)) != 2 {
+		t.Fatalf("%d lists", len(allLists(m)))
 	}
-	if l := m.Lists[0]; l.Key != "mvp" || l.Kind != model.KindCriticalPath || l.Span != span(t, src, `["T001"]`, 0) {
+	if l := allLists(m)[0]; l.Key != "mvp" || l.Kind != model.KindCriticalPath || l.Span != span(t, src, `["T001"]`, 0) {
 		t.Errorf("critical path list %+v", l)
 	}
-	if l := m.Lists[1]; l.Key != "blocks" || l.Kind != model.KindGraphBlocks || l.Span != span(t, src, `[]`, 0) || len(l.Items) != 0 {
+	if l := allLists(m)[1]; l.Key != "blocks" || l.Kind != model.KindGraphBlocks || l.Span != span(t, src, `[]`, 0) || len(l.Items) != 0 {
 		t.Errorf("graph list %+v", l)
 	}
 }
@@ -307,23 +307,23 @@ func TestObjectMapTasks(t *testing.T) {
 }}`
 	m := parseOK(t, src)
 	var ids []string
-	for _, e := range m.Entries {
-		ids = append(ids, e.ID)
+	for _, e := range allEntries(m) {
+		ids = append(ids, e.ID())
 	}
 	if strings.Join(ids, " ") != "T001 T002 setup T033" {
 		t.Fatalf("entries %v", ids)
 	}
-	e := m.Entries[0]
-	if e.IDSpan != in(t, src, `"T001"`, 0) || e.Span != span(t, src, `{"title": "A", "depends_on": ["T002"]}`, 0) || e.Title.Value != "A" {
+	e := allEntries(m)[0]
+	if e.IDSpan() != in(t, src, `"T001"`, 0) || e.Span() != span(t, src, `{"title": "A", "depends_on": ["T002"]}`, 0) || e.Title().Value != "A" {
 		t.Errorf("T001: %+v", e)
 	}
-	if e := m.Entries[1]; e.IDSpan != in(t, src, `"T002"`, 2) || e.Status.Value != "pending" {
+	if e := allEntries(m)[1]; e.IDSpan() != in(t, src, `"T002"`, 2) || e.Status().Value != "pending" {
 		t.Errorf("T002: %+v", e)
 	}
-	if e := m.Entries[2]; e.IDSpan != in(t, src, `"setup"`, 0) {
+	if e := allEntries(m)[2]; e.IDSpan() != in(t, src, `"setup"`, 0) {
 		t.Errorf("setup: %+v", e)
 	}
-	got := refsString(src, m.Refs)
+	got := refsString(src, allRefs(m))
 	exp := wantString(t, src, []want{
 		{model.KindEntryID, "T001", 0},
 		{model.KindManifestDependsOn, "T002", 0},
@@ -373,23 +373,23 @@ func TestSyntaxError(t *testing.T) {
 	if m.Err.Offset != span(t, src, `{"id": "T002"}`, 0).Start || m.Err.Msg != "expected ',' or ']' after array element, found '{'" {
 		t.Errorf("error %v", m.Err)
 	}
-	if m.Entries != nil || m.Refs != nil || m.Lists != nil || m.Stats != nil {
+	if allEntries(m) != nil || allRefs(m) != nil || allLists(m) != nil || m.Stats != nil {
 		t.Errorf("content with an error: %+v", m)
 	}
 	for _, src := range []string{"", "{", `{"stats": {"a": }}`, `{"tasks": [{"id": "T001"}]} x`, "\ufeff"} {
-		if m := Parse([]byte(src)); m.Err == nil || len(m.Refs) != 0 {
+		if m := Parse([]byte(src)); m.Err == nil || len(allRefs(m)) != 0 {
 			t.Errorf("%q: %+v", src, m)
 		}
 	}
 	// not an object: no error, nothing found; a bare array is a list of entries
-	if m := parseOK(t, `"T001"`); len(m.Refs) != 0 {
-		t.Errorf("a string manifest: %+v", m.Refs)
+	if m := parseOK(t, `"T001"`); len(allRefs(m)) != 0 {
+		t.Errorf("a string manifest: %+v", allRefs(m))
 	}
-	if m := parseOK(t, `[{"id": "T001"}]`); len(m.Entries) != 1 {
-		t.Errorf("a bare array: %+v", m.Entries)
+	if m := parseOK(t, `[{"id": "T001"}]`); len(allEntries(m)) != 1 {
+		t.Errorf("a bare array: %+v", allEntries(m))
 	}
-	if m := parseOK(t, "\ufeff{\"tasks\": [{\"id\": \"T001\"}]}"); len(m.Entries) != 1 || m.Entries[0].IDSpan.Start != 3+len(`{"tasks": [{"id": "`) {
-		t.Errorf("with a BOM: %+v", m.Entries)
+	if m := parseOK(t, "\ufeff{\"tasks\": [{\"id\": \"T001\"}]}"); len(allEntries(m)) != 1 || allEntries(m)[0].IDSpan().Start != 3+len(`{"tasks": [{"id": "`) {
+		t.Errorf("with a BOM: %+v", allEntries(m))
 	}
 }
 
@@ -416,21 +416,21 @@ func TestCorpus(t *testing.T) {
 	data := corpusManifest(t)
 	src := string(data)
 	m := parseOK(t, src)
-	if len(m.Entries) != 35 {
-		t.Errorf("%d entries, want 35", len(m.Entries))
+	if len(allEntries(m)) != 35 {
+		t.Errorf("%d entries, want 35", len(allEntries(m)))
 	}
 	ids := map[string]*Entry{}
-	for _, e := range m.Entries {
-		if src[e.IDSpan.Start:e.IDSpan.End] != e.ID || src[e.IDSpan.Start-1] != '"' || src[e.IDSpan.End] != '"' {
-			t.Errorf("entry %s: id span %v", e.ID, e.IDSpan)
+	for _, e := range allEntries(m) {
+		if src[e.IDSpan().Start:e.IDSpan().End] != e.ID() || src[e.IDSpan().Start-1] != '"' || src[e.IDSpan().End] != '"' {
+			t.Errorf("entry %s: id span %v", e.ID(), e.IDSpan())
 		}
-		ids[e.ID] = e
+		ids[e.ID()] = e
 	}
-	if e := ids["T001"]; e == nil || e.File.Value != "tasks/T001-wandb-basic-integration.yaml" || e.Status.Value != "completed" ||
-		e.Priority.Value != "P1-MVP" || e.DependsOn == nil || len(e.DependsOn.Items) != 0 || e.Blocks == nil || len(e.Blocks.Items) != 6 {
+	if e := ids["T001"]; e == nil || e.File().Value != "tasks/T001-wandb-basic-integration.yaml" || e.Status().Value != "completed" ||
+		e.Priority().Value != "P1-MVP" || e.DependsOn() == nil || len(e.DependsOn().Items) != 0 || e.Blocks() == nil || len(e.Blocks().Items) != 6 {
 		t.Errorf("T001: %+v", e)
 	}
-	if e := ids["T058"]; e == nil || e.DependsOn == nil || idsOf(e.DependsOn.Items) != "T051 T052 T053 T057" {
+	if e := ids["T058"]; e == nil || e.DependsOn() == nil || idsOf(e.DependsOn().Items) != "T051 T052 T053 T057" {
 		t.Errorf("T058 depends_on: %+v", e)
 	}
 	d := m.Deferred()
@@ -438,7 +438,7 @@ func TestCorpus(t *testing.T) {
 		t.Errorf("deferred (%d): %v", len(d), d)
 	}
 	counts := map[model.RefKind]int{}
-	for _, r := range m.Refs {
+	for _, r := range allRefs(m) {
 		counts[r.Kind]++
 		if s := src[r.Span.Start:r.Span.End]; s != r.ID {
 			t.Errorf("ref %v: text %q", r, s)
@@ -458,7 +458,7 @@ func TestCorpus(t *testing.T) {
 		}
 	}
 	var cp []string
-	for _, l := range m.Lists {
+	for _, l := range allLists(m) {
 		if l.Kind == model.KindCriticalPath {
 			cp = append(cp, l.Key+"="+idsOf(l.Items))
 		}
@@ -537,36 +537,32 @@ func TestGenerated(t *testing.T) {
 	n := 2000
 	data := generate(n)
 	m := parseOK(t, string(data))
-	if len(m.Entries) != n || m.Stats == nil || len(m.Deferred()) != 2 {
-		t.Fatalf("%d entries", len(m.Entries))
+	if len(allEntries(m)) != n || m.Stats == nil || len(m.Deferred()) != 2 {
+		t.Fatalf("%d entries", len(allEntries(m)))
 	}
-	for i, e := range m.Entries {
-		if e.ID != fmt.Sprintf("T%05d", i+1) || string(data[e.IDSpan.Start:e.IDSpan.End]) != e.ID {
-			t.Fatalf("entry %d: %q", i, e.ID)
+	for i, e := range allEntries(m) {
+		if e.ID() != fmt.Sprintf("T%05d", i+1) || string(data[e.IDSpan().Start:e.IDSpan().End]) != e.ID() {
+			t.Fatalf("entry %d: %q", i, e.ID())
 		}
 	}
 }
 
-// A list whose items are read with nothing between them keeps them in
-// the manifest's Refs, not in a copy; others (a nested list) get their own
-// items. The answers are the same either way.
+// A list whose items are read with nothing between them keeps no list of
+// its items: they are the refs inside its span. Others (a nested list, or
+// the strings of an array of entries) name their refs. The answers are the
+// same either way.
 func TestListItemsShareRefs(t *testing.T) {
 	src := `{"tasks": {"x y": {"title": "no ID key"}, "x": {"id": "T9"}, "T1": {"depends_on": ["T2", "T3"]}},
  "mvp_tasks": [["T1"], "T2", ["T3", "T4"]], "critical_path": ["T1", "T4"]}`
 	m := parseOK(t, src)
 	var got strings.Builder
-	for _, l := range m.Lists {
+	for i, l := range m.Lists() {
 		fmt.Fprintf(&got, "%s %s", l.Key, l.Kind)
 		for _, it := range l.Items {
 			fmt.Fprintf(&got, " %s@%d", it.ID, it.Span.Start)
 		}
-		shared := false
-		for i := range m.Refs {
-			if len(l.Items) > 0 && &m.Refs[i] == &l.Items[0] {
-				shared = true
-			}
-		}
-		fmt.Fprintf(&got, " shared=%v cap=%v\n", shared, cap(l.Items) == len(l.Items))
+		_, _, named := m.listRefs(i)
+		fmt.Fprintf(&got, " shared=%v cap=%v\n", named == nil, cap(l.Items) == len(l.Items))
 	}
 	want := `depends_on manifest depends_on T2@84 T3@90 shared=true cap=true
 mvp_tasks phase list T2@122 shared=false cap=true
@@ -584,7 +580,7 @@ func BenchmarkParse(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if m := Parse(data); m.Err != nil || len(m.Entries) != 10000 {
+		if m := Parse(data); m.Err != nil || m.NumEntries() != 10000 {
 			b.Fatal(m.Err)
 		}
 	}
@@ -605,7 +601,7 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m := Parse(data)
 		if m.Err != nil {
-			if m.Entries != nil || m.Refs != nil || m.Lists != nil || m.Stats != nil {
+			if allEntries(m) != nil || allRefs(m) != nil || allLists(m) != nil || m.Stats != nil {
 				t.Fatal("content with an error")
 			}
 			if m.Err.Offset < 0 || m.Err.Offset > len(data) {
@@ -614,14 +610,15 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		prev := -1
-		for _, r := range m.Refs {
+		for _, r := range allRefs(m) {
 			if r.Span.Start <= prev || r.Span.End > len(data) || r.Span.Start > r.Span.End || r.ID == "" {
 				t.Fatalf("ref %+v after %d", r, prev)
 			}
 			prev = r.Span.Start
 		}
 		prev = -1
-		for _, l := range m.Lists {
+		refs := allRefs(m)
+		for _, l := range allLists(m) {
 			if l.Span.Start <= prev || data[l.Span.Start] != '[' || data[l.Span.End-1] != ']' {
 				t.Fatalf("list %+v after %d", l, prev)
 			}
@@ -637,14 +634,36 @@ func FuzzParse(f *testing.F) {
 					t.Fatalf("item %+v of list %+v", it, l)
 				}
 				// every item is also one of the refs, the same
-				if i, ok := slices.BinarySearchFunc(m.Refs, it.Span.Start, func(r model.Ref, off int) int { return r.Span.Start - off }); !ok || m.Refs[i] != it {
+				if i, ok := slices.BinarySearchFunc(refs, it.Span.Start, func(r model.Ref, off int) int { return r.Span.Start - off }); !ok || refs[i] != it {
 					t.Fatalf("item %+v of list %+v is not among the refs", it, l)
 				}
 			}
 		}
-		for _, e := range m.Entries {
-			if e.ID == "" || e.IDSpan.End > len(data) || e.Span.End > len(data) || data[e.Span.Start] != '{' {
+		lists := allLists(m)
+		for _, e := range allEntries(m) {
+			if e.ID() == "" || e.IDSpan().End > len(data) || e.Span().End > len(data) || data[e.Span().Start] != '{' {
 				t.Fatalf("entry %+v", e)
+			}
+			// its ID is one of the refs; its lists are lists of the
+			// manifest, inside it
+			if i, ok := slices.BinarySearchFunc(refs, e.IDSpan().Start, func(r model.Ref, off int) int { return r.Span.Start - off }); !ok ||
+				refs[i] != (model.Ref{ID: e.ID(), Span: e.IDSpan(), Kind: model.KindEntryID}) {
+				t.Fatalf("entry %q at %v is not among the refs", e.ID(), e.IDSpan())
+			}
+			for _, l := range []*model.List{e.DependsOn(), e.Blocks(), e.BlockedBy()} {
+				if l == nil {
+					continue
+				}
+				if l.Span.Start < e.Span().Start || l.Span.End > e.Span().End ||
+					!slices.ContainsFunc(lists, func(x *model.List) bool { return x.Span == l.Span && slices.Equal(x.Items, l.Items) }) {
+					t.Fatalf("entry %q: list %+v", e.ID(), l)
+				}
+			}
+			// a field's span holds its value as JSON writes it
+			for _, f := range []Field{e.Title(), e.Status(), e.Priority(), e.File()} {
+				if f.Span.End > len(data) || f.Span.Start > f.Span.End || f.Present && f.String && (data[f.Span.Start] != '"' || data[f.Span.End-1] != '"') {
+					t.Fatalf("entry %q: field %+v", e.ID(), f)
+				}
 			}
 		}
 	})
@@ -654,15 +673,15 @@ func FuzzParse(f *testing.F) {
 // no need of the document's text.
 func TestFieldInner(t *testing.T) {
 	src := `{"tasks": [{"id": "T1", "priority": 1, "status": "done", "title": "a \"b\""}]}`
-	e := parseOK(t, src).Entries[0]
-	if e.Priority.String || e.Priority.Inner() != span(t, src, "1", 1) {
-		t.Errorf("number: String %v, Inner %v", e.Priority.String, e.Priority.Inner())
+	e := parseOK(t, src).Entry(0)
+	if e.Priority().String || e.Priority().Inner() != span(t, src, "1", 1) {
+		t.Errorf("number: String %v, Inner %v", e.Priority().String, e.Priority().Inner())
 	}
-	if !e.Status.String || e.Status.Inner() != in(t, src, `"done"`, 0) {
-		t.Errorf("string: String %v, Inner %v", e.Status.String, e.Status.Inner())
+	if !e.Status().String || e.Status().Inner() != in(t, src, `"done"`, 0) {
+		t.Errorf("string: String %v, Inner %v", e.Status().String, e.Status().Inner())
 	}
-	if got := src[e.Title.Inner().Start:e.Title.Inner().End]; !e.Title.String || got != `a \"b\"` {
-		t.Errorf("escaped string: String %v, Inner %q", e.Title.String, got)
+	if got := src[e.Title().Inner().Start:e.Title().Inner().End]; !e.Title().String || got != `a \"b\"` {
+		t.Errorf("escaped string: String %v, Inner %q", e.Title().String, got)
 	}
 }
 
@@ -677,7 +696,7 @@ func TestLayout(t *testing.T) {
 		t.Errorf("array: LastIndent %q, LastKey %d, LastKeyIndent %q", m.LastIndent, m.LastKey, m.LastKeyIndent)
 	}
 	for i, want := range []int{strings.Index(arr, `"T3 "`) + 5, strings.Index(arr, `"T\u0031"`) + 9} {
-		if got := m.ListTail(m.Entries[i].Blocks); got != want {
+		if got := m.ListTail(allEntries(m)[i].Blocks()); got != want {
 			t.Errorf("ListTail of entry %d's blocks = %d, want %d", i, got, want)
 		}
 	}
@@ -689,4 +708,28 @@ func TestLayout(t *testing.T) {
 	if m = parseOK(t, `{"tasks": [{"id": "T1"}, "T2"]}`); m.LastIndent != "" || m.LastKey != -1 {
 		t.Errorf("entry after other text: LastIndent %q, LastKey %d", m.LastIndent, m.LastKey)
 	}
+}
+
+func allRefs(m *Manifest) []model.Ref {
+	var out []model.Ref
+	for _, r := range m.Refs() {
+		out = append(out, r)
+	}
+	return out
+}
+
+func allLists(m *Manifest) []*model.List {
+	var out []*model.List
+	for _, l := range m.Lists() {
+		out = append(out, l)
+	}
+	return out
+}
+
+func allEntries(m *Manifest) []*Entry {
+	var out []*Entry
+	for _, e := range m.Entries() {
+		out = append(out, e)
+	}
+	return out
 }

@@ -360,25 +360,25 @@ func TestManifestEntryKeysSync(t *testing.T) {
 		if m.Err != nil {
 			t.Fatal(m.Err)
 		}
-		if len(m.Entries) != 1 {
+		if m.NumEntries() != 1 {
 			return nil
 		}
-		return m.Entries[0]
+		return m.Entry(0)
 	}
 	for _, k := range variants(all) {
 		q := strconv.Quote(k)
 		var what []string
-		if e := parse(`{` + q + `: "T005"}`); e != nil && e.ID == "T005" {
+		if e := parse(`{` + q + `: "T005"}`); e != nil && e.ID() == "T005" {
 			what = append(what, "id")
 		}
 		e := parse(`{"id": "T001", ` + q + `: "T005"}`)
-		for name, f := range map[string]manifest.Field{"title": e.Title, "status": e.Status, "priority": e.Priority, "file": e.File} {
+		for name, f := range map[string]manifest.Field{"title": e.Title(), "status": e.Status(), "priority": e.Priority(), "file": e.File()} {
 			if f.Present && f.Value == "T005" && (k != "id" && k != "task_id") {
 				what = append(what, name)
 			}
 		}
 		e = parse(`{"id": "T001", ` + q + `: ["T005"]}`)
-		for name, l := range map[string]*model.List{"depends_on": e.DependsOn, "blocks": e.Blocks, "blocked_by": e.BlockedBy} {
+		for name, l := range map[string]*model.List{"depends_on": e.DependsOn(), "blocks": e.Blocks(), "blocked_by": e.BlockedBy()} {
 			if l != nil {
 				what = append(what, name)
 			}
@@ -433,11 +433,11 @@ func TestManifestTopKeysSync(t *testing.T) {
 	for _, k := range variants(all) {
 		q := strconv.Quote(k)
 		what := map[string]bool{}
-		if m := manifest.Parse([]byte(`{` + q + `: [{"id": "T002"}]}`)); len(m.Entries) == 1 {
+		if m := manifest.Parse([]byte(`{` + q + `: [{"id": "T002"}]}`)); m.NumEntries() == 1 {
 			what["tasks"] = true
 		}
 		for _, src := range []string{`{` + q + `: {"T001": ["T002"]}}`, `{` + q + `: ["T002"]}`} {
-			for _, r := range manifest.Parse([]byte(src)).Refs {
+			for _, r := range manifest.Parse([]byte(src)).Refs() {
 				if kindOf[r.Kind] != "" {
 					what[kindOf[r.Kind]] = true
 				}

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"os"
 	"runtime"
+	"strings"
 	"testing"
+	"unsafe"
 )
 
 // A detached file answers exactly as the file it was made from, keeps none
@@ -199,5 +201,79 @@ func TestHold(t *testing.T) {
 	c.Bytes()
 	if reads != 2 {
 		t.Fatalf("read %d times, want a second read once nothing holds it", reads)
+	}
+}
+
+// The line index a file detached by DetachIndexed keeps stores lengths, a
+// byte a line, and the start of every 64th line: lines of 255 bytes and
+// more, empty lines, "\r\n" and lone "\r" breaks, and files of many blocks
+// answer as the original.
+func TestDetachIndexedLongLines(t *testing.T) {
+	var b bytes.Buffer
+	for i := range 300 {
+		switch i % 7 {
+		case 0:
+			b.WriteString(strings.Repeat("x", 250+i) + "\n") // 255 bytes and more from i = 5
+		case 1:
+			b.WriteString("\r\n")
+		case 2:
+			b.WriteString("  \"id\": \"T001\",\r")
+		case 3:
+			b.WriteString(strings.Repeat("é", i) + "\n")
+		case 4:
+			b.WriteString(strings.Repeat("y", 254) + "\n") // exactly 255 with its break
+		default:
+			b.WriteString("{\"a\": 1}\n")
+		}
+	}
+	b.WriteString(strings.Repeat("z", 1000)) // a long last line without a break
+	content := b.Bytes()
+	orig := New(bytes.Clone(content))
+	sameIndexed(t, orig, content, []Pos{{5, 3}, {64, 0}, {128, 300}, {299, 2}, {300, 999}})
+	c := orig.DetachIndexed(func() ([]byte, error) { return bytes.Clone(content), nil })
+	if x := c.idx(); x == nil || len(x.long) == 0 || len(x.marks) != (orig.LineCount()+63)/64 || len(x.lens) != orig.LineCount()-1 {
+		t.Fatalf("index: %+v", x)
+	}
+}
+
+// A file detached with more than two positions kept answers them all
+// without reading it.
+func TestDetachKeepsManyPositions(t *testing.T) {
+	content := []byte("a\nbé\ncc\ndd\nee\n")
+	orig := New(content)
+	reads := 0
+	keep := []int{0, 3, 5, 6, 9, 12, len(content)}
+	c := orig.DetachFrom(readFunc(func() ([]byte, error) { reads++; return bytes.Clone(content), nil }), keep...)
+	for _, off := range keep {
+		if got, want := c.Position(off), orig.Position(off); got != want || reads != 0 {
+			t.Fatalf("Position(%d) = %v (%d reads), want %v without a read", off, got, reads, want)
+		}
+	}
+}
+
+// A detached file is one record of 80 bytes (a size class of the
+// allocator): tens of thousands of them stay in a workspace's index.
+func TestDetachedRecordSize(t *testing.T) {
+	if n := unsafe.Sizeof(File{}); n > 80 {
+		t.Errorf("File is %d bytes, want at most 80", n)
+	}
+}
+
+// A file detached with its index keeps the positions asked for on lines
+// holding non-ASCII bytes (the index answers the others), and answers
+// them without reading.
+func TestDetachIndexedKeeps(t *testing.T) {
+	content := []byte("{\n  \"a\": \"T001\",\n  \"é\": \"T002\", \"ü\": \"T003\"\n}\n")
+	orig := New(content)
+	reads := 0
+	t1, t2, t3 := bytes.Index(content, []byte("T001")), bytes.Index(content, []byte("T002")), bytes.Index(content, []byte("T003"))
+	c := orig.DetachIndexedFrom(readFunc(func() ([]byte, error) { reads++; return bytes.Clone(content), nil }), t3, t1, t2, t3+4, t2+4, -1, len(content)+5)
+	if c.nhint() != 2 || c.ext == nil || len(c.ext.hints) != 2 {
+		t.Fatalf("kept %d + %d positions, want the four on the non-ASCII line", c.nhint(), len(c.ext.hints))
+	}
+	for _, off := range []int{t1, t2, t3, t2 + 4, t3 + 4} {
+		if got, want := c.Position(off), orig.Position(off); got != want || reads != 0 {
+			t.Fatalf("Position(%d) = %v (%d reads), want %v without a read", off, got, reads, want)
+		}
 	}
 }

@@ -6,6 +6,7 @@ package text
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"hash/maphash"
 	"math"
 	"slices"
@@ -37,32 +38,108 @@ type Pos struct {
 // line. A File made by New keeps its content; one made by Detach keeps none
 // of it and reads it again when asked (see Detach), so that a workspace of
 // thousands of files holds none of their bytes.
+//
+// A detached file is one record of 80 bytes: where its content comes from,
+// its length and hash, and the positions it answers without reading.
 type File struct {
 	res *data // the content, or nil for a detached file
 
-	mu   sync.Mutex
-	w    weak.Pointer[data] // the content a detached file last read
-	src  *source            // a detached file's origin
-	size int
+	w     weak.Pointer[data] // the content a detached file last read, guarded by its lock (see lock)
+	src   Source             // a detached file's origin, or nil
+	ext   *extra             // a detached file's line index and further kept positions, or nil
+	sum   uint64             // maphash of a detached file's content
+	hints [2]hint            // positions known without reading (see Detach): the first nhint
+	size  uint32             // a detached file's length
+	flags atomic.Uint32      // nhint (the two low bits), stale
 }
 
-// source is where a detached file's content comes from, and what it was.
-type source struct {
-	read  func() ([]byte, error)
-	sum   uint64 // maphash of the content
-	stale atomic.Bool
-	hints []hint // positions known without reading (see Detach)
-	idx   *index // lines known without reading (see DetachIndexed), or nil
+const (
+	nhintMask  = 3
+	staleFlag  = 4
+	fileLocksN = 64
+)
+
+// fileLocks guard the detached files' reads, picked by the content's hash:
+// a mutex in each File would make it 88 bytes, 96 with the allocator's
+// rounding.
+var fileLocks [fileLocksN]sync.Mutex
+
+func (f *File) lock() *sync.Mutex { return &fileLocks[f.sum%fileLocksN] }
+
+func (f *File) nhint() int { return int(f.flags.Load() & nhintMask) }
+
+// Source gives a detached file's content again (see DetachFrom). It is
+// called with one of the locks that guard detached files held: it must not
+// ask a detached File for its content.
+type Source interface {
+	ReadContent() ([]byte, error)
+}
+
+// readFunc is a function as a Source.
+type readFunc func() ([]byte, error)
+
+func (r readFunc) ReadContent() ([]byte, error) { return r() }
+
+// extra is what few detached files keep besides the record: the line index
+// of one detached by DetachIndexed, the positions past the first two kept.
+type extra struct {
+	idx   *index
+	hints []hint
 }
 
 // index is what a file detached by DetachIndexed keeps to answer lines and
 // positions without its content: where each line starts, which lines hold
 // a non-ASCII byte (a column there is counted from the content) and which
-// end in "\r\n". About 4 bytes a line against the line's bytes.
+// end in "\r\n". The starts are kept as the length of each line, a byte
+// (255: see long), and the start of every 64th line: a little over a byte
+// a line, against the line's bytes.
 type index struct {
-	lines []uint32
+	n     int      // number of lines
+	marks []uint32 // the start of line 64k
+	lens  []uint8  // the length of line l (its break included), but for the last line; 255: in long
+	long  []uint32 // line, length: the lines of 255 bytes or more, by line
 	wide  []uint64
 	crlf  []uint64
+}
+
+const markEvery = 64
+
+func newIndex(lines []int) *index {
+	x := &index{n: len(lines), marks: make([]uint32, 0, (len(lines)+markEvery-1)/markEvery), lens: make([]uint8, len(lines)-1)}
+	for l, start := range lines {
+		if l%markEvery == 0 {
+			x.marks = append(x.marks, uint32(start))
+		}
+		if l+1 < len(lines) {
+			n := lines[l+1] - start
+			if n >= 255 {
+				x.lens[l] = 255
+				x.long = append(x.long, uint32(l), uint32(n))
+			} else {
+				x.lens[l] = uint8(n)
+			}
+		}
+	}
+	x.long = slices.Clip(x.long)
+	return x
+}
+
+// length is the length of line l (l+1 < n), its break included.
+func (x *index) length(l int) int {
+	if n := x.lens[l]; n < 255 {
+		return int(n)
+	}
+	i := sort.Search(len(x.long)/2, func(i int) bool { return int(x.long[2*i]) >= l })
+	return int(x.long[2*i+1])
+}
+
+// start is where line l (0 <= l < n) starts.
+func (x *index) start(l int) int {
+	s := int(x.marks[l/markEvery])
+	for k := l &^ (markEvery - 1); k < l; k++ {
+		s += x.length(k)
+	}
+	return s
 }
 
 func bit(set []uint64, i int) bool { return i/64 < len(set) && set[i/64]&(1<<(i%64)) != 0 }
@@ -71,18 +148,18 @@ func (x *index) lineStart(line, size int) int {
 	if line < 0 {
 		return 0
 	}
-	if line >= len(x.lines) {
+	if line >= x.n {
 		return size
 	}
-	return int(x.lines[line])
+	return x.start(line)
 }
 
 func (x *index) lineEnd(line, size int) int {
 	line = max(line, 0)
-	if line >= len(x.lines)-1 {
+	if line >= x.n-1 {
 		return size
 	}
-	end := int(x.lines[line+1]) - 1
+	end := x.start(line) + x.length(line) - 1
 	if bit(x.crlf, line) {
 		end--
 	}
@@ -94,7 +171,16 @@ func (x *index) lineOf(off, size int) int {
 		return 0
 	}
 	off = min(off, size)
-	return sort.Search(len(x.lines), func(i int) bool { return int(x.lines[i]) > off }) - 1
+	k := sort.Search(len(x.marks), func(i int) bool { return int(x.marks[i]) > off }) - 1
+	l, s := k*markEvery, int(x.marks[k])
+	for l+1 < x.n {
+		next := s + x.length(l)
+		if next > off {
+			break
+		}
+		l, s = l+1, next
+	}
+	return l
 }
 
 // hint is the position of one offset of a detached file.
@@ -119,7 +205,7 @@ func (f *data) ascii(line int) bool {
 }
 
 // New indexes content.
-func New(content []byte) *File { return &File{res: newData(content), size: len(content)} }
+func New(content []byte) *File { return &File{res: newData(content)} }
 
 var seed = maphash.MakeSeed()
 
@@ -140,34 +226,75 @@ var seed = maphash.MakeSeed()
 // without reading the file again: where the task's ID is, which workspace
 // symbols and definitions point at in thousands of files.
 func (f *File) Detach(read func() ([]byte, error), keep ...int) *File {
+	var src Source
+	if read != nil {
+		src = readFunc(read)
+	}
+	return f.DetachFrom(src, keep...)
+}
+
+// DetachFrom is Detach reading the content again from src: a value the
+// caller has anyway (the workspace's document, which knows its path) costs
+// nothing more, where a function made for each file costs its closure.
+func (f *File) DetachFrom(src Source, keep ...int) *File {
 	c := f.Bytes()
 	if len(c) == 0 {
 		return &File{} // nothing to keep
 	}
-	src := &source{read: read, sum: maphash.Bytes(seed, c)}
+	if len(c) > math.MaxUint32 {
+		return f // too large for the record: it stays resident
+	}
+	g := &File{src: src, sum: maphash.Bytes(seed, c), size: uint32(len(c))}
+	var more []hint
 	for _, off := range keep {
 		if p := f.Position(off); off >= 0 && off <= len(c) && off <= math.MaxInt32 && p.Line <= math.MaxInt32 && p.Col <= math.MaxInt32 {
-			src.hints = append(src.hints, hint{int32(off), int32(p.Line), int32(p.Col)})
+			h := hint{int32(off), int32(p.Line), int32(p.Col)}
+			if n := g.nhint(); n < len(g.hints) {
+				g.hints[n] = h
+				g.flags.Store(uint32(n + 1))
+			} else {
+				more = append(more, h)
+			}
 		}
 	}
-	src.hints = slices.Clip(src.hints)
-	return &File{src: src, size: len(c)}
+	if more != nil {
+		slices.SortStableFunc(more, func(a, b hint) int { return int(a.off) - int(b.off) })
+		g.ext = &extra{hints: slices.Clip(more)}
+	}
+	return g
 }
 
-// DetachIndexed is Detach keeping also the file's line index (about 4
-// bytes a line): line numbers, and positions on lines of ASCII text, are
-// answered without reading the file again. For one large file whose
+// DetachIndexed is Detach keeping also the file's line index (a little
+// over a byte a line): line numbers, and positions on lines of ASCII text,
+// are answered without reading the file again. For one large file whose
 // positions are asked often and whose text seldom (manifest.json: tens of
 // megabytes at 50,000 tasks, pointed into by references and diagnostics).
 func (f *File) DetachIndexed(read func() ([]byte, error)) *File {
+	var src Source
+	if read != nil {
+		src = readFunc(read)
+	}
+	return f.DetachIndexedFrom(src)
+}
+
+// DetachIndexedFrom is DetachIndexed reading the content again from src.
+// The positions of the offsets in keep that lie on lines holding a
+// non-ASCII byte (which the index does not answer) are computed now and
+// answered without reading the file again, as Detach keeps them: where
+// the references of the file are, say.
+func (f *File) DetachIndexedFrom(src Source, keep ...int) *File {
 	d := f.d()
 	if len(d.content) == 0 || len(d.content) > math.MaxUint32 {
-		return f.Detach(read)
+		return f.DetachFrom(src, keep...)
 	}
-	x := &index{lines: make([]uint32, len(d.lines)), wide: slices.Clone(d.wide)}
-	for i, l := range d.lines {
-		x.lines[i] = uint32(l)
+	var wideKeep []int
+	for _, off := range keep {
+		if off >= 0 && off <= len(d.content) && !d.ascii(d.lineOf(off)) {
+			wideKeep = append(wideKeep, off)
+		}
 	}
+	x := newIndex(d.lines)
+	x.wide = slices.Clone(d.wide)
 	for l := 0; l+1 < len(d.lines); l++ {
 		if end := d.lines[l+1] - 1; d.content[end] == '\n' && end > d.lines[l] && d.content[end-1] == '\r' {
 			for len(x.crlf) <= l/64 {
@@ -177,17 +304,20 @@ func (f *File) DetachIndexed(read func() ([]byte, error)) *File {
 		}
 	}
 	x.crlf = slices.Clip(x.crlf)
-	g := f.Detach(read)
-	if g.src != nil {
-		g.src.idx = x
+	g := f.DetachFrom(src, wideKeep...)
+	if g.res == nil && g.size > 0 {
+		if g.ext == nil {
+			g.ext = &extra{}
+		}
+		g.ext.idx = x
 	}
 	return g
 }
 
 // idx is the line index of a file detached by DetachIndexed, else nil.
 func (f *File) idx() *index {
-	if f.res == nil && f.src != nil {
-		return f.src.idx
+	if f.res == nil && f.ext != nil {
+		return f.ext.idx
 	}
 	return nil
 }
@@ -199,17 +329,17 @@ func (f *File) idx() *index {
 func (f *File) Hold() any { return f.d() }
 
 // IsDetached reports whether the file reads its content again when asked.
-func (f *File) IsDetached() bool { return f.src != nil }
+func (f *File) IsDetached() bool { return f.res == nil && f.size > 0 }
 
 // Stale reports whether a detached file's content, read again, was not what
 // it had been: what it answers since is approximate.
-func (f *File) Stale() bool { return f.src != nil && f.src.stale.Load() }
+func (f *File) Stale() bool { return f.flags.Load()&staleFlag != 0 }
 
 // Same reports whether content is f's content, without reading a detached
 // file again (its length and hash are compared).
 func (f *File) Same(content []byte) bool {
-	if f.src != nil {
-		return f.size == len(content) && maphash.Bytes(seed, content) == f.src.sum
+	if f.IsDetached() {
+		return int(f.size) == len(content) && maphash.Bytes(seed, content) == f.sum
 	}
 	return bytes.Equal(f.d().content, content)
 }
@@ -218,26 +348,32 @@ func (f *File) d() *data {
 	if f.res != nil {
 		return f.res
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	mu := f.lock()
+	mu.Lock()
+	defer mu.Unlock()
 	if x := f.w.Value(); x != nil {
 		return x
 	}
-	if f.src == nil {
+	if f.size == 0 {
 		x := newData(nil) // the zero File: empty
 		f.res = x
 		return x
 	}
-	c, err := f.src.read()
-	if err != nil || len(c) != f.size || maphash.Bytes(seed, c) != f.src.sum {
-		f.src.stale.Store(true)
+	var c []byte
+	err := errNoSource
+	if f.src != nil {
+		c, err = f.src.ReadContent()
+	}
+	size := int(f.size)
+	if err != nil || len(c) != size || maphash.Bytes(seed, c) != f.sum {
+		f.flags.Or(staleFlag)
 		if err != nil {
 			c = nil
 		}
-		if len(c) > f.size {
-			c = c[:f.size]
+		if len(c) > size {
+			c = c[:size]
 		}
-		for len(c) < f.size {
+		for len(c) < size {
 			c = append(c, ' ')
 		}
 	}
@@ -246,6 +382,8 @@ func (f *File) d() *data {
 	return x
 }
 
+var errNoSource = errors.New("text: a detached file without a source")
+
 // Bytes is the content. It must not be modified.
 func (f *File) Bytes() []byte { return f.d().content }
 
@@ -253,7 +391,7 @@ func (f *File) Bytes() []byte { return f.d().content }
 // file again).
 func (f *File) Len() int {
 	if f.res == nil {
-		return f.size
+		return int(f.size)
 	}
 	return len(f.res.content)
 }
@@ -261,7 +399,7 @@ func (f *File) Len() int {
 // LineCount is the number of lines (a trailing newline opens an empty last line).
 func (f *File) LineCount() int {
 	if x := f.idx(); x != nil {
-		return len(x.lines)
+		return x.n
 	}
 	return f.d().lineCount()
 }
@@ -269,7 +407,7 @@ func (f *File) LineCount() int {
 // LineStart is the byte offset where line (zero-based) starts, clamped.
 func (f *File) LineStart(line int) int {
 	if x := f.idx(); x != nil {
-		return x.lineStart(line, f.size)
+		return x.lineStart(line, int(f.size))
 	}
 	return f.d().lineStart(line)
 }
@@ -277,7 +415,7 @@ func (f *File) LineStart(line int) int {
 // LineEnd is the byte offset of the end of line's text, before "\r\n" or "\n".
 func (f *File) LineEnd(line int) int {
 	if x := f.idx(); x != nil {
-		return x.lineEnd(line, f.size)
+		return x.lineEnd(line, int(f.size))
 	}
 	return f.d().lineEnd(line)
 }
@@ -288,7 +426,7 @@ func (f *File) Line(line int) []byte { return f.d().line(line) }
 // LineOf is the zero-based line holding byte offset off (clamped).
 func (f *File) LineOf(off int) int {
 	if x := f.idx(); x != nil {
-		return x.lineOf(off, f.size)
+		return x.lineOf(off, int(f.size))
 	}
 	return f.d().lineOf(off)
 }
@@ -296,16 +434,23 @@ func (f *File) LineOf(off int) int {
 // Position converts a byte offset to a line and UTF-16 column. An offset in
 // the middle of a UTF-8 sequence counts as the start of that rune.
 func (f *File) Position(off int) Pos {
-	if f.src != nil {
-		for _, h := range f.src.hints {
+	if f.res == nil {
+		for _, h := range f.hints[:f.nhint()] {
 			if int(h.off) == off {
 				return Pos{Line: int(h.line), Col: int(h.col)}
 			}
 		}
-		if x := f.src.idx; x != nil && f.res == nil {
-			off = min(max(off, 0), f.size)
-			if line := x.lineOf(off, f.size); !bit(x.wide, line) {
-				return Pos{Line: line, Col: off - int(x.lines[line])}
+		if e := f.ext; e != nil {
+			if i, ok := slices.BinarySearchFunc(e.hints, off, func(h hint, off int) int { return int(h.off) - off }); ok {
+				h := e.hints[i]
+				return Pos{Line: int(h.line), Col: int(h.col)}
+			}
+			if x := e.idx; x != nil {
+				size := int(f.size)
+				off = min(max(off, 0), size)
+				if line := x.lineOf(off, size); !bit(x.wide, line) {
+					return Pos{Line: line, Col: off - x.start(line)}
+				}
 			}
 		}
 	}
@@ -321,14 +466,14 @@ func (f *File) Offset(p Pos) int {
 		switch {
 		case p.Line < 0:
 			return 0
-		case p.Line >= len(x.lines):
-			return f.size
+		case p.Line >= x.n:
+			return int(f.size)
 		case !bit(x.wide, p.Line):
-			start := int(x.lines[p.Line])
+			start := x.start(p.Line)
 			if p.Col < 0 {
 				return start
 			}
-			return min(start+p.Col, x.lineEnd(p.Line, f.size))
+			return min(start+p.Col, x.lineEnd(p.Line, int(f.size)))
 		}
 	}
 	return f.d().offset(p)

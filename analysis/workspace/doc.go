@@ -50,6 +50,10 @@ const (
 )
 
 // Doc is one parsed file. It is never modified after creation.
+//
+// A workspace holds one per file, tens of thousands of them: the fields
+// only a few docs use (see docExtra) are kept apart, so that a doc is 112
+// bytes.
 type Doc struct {
 	Path    string // absolute, clean
 	Rel     string // relative to its root, with forward slashes ("tasks/T001-x.md")
@@ -63,19 +67,69 @@ type Doc struct {
 	// Refs holds the task IDs named by an updates/ file, or recorded as
 	// completed by metrics.json.
 	Refs []model.Ref
-	// JSONErr is why an updates/ or metrics file is not valid JSON.
-	JSONErr *jsonpos.SyntaxError
-	// Skipped says why the file was not read (too large, binary), or "".
-	Skipped string
-
-	// StaleIDs are the task IDs the last manifest that parsed declared, kept
-	// while the manifest being typed does not parse, so that one missing
-	// comma does not make every manifest-only task unknown.
-	StaleIDs []string
 
 	serial uint64 // see Serial
-	full   *fullCache
-	memo   *sync.Map // key -> *memoEntry: see Memo (manifest.json only)
+	// full is the full parse of a light task while something uses it (see
+	// Full), guarded by fullLocks; never copied (see reopened)
+	full  weak.Pointer[taskfile.Task]
+	extra *docExtra // nil for most docs
+}
+
+// docExtra holds what few docs have: why a file was not read, an updates/
+// or metrics file's JSON error, the manifest's memo and stale IDs.
+type docExtra struct {
+	skipped  string
+	jsonErr  *jsonpos.SyntaxError
+	staleIDs []string
+	memo     *sync.Map // key -> *memoEntry: see Memo (manifest.json only)
+}
+
+// Skipped says why the file was not read (too large, binary, unreadable),
+// or "".
+func (d *Doc) Skipped() string {
+	if d.extra == nil {
+		return ""
+	}
+	return d.extra.skipped
+}
+
+// skip marks a doc being made as not read, for reason.
+func (d *Doc) skip(reason string) {
+	var x docExtra
+	if d.extra != nil {
+		x = *d.extra
+	}
+	x.skipped = reason
+	d.extra = &x
+}
+
+// JSONErr is why an updates/ or metrics file is not valid JSON, or nil.
+func (d *Doc) JSONErr() *jsonpos.SyntaxError {
+	if d.extra == nil {
+		return nil
+	}
+	return d.extra.jsonErr
+}
+
+// StaleIDs are the task IDs the last manifest that parsed declared, kept
+// while the manifest being typed does not parse, so that one missing comma
+// does not make every manifest-only task unknown.
+func (d *Doc) StaleIDs() []string {
+	if d.extra == nil {
+		return nil
+	}
+	return d.extra.staleIDs
+}
+
+// setStaleIDs gives a doc being made its stale IDs: its extra record may
+// be shared with the doc it was reopened from, so it is copied.
+func (d *Doc) setStaleIDs(ids []string) {
+	var x docExtra
+	if d.extra != nil {
+		x = *d.extra
+	}
+	x.staleIDs = ids
+	d.extra = &x
 }
 
 // Memo returns the value build gives for key, building it once per parse
@@ -83,18 +137,14 @@ type Doc struct {
 // that a check need not read the content again at every run (it is
 // detached: see evict). Other docs build it at each call.
 func (d *Doc) Memo(key any, build func() any) any {
-	if d.memo == nil {
+	if d.extra == nil || d.extra.memo == nil {
 		return build()
 	}
-	return memo(d.memo, key, build)
+	return memo(d.extra.memo, key, build)
 }
 
-// fullCache holds the full parse of a doc whose Task is light, while it is
-// in use.
-type fullCache struct {
-	mu sync.Mutex
-	w  weak.Pointer[taskfile.Task]
-}
+// fullLocks guard the docs' full fields, by serial.
+var fullLocks [64]sync.Mutex
 
 // Full returns the doc's task with everything its file says. The index
 // keeps task files read from disk light (taskfile.Task.Light): for those,
@@ -102,12 +152,13 @@ type fullCache struct {
 // while something uses it. Features about one file (symbols, folding,
 // links, a hover's criteria) ask for it; workspace-wide work reads Task.
 func (d *Doc) Full() *taskfile.Task {
-	if d.Task == nil || !d.Task.IsLight() || d.full == nil {
+	if d.Task == nil || !d.Task.IsLight() {
 		return d.Task
 	}
-	d.full.mu.Lock()
-	defer d.full.mu.Unlock()
-	if t := d.full.w.Value(); t != nil {
+	mu := &fullLocks[d.serial%uint64(len(fullLocks))]
+	mu.Lock()
+	defer mu.Unlock()
+	if t := d.full.Value(); t != nil {
 		return t
 	}
 	// a file no longer what was parsed (known before the read, or found by
@@ -119,7 +170,7 @@ func (d *Doc) Full() *taskfile.Task {
 	if d.Text.Stale() {
 		return d.Task
 	}
-	d.full.w = weak.Make(t)
+	d.full = weak.Make(t)
 	return t
 }
 
@@ -180,12 +231,12 @@ func parseDoc(path, rel string, content []byte, version int32, disk bool) *Doc {
 	// A skipped file's content is not kept: content[:0] would keep all of
 	// it (up to MaxFileSize) alive for as long as the snapshot lives.
 	if limit := maxSize(path); int64(len(content)) > limit {
-		d.Skipped = tooLarge(int64(len(content)), limit)
+		d.skip(tooLarge(int64(len(content)), limit))
 		d.Text = text.New(nil)
 		return d
 	}
 	if isBinary(content) {
-		d.Skipped = "file holds binary data (NUL bytes); it was skipped"
+		d.skip("file holds binary data (NUL bytes); it was skipped")
 		d.Text = text.New(nil)
 		return d
 	}
@@ -199,9 +250,12 @@ func parseDoc(path, rel string, content []byte, version int32, disk bool) *Doc {
 		}
 	case KindManifest:
 		d.Manifest = manifest.Parse(content)
-		d.memo = &sync.Map{}
+		d.extra = &docExtra{memo: &sync.Map{}}
 	case KindUpdate, KindMetrics:
-		d.Refs, d.JSONErr = jsonTaskRefs(content, d.Kind)
+		var err *jsonpos.SyntaxError
+		if d.Refs, err = jsonTaskRefs(content, d.Kind); err != nil {
+			d.extra = &docExtra{jsonErr: err}
+		}
 	case KindNote:
 		d.Refs = taskfile.ScanMentions(d.Text)
 	}
@@ -210,43 +264,50 @@ func parseDoc(path, rel string, content []byte, version int32, disk bool) *Doc {
 
 // sameContent reports whether d was parsed from exactly content.
 func (d *Doc) sameContent(content []byte) bool {
-	return d.serial != 0 && d.Skipped == "" && d.Text != nil && d.Text.Len() == len(content) && d.Text.Same(content)
+	return d.serial != 0 && d.Skipped() == "" && d.Text != nil && d.Text.Len() == len(content) && d.Text.Same(content)
 }
 
 // reopened is d for the same content coming from elsewhere (an editor's
 // buffer, or the disk again): the parse is shared, the content is the one
 // given, resident (evict detaches it again when it comes from the disk).
 func (d *Doc) reopened(content []byte, version int32) *Doc {
-	c := *d
-	c.Version = version
-	c.Text = text.New(content)
+	// field by field: d.full may be written meanwhile (see Full), and is
+	// not the new doc's
+	c := &Doc{Path: d.Path, Rel: d.Rel, Kind: d.Kind, Version: version, Text: text.New(content),
+		Task: d.Task, Manifest: d.Manifest, Refs: d.Refs, serial: d.serial, extra: d.extra}
 	if d.Task != nil && d.Task.IsLight() {
 		c.Task = taskfile.Parse(d.Rel, c.Text) // an open buffer's task is whole
 	}
-	c.full = nil
-	return &c
+	return c
 }
 
 // evict makes a doc read from disk keep what was parsed from it and none of
 // its content (text.File.Detach: read again from the file when asked): task
-// files, notes and updates, thousands of them of kilobytes each, and
+// files, notes and updates, thousands of them of kilobytes each,
 // manifest.json (megabytes; it keeps its line index, and a full check run
-// reads it once). metrics.json and the configuration keep theirs: small,
+// reads it once) and metrics.json (megabytes too at 50,000 tasks: its
+// check reads the references parsed from it and their positions, which
+// its line index answers). The configuration keeps its content: small,
 // read by every check run. Open buffers are not evicted either.
 func evict(d *Doc) *Doc {
 	switch d.Kind {
-	case KindTask, KindNote, KindUpdate, KindManifest:
+	case KindTask, KindNote, KindUpdate, KindManifest, KindMetrics:
 	default:
 		return d
 	}
-	if d.Skipped != "" || d.Text == nil || d.Text.Len() == 0 {
+	if d.Skipped() != "" || d.Text == nil || d.Text.Len() == 0 {
 		return d
 	}
-	path := d.Path
-	if d.Kind == KindManifest {
+	if d.Kind == KindManifest || d.Kind == KindMetrics {
 		// positions in it are asked for often (references, diagnostics),
-		// its text seldom: it keeps its line index
-		d.Text = d.Text.DetachIndexed(func() ([]byte, error) { return readFile(path) })
+		// its text seldom: it keeps its line index, and metrics.json the
+		// positions of its references on lines the index does not answer
+		// (non-ASCII ones)
+		var keep []int
+		for _, ref := range d.Refs {
+			keep = append(keep, ref.Span.Start, ref.Span.End)
+		}
+		d.Text = d.Text.DetachIndexedFrom((*diskSource)(d), keep...)
 		return d
 	}
 	var keep []int
@@ -255,12 +316,18 @@ func evict(d *Doc) *Doc {
 		sp := defSpan(d)
 		keep = []int{sp.Start, sp.End}
 	}
-	d.Text = d.Text.Detach(func() ([]byte, error) { return readFile(path) }, keep...)
+	d.Text = d.Text.DetachFrom((*diskSource)(d), keep...)
 	if d.Task != nil {
-		d.Task, d.full = d.Task.Light(), &fullCache{}
+		d.Task = d.Task.Light()
 	}
 	return d
 }
+
+// diskSource is a doc as the source of its detached text: its file, read
+// again. A doc is there anyway: this costs the text no closure.
+type diskSource Doc
+
+func (s *diskSource) ReadContent() ([]byte, error) { return readFile(s.Path) }
 
 func isBinary(b []byte) bool {
 	if len(b) > 8000 {

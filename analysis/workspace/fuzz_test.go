@@ -105,15 +105,15 @@ func checkSpans(t testing.TB, s *workspace.Snapshot) {
 				if m.Err != nil && (m.Err.Offset < 0 || m.Err.Offset > len(c)) {
 					t.Fatalf("%s: error offset %d of %d", d.Rel, m.Err.Offset, len(c))
 				}
-				for _, ref := range m.Refs {
+				for _, ref := range m.Refs() {
 					idAt("manifest ref", ref)
 				}
-				for _, l := range m.Lists {
+				for _, l := range m.Lists() {
 					valid("manifest list", l.Span)
 				}
-				for _, e := range m.Entries {
-					valid("entry", e.Span)
-					valid("entry id", e.IDSpan)
+				for _, e := range m.Entries() {
+					valid("entry", e.Span())
+					valid("entry id", e.IDSpan())
 				}
 			}
 			for _, ref := range d.Refs {
@@ -170,7 +170,7 @@ func summary(s *workspace.Snapshot, base string, noStale bool) string {
 	for _, r := range s.Roots {
 		lines = append(lines, "root "+rel(r.Dir))
 		for _, d := range r.Docs.All() {
-			lines = append(lines, fmt.Sprintf("doc %s kind=%d skipped=%q len=%d", rel(d.Path), d.Kind, d.Skipped, len(d.Text.Bytes())))
+			lines = append(lines, fmt.Sprintf("doc %s kind=%d skipped=%q len=%d", rel(d.Path), d.Kind, d.Skipped(), len(d.Text.Bytes())))
 		}
 		for id, defs := range r.Defs.All() {
 			for i, df := range defs {
@@ -179,7 +179,7 @@ func summary(s *workspace.Snapshot, base string, noStale bool) string {
 		}
 		for id, es := range r.Entries {
 			for _, e := range es {
-				lines = append(lines, fmt.Sprintf("entry %s %s %v", id, rel(e.Doc.Path), e.Entry.IDSpan))
+				lines = append(lines, fmt.Sprintf("entry %s %s %v", id, rel(e.Doc.Path), e.Entry.IDSpan()))
 			}
 		}
 		for id, ref := range r.Deferred {

@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/taskls/taskls/analysis/jsonpos"
@@ -43,6 +44,9 @@ func jsonTaskRefs(content []byte, kind Kind) ([]model.Ref, *jsonpos.SyntaxError)
 		}
 	}
 	walk(v, "", false, 0)
+	if cap(out)-len(out) > len(out)/8 {
+		out = slices.Clone(out) // kept with the doc: without the room appends left
+	}
 	return out, nil
 }
 

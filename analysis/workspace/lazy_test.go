@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/taskls/taskls/analysis/check"
+	"github.com/taskls/taskls/analysis/text"
 	"github.com/taskls/taskls/analysis/workspace"
 )
 
@@ -37,7 +38,7 @@ func TestDiskContentNotKept(t *testing.T) {
 	if string(d.Text.Bytes()) != body {
 		t.Fatalf("content read again = %q, want the file", d.Text.Bytes())
 	}
-	if m := s.Doc(man); !m.Text.IsDetached() || len(m.Manifest.Entries) != 1 || m.Text.LineCount() != 1 || string(m.Text.Bytes()[m.Manifest.Entries[0].IDSpan.Start:][:4]) != "T001" {
+	if m := s.Doc(man); !m.Text.IsDetached() || m.Manifest.NumEntries() != 1 || m.Text.LineCount() != 1 || string(m.Text.Bytes()[m.Manifest.Entry(0).IDSpan().Start:][:4]) != "T001" {
 		t.Fatal("manifest.json from disk must be parsed, detached, and read again as the file")
 	}
 	if openMan := s.Apply([]workspace.Change{{Path: man, Content: []byte(`{"tasks": []}`), Version: 1}}); openMan.Doc(man).Text.IsDetached() {
@@ -68,16 +69,16 @@ func TestLargeManifest(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := workspace.Load([]string{dir}).Doc(man)
-	if d == nil || d.Skipped != "" || d.Manifest == nil || len(d.Manifest.Entries) != 1 {
-		t.Fatalf("a %d MiB manifest: skipped %q, want it read", (workspace.MaxFileSize+1024)>>20, d.Skipped)
+	if d == nil || d.Skipped() != "" || d.Manifest == nil || d.Manifest.NumEntries() != 1 {
+		t.Fatalf("a %d MiB manifest: skipped %q, want it read", (workspace.MaxFileSize+1024)>>20, d.Skipped())
 	}
 	task := filepath.Join(root, "T001.md")
 	if err := os.WriteFile(task, []byte("---\nid: T001\nnotes: "+pad+"\n---\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	td := workspace.Load([]string{dir}).Doc(task)
-	if want := "file is 16.1 MiB, larger than the 16 MiB taskls reads; it was skipped"; td == nil || td.Skipped != want {
-		t.Fatalf("a 16.1 MiB task file: skipped %q, want %q", td.Skipped, want)
+	if want := "file is 16.1 MiB, larger than the 16 MiB taskls reads; it was skipped"; td == nil || td.Skipped() != want {
+		t.Fatalf("a 16.1 MiB task file: skipped %q, want %q", td.Skipped(), want)
 	}
 }
 
@@ -184,5 +185,56 @@ func TestLoadKeepsNoReadBuffer(t *testing.T) {
 		if d.Task.Title() != fmt.Sprintf("Alpha %d", i) || d.Task.Priority() != "P1" || len(deps) != 1 || deps[0].ID != fmt.Sprintf("T%03d", i%n+1) {
 			t.Fatalf("T%03d: title %q, priority %q, dependencies %v", i, d.Task.Title(), d.Task.Priority(), deps)
 		}
+	}
+}
+
+// metrics.json read from disk keeps its line index and none of its
+// content: a check run reports on it, and references point into it,
+// without reading it again (a read would find the file rewritten below,
+// and make it stale).
+func TestMetricsDetached(t *testing.T) {
+	dir := t.TempDir()
+	tasks := filepath.Join(dir, ".tasks", "tasks")
+	if err := os.MkdirAll(tasks, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	metrics := filepath.Join(dir, ".tasks", "metrics.json")
+	content := "{\n  \"completed_tasks\": [\n    \"T001\",\n    \"é\", \"T404\"\n  ]\n}\n" // T404 on a non-ASCII line
+	for p, c := range map[string]string{
+		filepath.Join(tasks, "T001-a.md"): "---\nid: T001\ntitle: A\nstatus: pending\n---\n# A\n",
+		metrics:                           content,
+	} {
+		if err := os.WriteFile(p, []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := workspace.Load([]string{dir})
+	m := s.Doc(metrics)
+	if m == nil || !m.Text.IsDetached() || len(m.Refs) != 2 {
+		t.Fatalf("metrics.json from disk: %+v, want a detached doc with two references", m)
+	}
+	if err := os.WriteFile(metrics, []byte(strings.ReplaceAll(content, "T", "X")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	diags := check.Run(s, nil)[metrics]
+	if len(diags) != 2 {
+		t.Fatalf("metrics.json: %d diagnostics, want 2: %+v", len(diags), diags)
+	}
+	orig := text.New([]byte(content))
+	for _, ref := range m.Refs {
+		for _, off := range []int{ref.Span.Start, ref.Span.End} {
+			if p, want := m.Text.Position(off), orig.Position(off); p != want {
+				t.Errorf("%s: offset %d at %+v, want %+v", ref.ID, off, p, want)
+			}
+		}
+	}
+	for r := range s.Roots[0].Refs("T001") {
+		r.Doc.Text.Position(r.Ref.Span.Start)
+	}
+	if m.Text.Stale() {
+		t.Fatal("metrics.json was read again for a check run or positions")
+	}
+	if string(m.Text.Bytes()[m.Refs[0].Span.Start:][:4]) != "X001" || !m.Text.Stale() {
+		t.Fatal("its text, asked for, is read again")
 	}
 }

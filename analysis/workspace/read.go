@@ -40,7 +40,7 @@ func unreadReason(err error) string {
 func unreadDoc(path, rel, reason string) *Doc {
 	d := &Doc{Path: path, Rel: rel, Kind: classify(rel), Version: -1, Text: text.New(nil)}
 	if d.Kind != KindOther {
-		d.Skipped = reason
+		d.skip(reason)
 	}
 	return d
 }

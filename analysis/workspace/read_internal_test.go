@@ -30,10 +30,10 @@ func TestReadFileErrors(t *testing.T) {
 	if !errors.As(err, &tl) || tl.Size != MaxFileSize+5 || b != nil {
 		t.Errorf("readFile of a file over the limit: %d bytes, %v", len(b), err)
 	}
-	if got := unreadDoc(p, "tasks/big.md", unreadReason(err)).Skipped; got != "file is 16.1 MiB, larger than the 16 MiB taskls reads; it was skipped" {
+	if got := unreadDoc(p, "tasks/big.md", unreadReason(err)).Skipped(); got != "file is 16.1 MiB, larger than the 16 MiB taskls reads; it was skipped" {
 		t.Errorf("skipped: %q", got)
 	}
-	if d := unreadDoc(p, "other/big.bin", "x"); d.Skipped != "" {
-		t.Errorf("a file read for nothing is never unreadable: %q", d.Skipped)
+	if d := unreadDoc(p, "other/big.bin", "x"); d.Skipped() != "" {
+		t.Errorf("a file read for nothing is never unreadable: %q", d.Skipped())
 	}
 }

@@ -1,16 +1,20 @@
 package workspace
 
 import (
+	"encoding/binary"
 	"iter"
+	"math/bits"
 	"slices"
+	"strings"
 
 	"github.com/taskls/taskls/analysis/model"
 )
 
 // The reference index keeps, for each task ID, where its references lie
-// rather than the references themselves: a refLoc is 8 bytes and holds no
-// pointer (the collector never scans the lists), where a Loc is 48. The
-// reference is read back from the doc's parse when asked (Refs, RefsAt).
+// rather than the references themselves, and keeps them in a string of
+// varints (refList): about 2 or 3 bytes a reference, where a refLoc is 8
+// and a Loc 48, and no pointer the collector scans. The reference is read
+// back from the doc's parse when asked (Refs, RefsAt).
 
 // refLoc is one reference: the doc that makes it, by its number in the
 // root's refDocs, and its place in the doc's references as refAt counts
@@ -18,6 +22,119 @@ import (
 type refLoc struct {
 	doc uint32
 	i   uint32
+}
+
+// refList is the references of one ID, in order: for each, the change of
+// its doc's number from the reference before, then the change of its
+// place in the doc (from 0 when the doc changed), both as zigzag varints.
+type refList string
+
+func zigzag(v int64) uint64 { return uint64(v<<1) ^ uint64(v>>63) }
+
+func unzigzag(u uint64) int64 { return int64(u>>1) ^ -int64(u&1) }
+
+// refEncoder writes a refList.
+type refEncoder struct {
+	b    []byte
+	prev refLoc
+}
+
+func (e *refEncoder) add(l refLoc) {
+	dd := int64(l.doc) - int64(e.prev.doc)
+	di := int64(l.i)
+	if dd == 0 {
+		di -= int64(e.prev.i)
+	}
+	e.b = binary.AppendUvarint(e.b, zigzag(dd))
+	e.b = binary.AppendUvarint(e.b, zigzag(di))
+	e.prev = l
+}
+
+// refListSize is the length of ls as a refList.
+func refListSize(ls []refLoc) int {
+	n := 0
+	prev := refLoc{}
+	for _, l := range ls {
+		dd := int64(l.doc) - int64(prev.doc)
+		di := int64(l.i)
+		if dd == 0 {
+			di -= int64(prev.i)
+		}
+		n += uvarintLen(zigzag(dd)) + uvarintLen(zigzag(di))
+		prev = l
+	}
+	return n
+}
+
+func uvarintLen(u uint64) int { return max(1, (bits.Len64(u)+6)/7) }
+
+func encodeRefs(ls []refLoc) refList {
+	if len(ls) == 0 {
+		return ""
+	}
+	e := refEncoder{b: make([]byte, 0, refListSize(ls))}
+	for _, l := range ls {
+		e.add(l)
+	}
+	return refList(e.b)
+}
+
+// all yields the references in order.
+func (s refList) all(yield func(refLoc) bool) {
+	var prev refLoc
+	for i := 0; i < len(s); {
+		dd, n := uvarint(s, i)
+		i += n
+		di, n := uvarint(s, i)
+		i += n
+		l := refLoc{doc: uint32(int64(prev.doc) + unzigzag(dd))}
+		if l.doc == prev.doc {
+			l.i = uint32(int64(prev.i) + unzigzag(di))
+		} else {
+			l.i = uint32(unzigzag(di))
+		}
+		if !yield(l) {
+			return
+		}
+		prev = l
+	}
+}
+
+// uvarint reads the varint at s[i:] and its length.
+func uvarint(s refList, i int) (uint64, int) {
+	var v uint64
+	for k := 0; i+k < len(s); k++ {
+		b := s[i+k]
+		v |= uint64(b&0x7f) << (7 * k)
+		if b < 0x80 {
+			return v, k + 1
+		}
+	}
+	return v, len(s) - i
+}
+
+// len is the number of references: each is two varints, and each varint
+// ends at its one byte below 0x80.
+func (s refList) len() int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x80 {
+			n++
+		}
+	}
+	return n / 2
+}
+
+// decode is the references as a slice.
+func (s refList) decode() []refLoc {
+	if s == "" {
+		return nil
+	}
+	out := make([]refLoc, 0, s.len())
+	for l := range s.all {
+		out = append(out, l)
+	}
+	return out
 }
 
 // Loc is one reference in one doc.
@@ -33,10 +150,10 @@ func (r *Root) RefsAt(id string) []Loc {
 	if len(ls) == 0 {
 		return nil
 	}
-	out := make([]Loc, len(ls))
-	for k, l := range ls {
+	out := make([]Loc, 0, ls.len())
+	for l := range ls.all {
 		d := r.refDocs.at(l.doc)
-		out[k] = Loc{Doc: d, Ref: refAt(d, int(l.i))}
+		out = append(out, Loc{Doc: d, Ref: refAt(d, int(l.i))})
 	}
 	return out
 }
@@ -45,7 +162,7 @@ func (r *Root) RefsAt(id string) []Loc {
 // the list.
 func (r *Root) Refs(id string) iter.Seq[Loc] {
 	return func(yield func(Loc) bool) {
-		for _, l := range r.refsTo.At(id) {
+		for l := range r.refsTo.At(id).all {
 			d := r.refDocs.at(l.doc)
 			if !yield(Loc{Doc: d, Ref: refAt(d, int(l.i))}) {
 				return
@@ -59,7 +176,7 @@ func (r *Root) Refs(id string) iter.Seq[Loc] {
 func (r *Root) RefIDs() iter.Seq2[string, int] {
 	return func(yield func(string, int) bool) {
 		for id, ls := range r.refsTo.All() {
-			if !yield(id, len(ls)) {
+			if !yield(id, ls.len()) {
 				return
 			}
 		}
@@ -78,7 +195,7 @@ func refAt(d *Doc, i int) model.Ref {
 		}
 		return d.Task.ListRef(i)
 	case KindManifest:
-		return d.Manifest.Refs[i]
+		return d.Manifest.Ref(i)
 	}
 	return d.Refs[i]
 }
@@ -89,7 +206,6 @@ func refAt(d *Doc, i int) model.Ref {
 func (r *Root) indexRefs(paths []string) {
 	docs := &docTable{}
 	lists := make(map[string][]refLoc, len(paths))
-	total := 0
 	for _, p := range paths {
 		d := r.Docs.At(p)
 		k := uint32(docs.n)
@@ -100,16 +216,33 @@ func (r *Root) indexRefs(paths []string) {
 		})
 		if n > 0 {
 			docs.add(d)
-			total += n
 		}
 	}
-	// one array holds every list, without the room appends left
-	all := make([]refLoc, 0, total)
-	r.refsTo = newMap[[]refLoc]()
+	// one string holds every list, without the room appends left
+	size := 0
+	for _, ls := range lists {
+		size += refListSize(ls)
+	}
+	var all strings.Builder
+	all.Grow(size)
+	ids := make([]string, 0, len(lists))
+	ends := make([]int, 0, len(lists))
+	e := refEncoder{}
 	for id, ls := range lists {
-		a := len(all)
-		all = append(all, ls...)
-		r.refsTo.set(id, all[a:len(all):len(all)])
+		e.b, e.prev = e.b[:0], refLoc{}
+		for _, l := range ls {
+			e.add(l)
+		}
+		all.Write(e.b)
+		ids = append(ids, id)
+		ends = append(ends, all.Len())
+	}
+	str := all.String()
+	r.refsTo = newMap[refList]()
+	a := 0
+	for k, id := range ids {
+		r.refsTo.set(id, refList(str[a:ends[k]]))
+		a = ends[k]
 	}
 	docs.freeze()
 	r.refDocs = docs
@@ -140,7 +273,7 @@ func (r *Root) reindexRefs(old *Root, paths []string) {
 		// the file's number: the old version's, or the next one
 		k, had := uint32(docs.n), false
 		if nOld > 0 {
-			for _, l := range refs.At(ids[0]) {
+			for l := range refs.At(ids[0]).all {
 				if docs.at(l.doc).Path == p {
 					k, had = l.doc, true
 					break
@@ -161,7 +294,7 @@ func (r *Root) reindexRefs(old *Root, paths []string) {
 			})
 		}
 		for _, id := range ids {
-			cur := refs.At(id)
+			cur := refs.At(id).decode()
 			list := make([]refLoc, 0, len(cur)+len(add[id]))
 			at := -1 // where the file's references go
 			for _, l := range cur {
@@ -182,7 +315,7 @@ func (r *Root) reindexRefs(old *Root, paths []string) {
 			if len(list) == 0 {
 				refs.del(id)
 			} else {
-				refs.set(id, list)
+				refs.set(id, encodeRefs(list))
 			}
 		}
 		switch {

@@ -140,7 +140,7 @@ func reaches(items []item, threshold check.Severity) bool {
 func snapshotReader(s *workspace.Snapshot) contentReader {
 	return func(path string) ([]byte, bool) {
 		d := s.Doc(path)
-		if d == nil || d.Kind == workspace.KindOther || d.Skipped != "" || d.Text == nil {
+		if d == nil || d.Kind == workspace.KindOther || d.Skipped() != "" || d.Text == nil {
 			return nil, false
 		}
 		return d.Text.Bytes(), true
