@@ -16,20 +16,20 @@ import (
 // their spellings). Open buffers are parsed whole and number only list
 // keys.
 var numbered struct {
-	mu   sync.Mutex
-	ids  map[unique.Handle[string]]uint32
+	mu   sync.Mutex                              // held to add a string
+	ids  sync.Map                                // unique.Handle[string] -> uint32: read without the lock (files are parsed in parallel)
 	list atomic.Pointer[[]unique.Handle[string]] // by number; entries never change once published
 }
 
 // internID is the number of h, given on first use.
 func internID(h unique.Handle[string]) uint32 {
+	if id, ok := numbered.ids.Load(h); ok {
+		return id.(uint32)
+	}
 	numbered.mu.Lock()
 	defer numbered.mu.Unlock()
-	if id, ok := numbered.ids[h]; ok {
-		return id
-	}
-	if numbered.ids == nil {
-		numbered.ids = map[unique.Handle[string]]uint32{}
+	if id, ok := numbered.ids.Load(h); ok {
+		return id.(uint32)
 	}
 	var list []unique.Handle[string]
 	if p := numbered.list.Load(); p != nil {
@@ -37,8 +37,8 @@ func internID(h unique.Handle[string]) uint32 {
 	}
 	id := uint32(len(list))
 	list = append(list, h)
-	numbered.list.Store(&list)
-	numbered.ids[h] = id
+	numbered.list.Store(&list) // published before the number is
+	numbered.ids.Store(h, id)
 	return id
 }
 
