@@ -115,8 +115,8 @@ type facts struct {
 	focusOnce sync.Once
 	focus     []string // see (*Pass).ids
 
-	dependentsOnce sync.Once
-	dependents     map[string][]string // full runs: B -> tasks that wait for B
+	denseOnce sync.Once
+	dense     *dense // runs that are not narrow: the graph facts of every task
 
 	graphOnce sync.Once
 	graph     []graphEntry // the manifest's dependency_graph (graphEntries)
@@ -144,6 +144,17 @@ func (p *Pass) hold(d *workspace.Doc) {
 	p.facts.held[d] = d.Text.Hold()
 }
 
+// dense returns the graph facts of every task, built at the first call,
+// in a run that is not narrow; nil in a narrow one (which looks at a few
+// tasks: facts are made for those it asks about).
+func (p *Pass) dense() *dense {
+	if p.facts == nil || p.facts.narrow {
+		return nil
+	}
+	p.facts.denseOnce.Do(func() { p.facts.dense = buildDense(p.Root) })
+	return p.facts.dense
+}
+
 type depsFact struct {
 	deps  []string
 	known bool
@@ -151,6 +162,12 @@ type depsFact struct {
 
 // deps is depsOf, cached for the run.
 func (p *Pass) deps(id string) ([]string, bool) {
+	if d := p.dense(); d != nil {
+		if i, ok := d.at[id]; ok {
+			return d.depsOf(i), d.isKnown(i)
+		}
+		return depsOf(p.Root, id)
+	}
 	p.facts.mu.Lock()
 	if f, ok := p.facts.deps[id]; ok {
 		p.facts.mu.Unlock()
@@ -202,18 +219,11 @@ func (p *Pass) ids() []string {
 // dependents returns the tasks that wait for id (depend on it or are
 // blocked by it), in ID order.
 func (p *Pass) dependents(id string) []string {
-	if !p.facts.narrow {
-		p.facts.dependentsOnce.Do(func() {
-			m := map[string][]string{}
-			for _, x := range p.Root.IDs {
-				ws, _ := p.waits(x)
-				for _, w := range ws {
-					m[w] = append(m[w], x)
-				}
-			}
-			p.facts.dependents = m
-		})
-		return p.facts.dependents[id]
+	if d := p.dense(); d != nil {
+		if i, ok := d.at[id]; ok {
+			return d.dependents.get(i)
+		}
+		return d.other[id]
 	}
 	// a quick run: the candidates are the tasks whose files or manifest
 	// entries name id
@@ -527,6 +537,12 @@ func (p *Pass) docs() []*workspace.Doc {
 // waits is what a task waits for: its dependencies and its blocked_by list
 // (either makes it the inverse of a `blocks`), cached for the run.
 func (p *Pass) waits(id string) ([]string, bool) {
+	if d := p.dense(); d != nil {
+		if i, ok := d.at[id]; ok {
+			return d.waitsOf(i), d.isKnown(i)
+		}
+		return depsOf(p.Root, id) // not known: no blocked_by either
+	}
 	deps, ok := p.deps(id)
 	p.facts.mu.Lock()
 	defer p.facts.mu.Unlock()

@@ -177,8 +177,9 @@ var DeadRef = register(&Check{
 		repo := filepath.Dir(r.Dir)
 		repoThere := repoPresent(repo, r.Dir)
 		statCache := map[string]bool{}
+		prefix := r.Dir + string(filepath.Separator)
 		exists := func(path string) bool {
-			if strings.HasPrefix(path, r.Dir+string(filepath.Separator)) {
+			if strings.HasPrefix(path, prefix) {
 				if r.Docs.At(path) != nil {
 					return true
 				}
@@ -190,19 +191,28 @@ var DeadRef = register(&Check{
 			statCache[path] = v
 			return v
 		}
+		// the verdict on an entry, by the folder of the file and the
+		// entry as written: task files repeat the same few entries, and
+		// the paths to look at are made once for each
+		type seenRef struct{ dir, value string }
+		dead := map[seenRef]bool{}
 		for _, d := range p.docs() {
 			if !d.IsTask() {
 				continue
 			}
 			for _, ref := range d.Task.DocRefs() {
-				path, ok := refPath(ref.Value())
+				key := seenRef{filepath.Dir(d.Path), ref.Value()}
+				isDead, seen := dead[key]
+				path, ok := refPath(key.value)
 				if !ok {
 					continue
 				}
-				if exists(filepath.Join(r.Dir, path)) || exists(filepath.Join(filepath.Dir(d.Path), path)) {
-					continue
+				if !seen {
+					isDead = !exists(filepath.Join(r.Dir, path)) && !exists(filepath.Join(key.dir, path)) &&
+						!exists(filepath.Join(repo, path)) && repoThere
+					dead[key] = isDead
 				}
-				if exists(filepath.Join(repo, path)) || !repoThere {
+				if !isDead {
 					continue
 				}
 				p.Report(d, ref.Span(), fmt.Sprintf("%s: %s does not exist under .tasks/ or the repository", ref.Key(), path))

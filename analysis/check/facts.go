@@ -15,14 +15,12 @@ import (
 // without repeats.
 func fileDeps(t *taskfile.Task) []string {
 	var out []string
-	seen := map[string]bool{}
 	for r := range t.ListRefs() {
-		if r.Kind == model.KindDependency && !seen[r.ID] {
-			seen[r.ID] = true
+		if r.Kind == model.KindDependency {
 			out = append(out, r.ID)
 		}
 	}
-	return out
+	return dedupeFrom(out, 0)
 }
 
 // depList returns a task file's first dependency list, or nil.
@@ -54,29 +52,21 @@ func listIDs(t *taskfile.Task, k model.RefKind) []string {
 		return nil
 	}
 	var out []string
-	seen := map[string]bool{}
 	for r := range t.ListItems(i) {
-		if !seen[r.ID] {
-			seen[r.ID] = true
-			out = append(out, r.ID)
-		}
+		out = append(out, r.ID)
 	}
-	return out
+	return dedupeFrom(out, 0)
 }
 
 func ids(l *model.List) []string {
 	if l == nil {
 		return nil
 	}
-	var out []string
-	seen := map[string]bool{}
+	out := make([]string, 0, len(l.Items))
 	for _, r := range l.Items {
-		if !seen[r.ID] {
-			seen[r.ID] = true
-			out = append(out, r.ID)
-		}
+		out = append(out, r.ID)
 	}
-	return out
+	return dedupeFrom(out, 0)
 }
 
 // depsOf returns what a task depends on: its task file's lists, or its
