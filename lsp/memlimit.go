@@ -17,10 +17,15 @@ import (
 // gives pages back (or collects sooner) to stay under it. The limit
 // follows the live heap, so a session whose index grows (more files
 // opened, a bigger workspace added) gets a higher one at the next
-// collection instead of collecting without end.
+// collection instead of collecting without end. The limit is never
+// below floor: a small heap is collected often and cheaply by GOGC alone,
+// and a limit under it would only make collections more frequent where
+// nothing is gained (at 10,000 tasks it cost references p95 a millisecond
+// against GOGC alone for a few MB of RSS).
 type memLimit struct {
 	ratio    float64
 	headroom int64
+	floor    int64
 	prev     int64 // the limit before start, set back by stop
 
 	mu      sync.Mutex
@@ -35,8 +40,8 @@ type sentinel struct{ _ *int }
 
 // startMemLimit sets the limit from the live heap now and after each
 // collection until stop is called, which sets back the limit found.
-func startMemLimit(ratio float64, headroom int64) (stop func()) {
-	m := &memLimit{ratio: ratio, headroom: headroom, prev: debug.SetMemoryLimit(-1),
+func startMemLimit(ratio float64, headroom, floor int64) (stop func()) {
+	m := &memLimit{ratio: ratio, headroom: headroom, floor: floor, prev: debug.SetMemoryLimit(-1),
 		sample: []metrics.Sample{{Name: "/gc/heap/live:bytes"}}}
 	m.mu.Lock()
 	m.tune()
@@ -70,7 +75,7 @@ func (m *memLimit) tune() {
 		runtime.ReadMemStats(&ms)
 		live = int64(ms.HeapAlloc)
 	}
-	debug.SetMemoryLimit(limitFor(live, m.ratio, m.headroom))
+	debug.SetMemoryLimit(max(limitFor(live, m.ratio, m.headroom), m.floor))
 }
 
 // limitFor is the limit for a live heap of live bytes.

@@ -15,7 +15,7 @@ func TestMemLimitFollowsLiveHeap(t *testing.T) {
 	before := debug.SetMemoryLimit(-1)
 	defer debug.SetMemoryLimit(before)
 	const headroom = 8 << 20
-	stop := startMemLimit(1.5, headroom)
+	stop := startMemLimit(1.5, headroom, 32<<20)
 	stopped := false
 	defer func() {
 		if !stopped {
@@ -44,6 +44,9 @@ func TestMemLimitFollowsLiveHeap(t *testing.T) {
 	low := settle(func(l int64) bool { return l < 64<<20 })
 	if low >= 64<<20 {
 		t.Fatalf("with the 64 MiB freed the limit is still %d MiB", low>>20)
+	}
+	if low < 32<<20 {
+		t.Fatalf("the limit went to %d MiB, under its floor of 32 MiB", low>>20)
 	}
 	stop()
 	stopped = true

@@ -35,7 +35,7 @@ func Run(ctx context.Context, stream io.ReadWriteCloser, log io.Writer, version 
 		}
 	}
 	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
-		defer startMemLimit(limitRatio, limitHeadroom)()
+		defer startMemLimit(limitRatio, limitHeadroom, limitFloor)()
 	}
 	return Serve(ctx, stream, s, log)
 }
@@ -62,6 +62,7 @@ const (
 const (
 	limitRatio    = 1.5
 	limitHeadroom = 8 << 20
+	limitFloor    = 64 << 20
 )
 
 // Server holds the state of one session: the current snapshot, the open
