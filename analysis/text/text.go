@@ -104,14 +104,14 @@ type index struct {
 
 const markEvery = 64
 
-func newIndex(lines []int) *index {
+func newIndex(lines []uint32) *index {
 	x := &index{n: len(lines), marks: make([]uint32, 0, (len(lines)+markEvery-1)/markEvery), lens: make([]uint8, len(lines)-1)}
 	for l, start := range lines {
 		if l%markEvery == 0 {
 			x.marks = append(x.marks, uint32(start))
 		}
 		if l+1 < len(lines) {
-			n := lines[l+1] - start
+			n := int(lines[l+1] - start)
 			if n >= 255 {
 				x.lens[l] = 255
 				x.long = append(x.long, uint32(l), uint32(n))
@@ -189,11 +189,15 @@ type hint struct{ off, line, col int32 }
 // data is content with its line index.
 type data struct {
 	content []byte
-	lines   []int
+	// lines are where each line starts: 32 bits (workspace reads files up
+	// to 256 MiB, and no LSP client sends a buffer of 4 GiB; 8 bytes a line
+	// made the index of a 36 MiB manifest.json, read back during a check
+	// run, about 13 MB)
+	lines []uint32
 	// ylines are the starts of the lines yaml.v3 counts, when the content
 	// holds a break only YAML knows (NEL, U+2028, U+2029); nil otherwise,
 	// as the lines are then the same.
-	ylines []int
+	ylines []uint32
 	// wide marks the lines holding a non-ASCII byte: on the others a
 	// column is a byte count, found without walking the line (a line of
 	// hundreds of kilobytes would make each position cost that much).
@@ -296,7 +300,7 @@ func (f *File) DetachIndexedFrom(src Source, keep ...int) *File {
 	x := newIndex(d.lines)
 	x.wide = slices.Clone(d.wide)
 	for l := 0; l+1 < len(d.lines); l++ {
-		if end := d.lines[l+1] - 1; d.content[end] == '\n' && end > d.lines[l] && d.content[end-1] == '\r' {
+		if end := int(d.lines[l+1]) - 1; d.content[end] == '\n' && end > int(d.lines[l]) && d.content[end-1] == '\r' {
 			for len(x.crlf) <= l/64 {
 				x.crlf = append(x.crlf, 0)
 			}
@@ -490,7 +494,7 @@ func (f *File) YAMLOffset(base, line, col int) int { return f.d().yamlOffset(bas
 // ends of LSP, CommonMark and YAML alike; the break is never part of a column
 // count that matters.
 func newData(content []byte) *data {
-	lines := make([]int, 1, bytes.Count(content, nl)+1)
+	lines := make([]uint32, 1, bytes.Count(content, nl)+1)
 	yamlOnly := false
 	var wide []uint64 // bit l: line l holds a byte >= 0x80
 	markWide := func(l int, line []byte) {
@@ -519,16 +523,16 @@ func newData(content []byte) *data {
 				break
 			}
 			start = end + 1
-			lines = append(lines, start)
+			lines = append(lines, uint32(start))
 		}
 	} else {
 		for i, b := range content {
 			switch b {
 			case '\n':
-				lines = append(lines, i+1)
+				lines = append(lines, uint32(i+1))
 			case '\r':
 				if i+1 == len(content) || content[i+1] != '\n' {
-					lines = append(lines, i+1)
+					lines = append(lines, uint32(i+1))
 				}
 			default:
 				if b >= 0x80 {
@@ -546,18 +550,18 @@ func newData(content []byte) *data {
 	}
 	f := &data{content: content, lines: lines, wide: wide}
 	if yamlOnly {
-		f.ylines = []int{0}
+		f.ylines = []uint32{0}
 		for i := 0; i < len(content); i++ {
 			switch c := content[i]; {
 			case c == '\r' && i+1 < len(content) && content[i+1] == '\n':
 				i++
-				f.ylines = append(f.ylines, i+1)
+				f.ylines = append(f.ylines, uint32(i+1))
 			case c == '\n' || c == '\r':
-				f.ylines = append(f.ylines, i+1)
+				f.ylines = append(f.ylines, uint32(i+1))
 			default:
 				if n := yamlBreakLen(content[i:]); n > 0 {
 					i += n - 1
-					f.ylines = append(f.ylines, i+1)
+					f.ylines = append(f.ylines, uint32(i+1))
 				}
 			}
 		}
@@ -606,7 +610,7 @@ func (f *data) lineStart(line int) int {
 	if line >= len(f.lines) {
 		return len(f.content)
 	}
-	return f.lines[line]
+	return int(f.lines[line])
 }
 
 // LineEnd is the byte offset of the end of line's text, before "\r\n" or "\n".
@@ -617,8 +621,8 @@ func (f *data) lineEnd(line int) int {
 	if line >= len(f.lines)-1 {
 		return len(f.content)
 	}
-	end := f.lines[line+1] - 1 // at '\n' or a lone '\r'
-	if f.content[end] == '\n' && end > f.lines[line] && f.content[end-1] == '\r' {
+	end := int(f.lines[line+1]) - 1 // at '\n' or a lone '\r'
+	if f.content[end] == '\n' && end > int(f.lines[line]) && f.content[end-1] == '\r' {
 		end--
 	}
 	return end
@@ -637,7 +641,7 @@ func (f *data) lineOf(off int) int {
 	if off > len(f.content) {
 		off = len(f.content)
 	}
-	return sort.Search(len(f.lines), func(i int) bool { return f.lines[i] > off }) - 1
+	return sort.Search(len(f.lines), func(i int) bool { return int(f.lines[i]) > off }) - 1
 }
 
 // Position converts a byte offset to a line and UTF-16 column. An offset in
@@ -651,12 +655,12 @@ func (f *data) position(off int) Pos {
 	}
 	line := f.lineOf(off)
 	if f.ascii(line) {
-		return Pos{Line: line, Col: off - f.lines[line]}
+		return Pos{Line: line, Col: off - int(f.lines[line])}
 	}
 	col := 0
 	// Decode the runes as Offset does, from the content itself: a rune that
 	// would run past off holds off; an invalid byte is one column.
-	for i := f.lines[line]; i < off; {
+	for i := int(f.lines[line]); i < off; {
 		r, size := utf8.DecodeRune(f.content[i:])
 		if i+size > off {
 			break
@@ -682,7 +686,7 @@ func (f *data) offset(p Pos) int {
 	if p.Line >= len(f.lines) {
 		return len(f.content)
 	}
-	start, end := f.lines[p.Line], f.lineEnd(p.Line)
+	start, end := int(f.lines[p.Line]), f.lineEnd(p.Line)
 	if f.ascii(p.Line) {
 		if p.Col < 0 {
 			return start
@@ -721,7 +725,7 @@ func (f *data) yamlOffset(base, line, col int) int {
 	if base > len(f.content) {
 		base = len(f.content)
 	}
-	first := sort.Search(len(starts), func(i int) bool { return starts[i] > base }) - 1
+	first := sort.Search(len(starts), func(i int) bool { return int(starts[i]) > base }) - 1
 	l := first + line - 1
 	var off int
 	switch {
@@ -732,7 +736,7 @@ func (f *data) yamlOffset(base, line, col int) int {
 	case l >= len(starts):
 		return len(f.content)
 	default:
-		off = starts[l]
+		off = int(starts[l])
 	}
 	c := f.content
 	if l == first && bytes.HasPrefix(c[base:], bom) {
