@@ -162,6 +162,21 @@ func fileNameLookalike(base string) (tok, ascii string, culprits []rune, ok bool
 	return "", "", nil, false
 }
 
+type mayHideKey struct{}
+
+// manifestMayHide reports whether a manifest's text may hide a lookalike
+// ID: bytes outside ASCII or JSON escapes that may spell one. A fact of
+// the content, learnt once per parse: as the workspace parses it (see
+// init), else from the content read back.
+func manifestMayHide(d *workspace.Doc) bool {
+	return d.Memo(mayHideKey{}, func() any {
+		data := d.Text.Bytes()
+		return bytes.Contains(data, []byte(`\u`)) || stringMayFold(data)
+	}).(bool)
+}
+
+func init() { workspace.LearnFromManifest(func(d *workspace.Doc) { manifestMayHide(d) }) }
+
 // lookalikesInManifest reads the manifest again, the way its parser does,
 // for what the parser keeps only when it has the ID form: the items of ID
 // lists (depends_on, dependencies, blocks, blocked_by, critical_path*,
@@ -170,13 +185,7 @@ func fileNameLookalike(base string) (tok, ascii string, culprits []rune, ok bool
 // reads only a file that holds bytes outside ASCII or JSON escapes (which
 // may spell them).
 func lookalikesInManifest(p *Pass, d *workspace.Doc) {
-	// whether the text may hide one is a fact of the content: learnt once
-	// per parse (the content is read again from disk to learn it)
-	type mayHideKey struct{}
-	if !d.Memo(mayHideKey{}, func() any {
-		data := d.Text.Bytes()
-		return bytes.Contains(data, []byte(`\u`)) || stringMayFold(data)
-	}).(bool) {
+	if !manifestMayHide(d) {
 		return
 	}
 	p.hold(d)

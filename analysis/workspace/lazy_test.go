@@ -238,3 +238,41 @@ func TestMetricsDetached(t *testing.T) {
 		t.Fatal("its text, asked for, is read again")
 	}
 }
+
+// A check run does not read manifest.json back to learn whether its text
+// may hide a lookalike ID (bytes outside ASCII, JSON escapes): the
+// workspace has the check learn that while it parses the file
+// (LearnFromManifest). A read would find the file rewritten below, and
+// make it stale.
+func TestManifestFactsLearntAtParse(t *testing.T) {
+	dir := t.TempDir()
+	tasks := filepath.Join(dir, ".tasks", "tasks")
+	if err := os.MkdirAll(tasks, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	man := filepath.Join(dir, ".tasks", "manifest.json")
+	content := "{\"tasks\": [{\"id\": \"T001\", \"title\": \"Café — A\", \"status\": \"pending\", \"depends_on\": [\"T404\"]}]}\n"
+	for p, c := range map[string]string{
+		filepath.Join(tasks, "T001-a.md"): "---\nid: T001\ntitle: Café — A\nstatus: pending\n---\n# Café — A\n",
+		man:                               content,
+	} {
+		if err := os.WriteFile(p, []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := workspace.Load([]string{dir})
+	m := s.Doc(man)
+	if m == nil || !m.Text.IsDetached() {
+		t.Fatalf("manifest.json from disk: %+v, want a detached doc", m)
+	}
+	if err := os.WriteFile(man, []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	diags := check.Run(s, nil)[man]
+	if len(diags) != 1 || !strings.Contains(diags[0].Message, "T404") {
+		t.Fatalf("manifest.json: %+v, want the unknown T404", diags)
+	}
+	if m.Text.Stale() {
+		t.Fatal("manifest.json was read again by a check run")
+	}
+}
