@@ -95,3 +95,34 @@ func (m *memLimit) stop() {
 		debug.SetMemoryLimit(m.prev)
 	}
 }
+
+// shared is the process's one memLimit while any Run serves (a process
+// may serve several clients, tests above all: each stop would otherwise
+// set back a limit another session still uses).
+var shared struct {
+	mu   sync.Mutex
+	n    int
+	stop func()
+}
+
+// acquireMemLimit starts the process's memLimit unless a session already
+// did; release stops it once no session holds it.
+func acquireMemLimit() (release func()) {
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	if shared.n == 0 {
+		shared.stop = startMemLimit(limitRatio, limitHeadroom, limitFloor)
+	}
+	shared.n++
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			shared.mu.Lock()
+			defer shared.mu.Unlock()
+			if shared.n--; shared.n == 0 {
+				shared.stop()
+				shared.stop = nil
+			}
+		})
+	}
+}

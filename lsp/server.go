@@ -35,7 +35,7 @@ func Run(ctx context.Context, stream io.ReadWriteCloser, log io.Writer, version 
 		}
 	}
 	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
-		defer startMemLimit(limitRatio, limitHeadroom, limitFloor)()
+		defer acquireMemLimit()()
 	}
 	return Serve(ctx, stream, s, log)
 }
