@@ -157,6 +157,17 @@ func (c *chunks[T]) add(v T) *T {
 
 // all returns the values kept by keep (every value when keep is nil) in one
 // slice, nil when there are none.
+// at is value n, where it is stored until all is called.
+func (c *chunks[T]) at(n uint32) *T {
+	for _, ch := range c.full {
+		if int(n) < len(ch) {
+			return &ch[n]
+		}
+		n -= uint32(len(ch))
+	}
+	return &c.cur[n]
+}
+
 func (c *chunks[T]) all(keep func(*T) bool) []T {
 	if c.n == 0 {
 		return nil
@@ -260,7 +271,7 @@ func (b *builder) newList(key string, kind model.RefKind, owner string) uint32 {
 // endList sets the span of list n, whose items are b.items[base:], and
 // firstRef is the number of refs before it opened.
 func (b *builder) endList(n uint32, span text.Span, base, firstRef int) {
-	l := b.listAt(n)
+	l := b.lists.at(n)
 	l.start, l.end = uint32(span.Start), uint32(span.End)
 	if k := len(b.items) - base; b.refs.n-firstRef != k {
 		// refs other than its items are inside it
@@ -269,18 +280,6 @@ func (b *builder) endList(n uint32, span text.Span, base, firstRef int) {
 		b.xrefs = append(b.xrefs, b.items[base:]...)
 	}
 	b.items = b.items[:base]
-}
-
-// listAt is list n, where it is stored until finish.
-func (b *builder) listAt(n uint32) *list {
-	c := &b.lists
-	for _, ch := range c.full {
-		if int(n) < len(ch) {
-			return &ch[n]
-		}
-		n -= uint32(len(ch))
-	}
-	return &c.cur[n]
 }
 
 // top handles one member of the top-level object.
@@ -420,7 +419,7 @@ func (b *builder) entry(key string, keySpan text.Span, c ctx) {
 			e.id, e.idSpan, e.idRef = key, inner, keyRef
 		}
 		if e.idSpan == inner || model.IsTaskID(key) {
-			*b.refAt(keyRef) = b.ref(key, inner, model.KindEntryID, inner.End+1)
+			*b.refs.at(keyRef) = b.ref(key, inner, model.KindEntryID, inner.End+1)
 		}
 	}
 	if e.id == "" {
@@ -435,18 +434,6 @@ func (b *builder) entry(key string, keySpan text.Span, c ctx) {
 	if keyRef != noRef {
 		b.lastKey = keySpan
 	}
-}
-
-// refAt is ref n, where it is stored until finish.
-func (b *builder) refAt(n uint32) *ref {
-	c := &b.refs
-	for _, ch := range c.full {
-		if int(n) < len(ch) {
-			return &ch[n]
-		}
-		n -= uint32(len(ch))
-	}
-	return &c.cur[n]
 }
 
 // packField stores a field compactly (see field); unique says its value
