@@ -553,15 +553,7 @@ func (p *Pass) waits(id string) ([]string, bool) {
 		return w, ok
 	}
 	w := deps
-	var extra []string
-	if d := p.Root.Task(id); d != nil {
-		extra = listIDs(d.Task, model.KindBlockedBy)
-	} else if e := p.Root.Entry(id); e != nil {
-		if l := e.BlockedBy(); l != nil && len(l.Items) > 0 {
-			extra = ids(l)
-		}
-	}
-	if len(extra) > 0 {
+	if extra := appendBlockedBy(nil, p.Root, id); len(extra) > 0 {
 		w = append(append([]string(nil), deps...), extra...)
 	}
 	p.facts.waits[id] = w

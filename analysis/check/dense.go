@@ -1,8 +1,6 @@
 package check
 
 import (
-	"github.com/taskls/taskls/analysis/manifest"
-	"github.com/taskls/taskls/analysis/model"
 	"github.com/taskls/taskls/analysis/workspace"
 )
 
@@ -64,57 +62,23 @@ func buildDense(r *workspace.Root) *dense {
 	}
 	d.deps.start = make([]uint32, 1, n+1)
 	d.waits.start = make([]uint32, 1, n+1)
-	var items []model.Ref
 	for i, id := range r.IDs {
 		base := len(d.deps.all)
-		var blocked func(yield func(string) bool)
-		if doc := r.Task(id); doc != nil {
+		var known bool
+		if d.deps.all, known = appendDepsOf(d.deps.all, r, id); known {
 			d.known[i/64] |= 1 << (i % 64)
-			for r := range doc.Task.ListRefs() {
-				if r.Kind == model.KindDependency { // every dependency list, as fileDeps reads them
-					d.deps.all = append(d.deps.all, r.ID)
-				}
-			}
-			if li := listIndex(doc.Task, model.KindBlockedBy); li >= 0 && doc.Task.ListLen(li) > 0 {
-				t := doc.Task
-				blocked = func(yield func(string) bool) {
-					for it := range t.ListItems(li) {
-						if !yield(it.ID) {
-							return
-						}
-					}
-				}
-			}
-		} else if e := r.Entry(id); e != nil {
-			d.known[i/64] |= 1 << (i % 64)
-			items = e.AppendListItems(items[:0], manifest.DependsOnList)
-			for _, it := range items {
-				d.deps.all = append(d.deps.all, it.ID)
-			}
-			if e.ListLen(manifest.BlockedByList) > 0 {
-				bl := e.AppendListItems(nil, manifest.BlockedByList)
-				blocked = func(yield func(string) bool) {
-					for _, it := range bl {
-						if !yield(it.ID) {
-							return
-						}
-					}
-				}
-			}
 		}
-		d.deps.all = dedupeFrom(d.deps.all, base)
 		d.deps.end()
-		if blocked != nil {
-			// the dependencies, then the blocked_by list without repeats
-			// of its own (a task in both is waited for twice, as
-			// dependents counts it)
-			d.waits.all = append(d.waits.all, d.deps.all[base:]...)
-			wb := len(d.waits.all)
-			for x := range blocked {
-				d.waits.all = append(d.waits.all, x)
-			}
-			d.waits.all = dedupeFrom(d.waits.all, wb)
+		// the dependencies, then the blocked_by list (a task in both is
+		// waited for twice, as dependents counts it); kept only when
+		// there is a blocked_by list
+		wb := len(d.waits.all)
+		d.waits.all = append(d.waits.all, d.deps.all[base:]...)
+		more := len(d.waits.all)
+		if d.waits.all = appendBlockedBy(d.waits.all, r, id); len(d.waits.all) > more {
 			d.extra[i/64] |= 1 << (i % 64)
+		} else {
+			d.waits.all = d.waits.all[:wb]
 		}
 		d.waits.end()
 	}
@@ -148,34 +112,4 @@ func buildDense(r *workspace.Root) *dense {
 		}
 	}
 	return d
-}
-
-// dedupeFrom drops from dst[base:] the IDs met before in it, keeping the
-// first of each in order. Lists are short: up to 32 IDs a scan costs less
-// than a set.
-func dedupeFrom(dst []string, base int) []string {
-	seg := dst[base:]
-	n := 0
-	if len(seg) <= 32 {
-	next:
-		for _, x := range seg {
-			for _, y := range seg[:n] {
-				if x == y {
-					continue next
-				}
-			}
-			seg[n] = x
-			n++
-		}
-		return dst[:base+n]
-	}
-	seen := make(map[string]struct{}, len(seg))
-	for _, x := range seg {
-		if _, ok := seen[x]; !ok {
-			seen[x] = struct{}{}
-			seg[n] = x
-			n++
-		}
-	}
-	return dst[:base+n]
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/taskls/taskls/analysis/manifest"
 	"github.com/taskls/taskls/analysis/model"
 	"github.com/taskls/taskls/analysis/taskfile"
 	"github.com/taskls/taskls/analysis/workspace"
@@ -13,14 +14,18 @@ import (
 
 // fileDeps returns the IDs a task file lists as dependencies, in order,
 // without repeats.
-func fileDeps(t *taskfile.Task) []string {
-	var out []string
+func fileDeps(t *taskfile.Task) []string { return appendFileDeps(nil, t) }
+
+// appendFileDeps appends to dst the IDs of every dependency list of a task
+// file, in order, without repeats among them.
+func appendFileDeps(dst []string, t *taskfile.Task) []string {
+	base := len(dst)
 	for r := range t.ListRefs() {
 		if r.Kind == model.KindDependency {
-			out = append(out, r.ID)
+			dst = append(dst, r.ID)
 		}
 	}
-	return dedupeFrom(out, 0)
+	return dedupeFrom(dst, base)
 }
 
 // depList returns a task file's first dependency list, or nil.
@@ -45,19 +50,6 @@ func listIndex(t *taskfile.Task, k model.RefKind) int {
 	return -1
 }
 
-// listIDs is ids(listOf(t, k)), without making the list.
-func listIDs(t *taskfile.Task, k model.RefKind) []string {
-	i := listIndex(t, k)
-	if i < 0 || t.ListLen(i) == 0 {
-		return nil
-	}
-	var out []string
-	for r := range t.ListItems(i) {
-		out = append(out, r.ID)
-	}
-	return dedupeFrom(out, 0)
-}
-
 func ids(l *model.List) []string {
 	if l == nil {
 		return nil
@@ -70,15 +62,43 @@ func ids(l *model.List) []string {
 }
 
 // depsOf returns what a task depends on: its task file's lists, or its
-// manifest entry when it has no file.
-func depsOf(r *workspace.Root, id string) ([]string, bool) {
+// manifest entry when it has no file; known is false when it has neither.
+func depsOf(r *workspace.Root, id string) (deps []string, known bool) {
+	return appendDepsOf(nil, r, id)
+}
+
+// appendDepsOf appends depsOf(r, id) to dst.
+func appendDepsOf(dst []string, r *workspace.Root, id string) ([]string, bool) {
 	if d := r.Task(id); d != nil {
-		return fileDeps(d.Task), true
+		return appendFileDeps(dst, d.Task), true
 	}
 	if e := r.Entry(id); e != nil {
-		return ids(e.DependsOn()), true
+		base := len(dst)
+		for _, it := range e.ListItems(manifest.DependsOnList) {
+			dst = append(dst, it.ID)
+		}
+		return dedupeFrom(dst, base), true
 	}
-	return nil, false
+	return dst, false
+}
+
+// appendBlockedBy appends to dst what a task lists as blocking it (its
+// task file's first blocked_by list, or its manifest entry's when it has
+// no file), without repeats among them.
+func appendBlockedBy(dst []string, r *workspace.Root, id string) []string {
+	base := len(dst)
+	if d := r.Task(id); d != nil {
+		if i := listIndex(d.Task, model.KindBlockedBy); i >= 0 {
+			for it := range d.Task.ListItems(i) {
+				dst = append(dst, it.ID)
+			}
+		}
+	} else if e := r.Entry(id); e != nil {
+		for _, it := range e.ListItems(manifest.BlockedByList) {
+			dst = append(dst, it.ID)
+		}
+	}
+	return dedupeFrom(dst, base)
 }
 
 // statusOf returns a task's normalised status: its file's, else its
@@ -163,4 +183,34 @@ func sorted(list []string) []string {
 	out := append([]string(nil), list...)
 	sort.Strings(out)
 	return out
+}
+
+// dedupeFrom drops from dst[base:] the IDs met before in it, keeping the
+// first of each in order. Lists are short: up to 32 IDs a scan costs less
+// than a set.
+func dedupeFrom(dst []string, base int) []string {
+	seg := dst[base:]
+	n := 0
+	if len(seg) <= 32 {
+	next:
+		for _, x := range seg {
+			for _, y := range seg[:n] {
+				if x == y {
+					continue next
+				}
+			}
+			seg[n] = x
+			n++
+		}
+		return dst[:base+n]
+	}
+	seen := make(map[string]struct{}, len(seg))
+	for _, x := range seg {
+		if _, ok := seen[x]; !ok {
+			seen[x] = struct{}{}
+			seg[n] = x
+			n++
+		}
+	}
+	return dst[:base+n]
 }

@@ -77,13 +77,6 @@ var SelfDependency = register(&Check{
 	},
 })
 
-// edge is one written dependency: From depends on Ref.ID, written in Doc.
-type edge struct {
-	From string
-	Doc  *workspace.Doc
-	Ref  model.Ref
-}
-
 // Cycle reports dependency cycles. The task files' `dependencies` and
 // `blocked_by` lists form one graph (each task through the file the
 // manifest points at) and the manifest's `depends_on` lists another; every
