@@ -193,28 +193,31 @@ var DeadRef = register(&Check{
 		}
 		// the verdict on an entry, by the folder of the file and the
 		// entry as written: task files repeat the same few entries, and
-		// the paths to look at are made once for each
+		// the path and the places to look are made once for each
 		type seenRef struct{ dir, value string }
-		dead := map[seenRef]bool{}
+		type verdict struct {
+			path string // "" when the entry is prose, not a path
+			dead bool
+		}
+		verdicts := map[seenRef]verdict{}
 		for _, d := range p.docs() {
 			if !d.IsTask() {
 				continue
 			}
 			for _, ref := range d.Task.DocRefs() {
 				key := seenRef{filepath.Dir(d.Path), ref.Value()}
-				isDead, seen := dead[key]
-				path, ok := refPath(key.value)
-				if !ok {
-					continue
-				}
+				v, seen := verdicts[key]
 				if !seen {
-					isDead = !exists(filepath.Join(r.Dir, path)) && !exists(filepath.Join(key.dir, path)) &&
-						!exists(filepath.Join(repo, path)) && repoThere
-					dead[key] = isDead
+					if path, ok := refPath(key.value); ok {
+						v = verdict{path, !exists(filepath.Join(r.Dir, path)) && !exists(filepath.Join(key.dir, path)) &&
+							!exists(filepath.Join(repo, path)) && repoThere}
+					}
+					verdicts[key] = v
 				}
-				if !isDead {
+				if !v.dead {
 					continue
 				}
+				path := v.path
 				p.Report(d, ref.Span(), fmt.Sprintf("%s: %s does not exist under .tasks/ or the repository", ref.Key(), path))
 			}
 		}
