@@ -74,6 +74,21 @@ func listsOf(d *workspace.Doc) iter.Seq[*model.List] {
 
 // findItem locates a ref in the doc's lists.
 func findItem(d *workspace.Doc, ref model.Ref) (*model.List, int) {
+	if mf := d.Manifest; d.Kind == workspace.KindManifest && mf != nil {
+		// a manifest's lists are made only when they hold the ref's
+		// place (tens of thousands of lists in a large one)
+		for li := range mf.NumLists() {
+			if sp := mf.ListSpan(li); sp.Start > ref.Span.Start || sp.End < ref.Span.End {
+				continue
+			}
+			for i, it := range mf.ListItems(li) {
+				if it.Span == ref.Span {
+					return mf.List(li), i
+				}
+			}
+		}
+		return nil, -1
+	}
 	for l := range listsOf(d) {
 		for i, it := range l.Items {
 			if it.Span == ref.Span {
